@@ -1,1 +1,13 @@
+/**
+ * `@edgecr/protocol`: the Amazon ECR wire contract (AWS JSON 1.1) for the operations edgecr serves, shared
+ * by the Worker, browsers and Node. Types and constraints come from the vendored botocore model.
+ * @module
+ */
+
+export * from './base64.ts';
 export * from './constants.ts';
+export * from './errors.ts';
+export * from './framing.ts';
+export * from './headers.ts';
+export type * from './types.ts';
+export * from './validate.ts';
