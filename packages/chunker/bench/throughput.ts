@@ -1,0 +1,171 @@
+/// <reference types="node" />
+// Throughput of the layer chunker against raw @noble/hashes SHA-256 and node:crypto, measured in the same run.
+// `pnpm bench` (Node 24 runs this file directly, stripping the types). Not a test: it prints figures and a verdict.
+//
+//   BENCH_MIB=256 BENCH_ROUNDS=7 pnpm bench
+import { createHash, getRandomValues } from 'node:crypto';
+import { MIN_LAYER_PART_BYTES } from '@edgecr/protocol';
+import { sha256 } from '@noble/hashes/sha2.js';
+import { createLayerChunker, ResumableSha256 } from '../src/index.ts';
+
+const MiB = 1024 * 1024;
+const TOTAL_BYTES = Number(process.env.BENCH_MIB ?? 256) * MiB;
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 7);
+const TARGET_RATIO = 0.9;
+
+// 16 MiB of random bytes, fed again and again: enough to defeat caches, small enough to hold beside the parts.
+const POOL = new Uint8Array(16 * MiB);
+for (let i = 0; i < POOL.length; i += 65_536) getRandomValues(POOL.subarray(i, i + 65_536));
+
+/** The input as `chunkSize` views, `TOTAL_BYTES` in all. */
+function chunks(chunkSize: number): Uint8Array[] {
+  const list: Uint8Array[] = [];
+  for (let done = 0; done < TOTAL_BYTES; done += chunkSize) {
+    const start = done % POOL.length;
+    list.push(POOL.subarray(start, Math.min(start + chunkSize, POOL.length, start + TOTAL_BYTES - done)));
+  }
+  return list;
+}
+
+function sourceOf(list: Uint8Array[]): ReadableStream<Uint8Array> {
+  let index = 0;
+  return new ReadableStream<Uint8Array>(
+    {
+      pull(controller) {
+        const chunk = list[index++];
+        if (chunk === undefined) controller.close();
+        else controller.enqueue(chunk);
+      },
+    },
+    { highWaterMark: 0 },
+  );
+}
+
+type Contestant = { name: string; run: (list: Uint8Array[]) => Promise<string> | string };
+
+const nobleRaw: Contestant = {
+  name: 'noble sha256.create().update()',
+  run(list) {
+    const hash = sha256.create();
+    for (const chunk of list) hash.update(chunk);
+    return Buffer.from(hash.digest()).toString('hex');
+  },
+};
+
+const contestants = (partSize: number): Contestant[] => [
+  nobleRaw,
+  {
+    name: 'ResumableSha256.update()',
+    run(list) {
+      const hash = new ResumableSha256();
+      for (const chunk of list) hash.update(chunk);
+      return hash.digestHex();
+    },
+  },
+  {
+    name: `createLayerChunker (partSize ${(partSize / MiB).toFixed(2)} MiB)`,
+    async run(list) {
+      const chunker = createLayerChunker({ partSize });
+      const reader = sourceOf(list).pipeThrough(chunker).getReader();
+      let bytes = 0;
+      for (;;) {
+        const { done, value } = await reader.read();
+        if (done) break;
+        bytes += value.bytes.length;
+      }
+      const { digest, size } = await chunker.summary;
+      const total = list.reduce((sum, chunk) => sum + chunk.length, 0);
+      if (size !== total || bytes !== total)
+        throw new Error(`chunker saw ${bytes}/${size} of ${total} bytes`);
+      return digest.slice('sha256:'.length);
+    },
+  },
+  {
+    name: 'node:crypto createHash',
+    run(list) {
+      const hash = createHash('sha256');
+      for (const chunk of list) hash.update(chunk);
+      return hash.digest('hex');
+    },
+  },
+];
+
+type Timing = { wall: number; cpu: number; hex: string };
+
+/** Wall-clock and CPU seconds (this process, all threads, so GC helpers count) of one run. */
+async function time(contestant: Contestant, list: Uint8Array[]): Promise<Timing> {
+  const cpuStart = process.cpuUsage();
+  const start = performance.now();
+  const hex = await contestant.run(list);
+  const wall = (performance.now() - start) / 1000;
+  const cpu = process.cpuUsage(cpuStart);
+  return { wall, cpu: (cpu.user + cpu.system) / 1e6, hex };
+}
+
+const median = (values: number[]): number => {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2
+    ? (sorted[mid] as number)
+    : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
+};
+
+async function scenario(chunkSize: number, partSize: number): Promise<number> {
+  const list = chunks(chunkSize);
+  const field = contestants(partSize);
+  const chunker = field[2] as Contestant;
+  console.log(
+    `\n${TOTAL_BYTES / MiB} MiB in ${chunkSize >= MiB ? `${chunkSize / MiB} MiB` : `${chunkSize / 1024} KiB`} chunks, ` +
+      `${ROUNDS} rounds, Node ${process.version}`,
+  );
+  // Warm-up: every contestant twice over a slice, so the JIT has settled before anything is timed.
+  const warm = list.slice(0, Math.ceil((32 * MiB) / chunkSize));
+  for (let i = 0; i < 2; i++) for (const contestant of field) await time(contestant, warm);
+
+  const expected = createHash('sha256');
+  for (const chunk of list) expected.update(chunk);
+  const expectedHex = expected.digest('hex');
+
+  const timings = new Map<Contestant, Timing[]>(field.map((c) => [c, []]));
+  for (let round = 0; round < ROUNDS; round++) {
+    // Rotating the order spreads any drift of the machine over every contestant.
+    for (let i = 0; i < field.length; i++) {
+      const contestant = field[(i + round) % field.length] as Contestant;
+      const timing = await time(contestant, list);
+      if (timing.hex !== expectedHex) throw new Error(`${contestant.name}: digest differs from node:crypto`);
+      timings.get(contestant)?.push(timing);
+      if (process.env.BENCH_VERBOSE) {
+        console.log(
+          `    round ${round} ${contestant.name}: ${timing.wall.toFixed(3)} s, cpu ${timing.cpu.toFixed(3)} s`,
+        );
+      }
+    }
+  }
+  const of = (c: Contestant): Timing[] => timings.get(c) ?? [];
+  const mbs = (c: Contestant): number => TOTAL_BYTES / 1e6 / median(of(c).map((t) => t.wall));
+  // On a shared machine a neighbour's burst slows whole rounds; the ratio of the two runs in the same round
+  // cancels most of it, so ratios are medians of per-round ratios (noble's time / the contestant's).
+  const ratio = (c: Contestant, key: 'wall' | 'cpu'): number =>
+    median(of(c).map((t, round) => (of(nobleRaw)[round]?.[key] ?? Number.NaN) / t[key]));
+
+  console.log(`  ${'contestant'.padEnd(44)} ${'MB/s'.padStart(6)}   ratio to noble (wall, cpu)`);
+  for (const contestant of field) {
+    console.log(
+      `  ${contestant.name.padEnd(44)} ${mbs(contestant).toFixed(0).padStart(6)}   ` +
+        `${ratio(contestant, 'wall').toFixed(3)}x  ${ratio(contestant, 'cpu').toFixed(3)}x`,
+    );
+  }
+  const chunkerRatio = ratio(chunker, 'wall');
+  console.log(
+    `  chunker / raw noble = ${chunkerRatio.toFixed(3)} (target >= ${TARGET_RATIO}): ` +
+      (chunkerRatio >= TARGET_RATIO ? 'meets the target' : 'BELOW THE TARGET'),
+  );
+  return chunkerRatio;
+}
+
+const ratios: number[] = [];
+// File.stream() and fetch bodies deliver 64 KiB-ish chunks: every part straddles chunks and is copied once.
+ratios.push(await scenario(64 * 1024, MIN_LAYER_PART_BYTES));
+// Large chunks holding whole parts: parts are views, no copy.
+ratios.push(await scenario(8 * MiB, MIN_LAYER_PART_BYTES));
+console.log(`\nworst chunker / raw noble ratio: ${Math.min(...ratios).toFixed(3)}`);

@@ -1,0 +1,123 @@
+/**
+ * The one place that reaches into @noble/hashes' private SHA-256 state. noble has no public API to export or
+ * import a SHA-256 midstate, so `ResumableSha256` reads and writes the run-time fields of `_SHA256` listed in
+ * {@link NobleSha256Internals}. Those names are not public API: `package.json` pins @noble/hashes to one exact
+ * version and {@link assertNobleSha256Layout} runs when this module loads, so an upgrade that moves a field fails
+ * at import with a message saying what moved, instead of producing wrong digests.
+ * @module
+ */
+import { _SHA256 } from '@noble/hashes/sha2.js';
+import { bytesToHex } from '@noble/hashes/utils.js';
+
+/** SHA-256 block size in bytes (FIPS 180-4 §5.1.1). */
+export const SHA256_BLOCK_BYTES = 64;
+
+/** The @noble/hashes version whose internals this module was written and checked against. */
+export const NOBLE_HASHES_VERSION = '2.4.0';
+
+/**
+ * The run-time shape of noble's `_SHA256` (TypeScript-`protected` members of `HashMD` and `SHA2_32B` in
+ * @noble/hashes 2.4.0): the eight working words through `get()`/`set()`, the total byte count `length`, the
+ * number of bytes `pos` buffered in the partial block `buffer`.
+ */
+export interface NobleSha256Internals {
+  get(): number[];
+  set(a: number, b: number, c: number, d: number, e: number, f: number, g: number, h: number): void;
+  length: number;
+  pos: number;
+  buffer: Uint8Array;
+  readonly blockLen: number;
+  update(data: Uint8Array): unknown;
+  digest(): Uint8Array;
+  clone(): NobleSha256Internals;
+}
+
+/** Initial hash value H(0) of SHA-256 (FIPS 180-4 §5.3.3), as uint32 words. */
+const SHA256_IV = [
+  0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a, 0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19,
+];
+
+// SHA-256 of the 65 bytes 0x00..0x40 (checked with node:crypto): one whole block then one buffered byte, so the
+// self-test crosses a block boundary and leaves a non-empty partial block to carry over.
+const PROBE_LENGTH = 65;
+const PROBE_DIGEST_HEX = '4bfd2c8b6f1eec7a2afeb48b934ee4b2694182027e6d0fc075074f2fabb31781';
+
+function layoutError(what: string): Error {
+  return new Error(
+    `@edgecr/chunker: the internals of @noble/hashes' _SHA256 are not where ResumableSha256 expects them (${what}). ` +
+      `ResumableSha256 is written for @noble/hashes ${NOBLE_HASHES_VERSION} exactly: pin that version, ` +
+      'or re-check and update packages/chunker/src/_nobleSha256.ts for the new one.',
+  );
+}
+
+/**
+ * Checks that instances made by `create` expose SHA-256 state the way @noble/hashes 2.4.0 does, both by shape
+ * (field names and types) and by behaviour (a midstate copied field by field into a fresh instance digests to
+ * the known value). Throws an `Error` naming the first field that differs.
+ * @param create - makes a fresh hasher; defaults to noble's `_SHA256`
+ * @example
+ * assertNobleSha256Layout(); // throws if an @noble/hashes upgrade moved a field
+ */
+export function assertNobleSha256Layout(create: () => unknown = () => new _SHA256()): void {
+  const probe = create() as Partial<NobleSha256Internals> | null;
+  if (typeof probe !== 'object' || probe === null)
+    throw layoutError('the constructor did not return an object');
+  if (typeof probe.get !== 'function') throw layoutError('method "get" missing');
+  if (typeof probe.set !== 'function') throw layoutError('method "set" missing');
+  if (typeof probe.update !== 'function') throw layoutError('method "update" missing');
+  if (typeof probe.digest !== 'function') throw layoutError('method "digest" missing');
+  if (typeof probe.clone !== 'function') throw layoutError('method "clone" missing');
+  if (probe.blockLen !== SHA256_BLOCK_BYTES)
+    throw layoutError(`field "blockLen" is not ${SHA256_BLOCK_BYTES}`);
+  if (probe.length !== 0) throw layoutError('field "length" is not 0 on a fresh hasher');
+  if (probe.pos !== 0) throw layoutError('field "pos" is not 0 on a fresh hasher');
+  if (!(probe.buffer instanceof Uint8Array) || probe.buffer.length !== SHA256_BLOCK_BYTES) {
+    throw layoutError(`field "buffer" is not a Uint8Array of ${SHA256_BLOCK_BYTES} bytes`);
+  }
+  const words = probe.get();
+  if (!Array.isArray(words) || words.length !== 8 || words.some((w, i) => w >>> 0 !== SHA256_IV[i])) {
+    throw layoutError('"get()" does not return the eight SHA-256 initial words');
+  }
+
+  const hasher = probe as NobleSha256Internals;
+  const input = new Uint8Array(PROBE_LENGTH).map((_, i) => i);
+  hasher.update(input);
+  if (hasher.length !== PROBE_LENGTH)
+    throw layoutError(`field "length" is not ${PROBE_LENGTH} after ${PROBE_LENGTH} bytes`);
+  if (hasher.pos !== PROBE_LENGTH % SHA256_BLOCK_BYTES)
+    throw layoutError('field "pos" does not count buffered bytes');
+  if (hasher.buffer[0] !== PROBE_LENGTH - 1)
+    throw layoutError('field "buffer" does not hold the partial block');
+
+  const copy = create() as NobleSha256Internals;
+  const [a, b, c, d, e, f, g, h] = hasher.get() as [
+    number,
+    number,
+    number,
+    number,
+    number,
+    number,
+    number,
+    number,
+  ];
+  copy.set(a, b, c, d, e, f, g, h);
+  copy.length = hasher.length;
+  copy.pos = hasher.pos;
+  copy.buffer.set(hasher.buffer.subarray(0, hasher.pos));
+  if (bytesToHex(copy.digest()) !== PROBE_DIGEST_HEX) {
+    throw layoutError(
+      'a midstate copied through get/set/length/pos/buffer does not digest to the known value',
+    );
+  }
+}
+
+assertNobleSha256Layout();
+
+/**
+ * A fresh noble SHA-256 hasher, typed with the internals this package relies on.
+ * @example
+ * const h = createNobleSha256(); h.update(bytes);
+ */
+export function createNobleSha256(): NobleSha256Internals {
+  return new _SHA256() as unknown as NobleSha256Internals;
+}

@@ -1,0 +1,19 @@
+/**
+ * `@edgecr/chunker`: cuts a container layer's byte stream into ECR layer parts and hashes it in the same pass,
+ * with a SHA-256 whose state can be saved and resumed. Runs unchanged in browsers, Node and Workers.
+ * @module
+ */
+export { digestBlob } from './digestBlob.ts';
+export {
+  createLayerChunker,
+  type LayerChunker,
+  type LayerChunkerOptions,
+  type LayerPart,
+  type LayerSummary,
+} from './layerChunker.ts';
+export {
+  formatSha256Digest,
+  ResumableSha256,
+  SHA256_DIGEST_BYTES,
+  type Sha256State,
+} from './resumableSha256.ts';
