@@ -1,0 +1,138 @@
+import { EcrError } from '@edgecr/protocol';
+import { bytesToHex } from '@noble/hashes/utils.js';
+import type { Settings } from './config.ts';
+import { unwrap } from './outcome.ts';
+import type { Registry } from './registry.ts';
+
+/** Where download URLs live: `/layers/<registryId>/<repositoryName>/<digest>?expires=…&signature=…`. */
+export const DOWNLOAD_PATH_PREFIX = '/layers/';
+
+interface LayerLocation {
+  registryId: string;
+  repositoryName: string;
+  digest: string;
+}
+
+const encoder = new TextEncoder();
+
+async function signature(key: string, location: LayerLocation, expires: number): Promise<string> {
+  const hmacKey = await crypto.subtle.importKey(
+    'raw',
+    encoder.encode(key),
+    { name: 'HMAC', hash: 'SHA-256' },
+    false,
+    ['sign'],
+  );
+  const message = [location.registryId, location.repositoryName, location.digest, String(expires)].join('\n');
+  return bytesToHex(new Uint8Array(await crypto.subtle.sign('HMAC', hmacKey, encoder.encode(message))));
+}
+
+function signingKey(settings: Settings): string {
+  if (!settings.urlSigningKey) {
+    throw new EcrError(
+      'ServerException',
+      'This endpoint has no URL_SIGNING_KEY secret, so it cannot issue download URLs',
+    );
+  }
+  return settings.urlSigningKey;
+}
+
+/**
+ * A URL that serves the layer's bytes until it expires. It is an HMAC over the layer's location and expiry
+ * time with the `URL_SIGNING_KEY` secret, so it cannot be altered or extended.
+ * @example
+ * const downloadUrl = await signDownloadUrl('https://edgecr.example', settings, location);
+ */
+export async function signDownloadUrl(
+  origin: string,
+  settings: Settings,
+  location: LayerLocation,
+): Promise<string> {
+  const expires = Math.floor(Date.now() / 1000) + settings.downloadUrlTtlSeconds;
+  const path = `${DOWNLOAD_PATH_PREFIX}${location.registryId}/${location.repositoryName}/${location.digest}`;
+  const mac = await signature(signingKey(settings), location, expires);
+  return `${origin}${path}?expires=${expires}&signature=${mac}`;
+}
+
+function parseLocation(pathname: string): LayerLocation | null {
+  const match = /^\/layers\/([0-9]{12})\/(.+)\/([a-zA-Z0-9-_+.]+:[a-fA-F0-9]+)$/.exec(pathname);
+  if (!match) return null;
+  const [, registryId, repositoryName, digest] = match as unknown as [string, string, string, string];
+  return { registryId, repositoryName, digest };
+}
+
+function timingSafeEqual(a: string, b: string): boolean {
+  if (a.length !== b.length) return false;
+  let diff = 0;
+  for (let i = 0; i < a.length; i++) diff |= a.charCodeAt(i) ^ b.charCodeAt(i);
+  return diff === 0;
+}
+
+const text = (status: number, body: string, headers?: HeadersInit) =>
+  new Response(body, { status, headers: { 'content-type': 'text/plain; charset=utf-8', ...headers } });
+
+/** Parses a single `bytes=` range against the object size; null means serve the whole object. */
+function parseRange(
+  header: string | null,
+  size: number,
+): { offset: number; length: number } | 'unsatisfiable' | null {
+  const match = header ? /^bytes=(\d*)-(\d*)$/.exec(header.trim()) : null;
+  if (!match || (match[1] === '' && match[2] === '')) return null;
+  const [, from, to] = match as unknown as [string, string, string];
+  if (from === '') {
+    const suffix = Math.min(Number(to), size);
+    return suffix === 0 ? 'unsatisfiable' : { offset: size - suffix, length: suffix };
+  }
+  const offset = Number(from);
+  const end = to === '' ? size - 1 : Math.min(Number(to), size - 1);
+  if (offset >= size || end < offset) return 'unsatisfiable';
+  return { offset, length: end - offset + 1 };
+}
+
+/**
+ * Serves `GET`/`HEAD` on a signed download URL from R2, with `Range`, `ETag` (the digest: the bytes behind a
+ * digest never change) and `If-None-Match`. A bad or expired signature gets 403 and no bytes.
+ */
+export async function serveDownload(
+  request: Request,
+  env: Env,
+  settings: Settings,
+  registry: DurableObjectStub<Registry>,
+): Promise<Response> {
+  if (request.method !== 'GET' && request.method !== 'HEAD')
+    return text(405, 'Method not allowed', { allow: 'GET, HEAD' });
+  const url = new URL(request.url);
+  const location = parseLocation(url.pathname);
+  if (!location) return text(404, 'Not found');
+  const expires = Number(url.searchParams.get('expires'));
+  const given = url.searchParams.get('signature') ?? '';
+  const expected = await signature(signingKey(settings), location, expires);
+  if (!Number.isSafeInteger(expires) || !timingSafeEqual(given, expected)) {
+    return text(403, 'The download URL signature is not valid');
+  }
+  if (Date.now() / 1000 > expires) return text(403, 'The download URL has expired');
+  const layer = unwrap(await registry.findLayer(location.repositoryName, location.digest));
+  if (!layer) return text(404, 'The layer does not exist');
+
+  const etag = `"${layer.digest}"`;
+  const common = { etag, 'accept-ranges': 'bytes', 'cache-control': 'private, max-age=0' };
+  if (request.headers.get('if-none-match') === etag)
+    return new Response(null, { status: 304, headers: common });
+  const range = parseRange(request.headers.get('range'), layer.size);
+  if (range === 'unsatisfiable') {
+    return text(416, 'Range not satisfiable', { ...common, 'content-range': `bytes */${layer.size}` });
+  }
+  const headers = {
+    ...common,
+    'content-type': 'application/octet-stream',
+    'content-length': String(range ? range.length : layer.size),
+    ...(range && {
+      'content-range': `bytes ${range.offset}-${range.offset + range.length - 1}/${layer.size}`,
+    }),
+  };
+  const status = range ? 206 : 200;
+  if (request.method === 'HEAD') return new Response(null, { status, headers });
+  const object = await env.LAYERS.get(layer.objectKey, range ? { range } : {});
+  if (!object) return text(404, 'The layer bytes are missing');
+  return new Response(object.body, { status, headers });
+}

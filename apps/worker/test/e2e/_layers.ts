@@ -1,0 +1,101 @@
+// Layers for end-to-end tests and benchmarks: generated on the fly, pushed with a real ECR client.
+import { createHash } from 'node:crypto';
+import {
+  CompleteLayerUploadCommand,
+  type ECRClient,
+  InitiateLayerUploadCommand,
+  UploadLayerPartCommand,
+} from '@aws-sdk/client-ecr';
+import { createLayerChunker, type LayerSummary } from '@edgecr/chunker';
+
+const CHUNK_BYTES = 1024 * 1024;
+
+/** Deterministic pseudo-random bytes: the same (size, seed) always yields the same layer. */
+function* generate(size: number, seed: number): Generator<Uint8Array> {
+  let x = seed >>> 0 || 1;
+  for (let offset = 0; offset < size; offset += CHUNK_BYTES) {
+    const chunk = new Uint8Array(Math.min(CHUNK_BYTES, size - offset));
+    const words = new Uint32Array(chunk.buffer, 0, chunk.length >>> 2);
+    for (let i = 0; i < words.length; i++) {
+      x ^= x << 13;
+      x ^= x >>> 17;
+      x ^= x << 5;
+      words[i] = x;
+    }
+    for (let i = words.length * 4; i < chunk.length; i++) chunk[i] = i & 0xff;
+    yield chunk;
+  }
+}
+
+/** A generated layer as a byte stream, one 1 MiB chunk at a time (never whole in memory). */
+export function layerStream(size: number, seed: number): ReadableStream<Uint8Array> {
+  const chunks = generate(size, seed);
+  return new ReadableStream({
+    pull(controller) {
+      const next = chunks.next();
+      if (next.done) controller.close();
+      else controller.enqueue(next.value);
+    },
+  });
+}
+
+/** The digest of a generated layer, computed by node:crypto (the reference, not the code under test). */
+export function referenceDigest(size: number, seed: number): string {
+  const hash = createHash('sha256');
+  for (const chunk of generate(size, seed)) hash.update(chunk);
+  return `sha256:${hash.digest('hex')}`;
+}
+
+/** The digest of a whole response body, streamed through node:crypto. */
+export async function digestOfResponse(response: Response): Promise<{ digest: string; size: number }> {
+  const hash = createHash('sha256');
+  let size = 0;
+  for await (const chunk of response.body as ReadableStream<Uint8Array>) {
+    hash.update(chunk);
+    size += chunk.length;
+  }
+  return { digest: `sha256:${hash.digest('hex')}`, size };
+}
+
+/**
+ * Pushes a layer the way an ECR client does: InitiateLayerUpload, parts of `partSize` (the server's by
+ * default) cut and hashed in one pass by @edgecr/chunker, then CompleteLayerUpload with that digest.
+ */
+export async function pushLayer(
+  client: ECRClient,
+  repositoryName: string,
+  source: ReadableStream<Uint8Array>,
+  options: { partSize?: number; onPart?: (lastByte: number) => Promise<void> | void } = {},
+): Promise<LayerSummary & { uploadId: string; completeMs: number }> {
+  const started = await client.send(new InitiateLayerUploadCommand({ repositoryName }));
+  const uploadId = started.uploadId as string;
+  const chunker = createLayerChunker({ partSize: options.partSize ?? (started.partSize as number) });
+  const parts = source.pipeThrough(chunker);
+  for await (const part of parts) {
+    await client.send(
+      new UploadLayerPartCommand({
+        repositoryName,
+        uploadId,
+        partFirstByte: part.partFirstByte,
+        partLastByte: part.partLastByte,
+        layerPartBlob: part.bytes,
+      }),
+    );
+    await options.onPart?.(part.partLastByte);
+  }
+  const summary = await chunker.summary;
+  const completeStarted = performance.now();
+  const completed = await client.send(
+    new CompleteLayerUploadCommand({ repositoryName, uploadId, layerDigests: [summary.digest] }),
+  );
+  const completeMs = performance.now() - completeStarted;
+  if (completed.layerDigest !== summary.digest)
+    throw new Error(`Server digest ${completed.layerDigest} != ${summary.digest}`);
+  return { ...summary, uploadId, completeMs };
+}
+
+/** An AWS SDK client for a local stack, with the local development key. */
+export const LOCAL_CREDENTIALS = {
+  accessKeyId: 'AKIAEDGECRLOCALDEV01',
+  secretAccessKey: 'edgecr-local-dev-secret',
+};

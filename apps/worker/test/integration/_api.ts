@@ -1,0 +1,69 @@
+import { SELF } from 'cloudflare:test';
+import { encodeBase64, formatTarget, JSON_CONTENT_TYPE, type OperationName } from '@edgecr/protocol';
+
+export const ORIGIN = 'http://edgecr.test';
+
+/** One ECR call through the Worker's fetch handler; the parsed JSON and the raw response. */
+export async function call(operation: OperationName, body: unknown, headers: Record<string, string> = {}) {
+  const response = await SELF.fetch(`${ORIGIN}/`, {
+    method: 'POST',
+    headers: { 'x-amz-target': formatTarget(operation), 'content-type': JSON_CONTENT_TYPE, ...headers },
+    body: typeof body === 'string' ? body : JSON.stringify(body),
+  });
+  // biome-ignore lint/suspicious/noExplicitAny: tests read arbitrary members of the JSON answer.
+  const json = (await response.json()) as any;
+  return { status: response.status, json, response };
+}
+
+/** A fresh repository name per test, so tests never see each other's state. */
+export function repositoryName(label: string): string {
+  return `${label}-${crypto.randomUUID().slice(0, 8)}`;
+}
+
+export function randomBytes(length: number, seed = 1): Uint8Array {
+  // A cheap deterministic generator: crypto.getRandomValues is limited to 64 KiB a call.
+  const bytes = new Uint8Array(length);
+  let x = seed >>> 0 || 1;
+  for (let i = 0; i < length; i++) {
+    x ^= x << 13;
+    x ^= x >>> 17;
+    x ^= x << 5;
+    bytes[i] = x & 0xff;
+  }
+  return bytes;
+}
+
+export async function sha256Digest(bytes: Uint8Array): Promise<string> {
+  const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', bytes));
+  return `sha256:${Array.from(digest, (b) => b.toString(16).padStart(2, '0')).join('')}`;
+}
+
+export async function createRepository(name: string): Promise<void> {
+  const { status, json } = await call('CreateRepository', { repositoryName: name });
+  if (status !== 200) throw new Error(`CreateRepository failed: ${JSON.stringify(json)}`);
+}
+
+/** Uploads `bytes` in parts of the given sizes (the last part takes the rest) and returns the upload id. */
+export async function uploadInParts(
+  repository: string,
+  bytes: Uint8Array,
+  partSizes: number[],
+): Promise<string> {
+  const { json } = await call('InitiateLayerUpload', { repositoryName: repository });
+  const uploadId = json.uploadId as string;
+  let offset = 0;
+  for (let i = 0; offset < bytes.length; i++) {
+    const size = i < partSizes.length ? (partSizes[i] as number) : bytes.length - offset;
+    const part = bytes.subarray(offset, Math.min(offset + size, bytes.length));
+    const result = await call('UploadLayerPart', {
+      repositoryName: repository,
+      uploadId,
+      partFirstByte: offset,
+      partLastByte: offset + part.length - 1,
+      layerPartBlob: encodeBase64(part),
+    });
+    if (result.status !== 200) throw new Error(`UploadLayerPart failed: ${JSON.stringify(result.json)}`);
+    offset += part.length;
+  }
+  return uploadId;
+}

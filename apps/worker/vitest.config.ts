@@ -1,0 +1,35 @@
+import { cloudflareTest } from '@cloudflare/vitest-plugin';
+import { defineConfig } from 'vitest/config';
+
+/** The signing key tests give the Worker; production reads it from a secret. */
+export const TEST_URL_SIGNING_KEY = 'edgecr-test-url-signing-key';
+
+export default defineConfig({
+  test: {
+    // .ci/run adds up every package's report (scripts/test-summary.mjs).
+    reporters: ['default', ['json', { outputFile: '.vitest/report.json' }]],
+    projects: [
+      {
+        // Inside workerd with real R2, Durable Objects and alarms (miniflare), through the Worker's fetch.
+        plugins: [
+          cloudflareTest({
+            wrangler: { configPath: './wrangler.jsonc' },
+            miniflare: { bindings: { URL_SIGNING_KEY: TEST_URL_SIGNING_KEY } },
+          }),
+        ],
+        test: { name: 'workerd', include: ['test/integration/**/*.test.ts'], testTimeout: 120_000 },
+      },
+      {
+        // Real clients (AWS SDK v3, AWS CLI) against a real `wrangler dev` process started by the setup.
+        test: {
+          name: 'e2e',
+          include: ['test/e2e/**/*.test.ts'],
+          environment: 'node',
+          testTimeout: 180_000,
+          hookTimeout: 180_000,
+          fileParallelism: false,
+        },
+      },
+    ],
+  },
+});
