@@ -68,20 +68,26 @@ async function heapSampler(stack: LocalStack) {
     socket.onerror = reject;
   });
   let id = 0;
-  const pending = new Map<number, (usage: HeapUsage) => void>();
+  const pending = new Map<number, (result: unknown) => void>();
   socket.onmessage = (event) => {
     const message = JSON.parse(String(event.data));
     pending.get(message.id)?.(message.result);
     pending.delete(message.id);
   };
-  const sample = () =>
-    new Promise<HeapUsage>((resolve) => {
-      pending.set(++id, resolve);
-      socket.send(JSON.stringify({ id, method: 'Runtime.getHeapUsage' }));
+  const command = <T>(method: string) =>
+    new Promise<T>((resolve) => {
+      pending.set(++id, resolve as (result: unknown) => void);
+      socket.send(JSON.stringify({ id, method }));
     });
+  // Collecting first makes each sample the live memory: otherwise it mostly measures garbage V8 has not
+  // needed to collect yet (a real isolate near its limit collects).
+  const sample = async () => {
+    await command('HeapProfiler.collectGarbage');
+    return command<HeapUsage>('Runtime.getHeapUsage');
+  };
   return {
     sample,
-    /** Runs `work` while sampling every 20 ms; the largest JS heap and JS heap + ArrayBuffer memory seen. */
+    /** Runs `work` while sampling every 100 ms; the largest live JS heap and JS heap + ArrayBuffers seen. */
     async peakDuring(work: Promise<unknown>) {
       let peakHeap = 0;
       let peakTotal = 0;
@@ -93,7 +99,7 @@ async function heapSampler(stack: LocalStack) {
         const usage = await sample();
         peakHeap = Math.max(peakHeap, usage.usedSize);
         peakTotal = Math.max(peakTotal, isolateBytes(usage));
-        await new Promise((resolve) => setTimeout(resolve, 20));
+        await new Promise((resolve) => setTimeout(resolve, 100));
       }
       await finished;
       return { peakHeap, peakTotal };

@@ -3,7 +3,6 @@ import {
   errorResponse,
   isJsonContentType,
   JSON_CONTENT_TYPE,
-  MAX_IMAGE_MANIFEST_LENGTH,
   type OperationName,
   type Operations,
   parseTarget,
@@ -15,17 +14,10 @@ import {
   completeLayerUpload,
   getDownloadUrlForLayer,
   initiateLayerUpload,
-  type UploadLayerPartInput,
   uploadLayerPart,
 } from './operations/layers.ts';
 import { createRepository, deleteRepository, describeRepositories } from './operations/repositories.ts';
-import { MAX_UPLOAD_LAYER_PART_BODY_BYTES, readUploadLayerPartBody } from './uploadLayerPartBody.ts';
-
-/**
- * The largest body any other operation can legally have: PutImage's manifest, each character escaped by JSON
- * as `\uXXXX` at worst, plus the other members.
- */
-const MAX_BODY_BYTES = MAX_IMAGE_MANIFEST_LENGTH * 6 + 64 * 1024;
+import { readJsonBody } from './requestBody.ts';
 
 type Handler<Op extends OperationName> = (
   input: Operations[Op]['input'],
@@ -43,48 +35,22 @@ const HANDLERS: { [Op in OperationName]?: Handler<Op> } = {
   GetDownloadUrlForLayer: getDownloadUrlForLayer,
 };
 
-function declaredLength(request: Request, limit: number): number | null {
-  const header = request.headers.get('content-length');
-  const length = header === null ? null : Number(header);
-  if (length !== null && length > limit) {
-    throw new EcrError(
-      'RequestEntityTooLargeException',
-      `The request body is ${length} bytes; at most ${limit} are accepted`,
-    );
-  }
-  return length;
-}
-
-async function readJsonBody(request: Request): Promise<unknown> {
-  declaredLength(request, MAX_BODY_BYTES);
-  const text = await request.text();
-  if (text.length > MAX_BODY_BYTES) {
-    throw new EcrError('RequestEntityTooLargeException', `The request body exceeds ${MAX_BODY_BYTES} bytes`);
-  }
-  try {
-    return JSON.parse(text === '' ? '{}' : text);
-  } catch {
-    throw new EcrError('SerializationException', 'The request body is not valid JSON');
-  }
-}
-
 function registryOf(input: unknown): string | undefined {
   const registryId = (input as { registryId?: unknown }).registryId;
   return typeof registryId === 'string' ? registryId : undefined;
 }
 
-async function dispatch(request: Request, context: OperationContext): Promise<unknown> {
-  const operation = parseTarget(request.headers.get('x-amz-target'));
-  if (!isJsonContentType(request.headers.get('content-type'))) {
-    throw new EcrError('SerializationException', `The content type must be ${JSON_CONTENT_TYPE}`);
-  }
-  const raw =
-    operation === 'UploadLayerPart' && request.body
-      ? await readUploadLayerPartBody(request.body, declaredLength(request, MAX_UPLOAD_LAYER_PART_BODY_BYTES))
-      : await readJsonBody(request);
+/**
+ * Validates a request's members against the model and checks the registry they name is the one served.
+ * @returns The typed input.
+ */
+function checkInput<Op extends OperationName>(
+  operation: Op,
+  raw: unknown,
+  { settings }: OperationContext,
+): Operations[Op]['input'] {
   const input = validateRequest(operation, raw);
   const registryId = registryOf(input);
-  const { settings } = context;
   if (registryId !== undefined && registryId !== settings.registryId) {
     // What ECR says to a caller whose account may not act on another registry.
     throw new EcrError(
@@ -92,7 +58,18 @@ async function dispatch(request: Request, context: OperationContext): Promise<un
       `User is not authorized to perform: ecr:${operation} on resource: arn:aws:ecr:${settings.region}:${registryId}:repository/* because this endpoint serves only registry ${settings.registryId}`,
     );
   }
-  if (operation === 'UploadLayerPart') return await uploadLayerPart(input as UploadLayerPartInput, context);
+  return input;
+}
+
+async function dispatch(request: Request, context: OperationContext): Promise<unknown> {
+  const operation = parseTarget(request.headers.get('x-amz-target'));
+  if (!isJsonContentType(request.headers.get('content-type'))) {
+    throw new EcrError('SerializationException', `The content type must be ${JSON_CONTENT_TYPE}`);
+  }
+  if (operation === 'UploadLayerPart') {
+    return await uploadLayerPart(request, context, (raw) => checkInput('UploadLayerPart', raw, context));
+  }
+  const input = checkInput(operation, await readJsonBody(request), context);
   const handler = HANDLERS[operation] as Handler<typeof operation> | undefined;
   if (!handler) {
     throw new EcrError('UnknownOperationException', `edgecr does not implement ${operation} yet`);

@@ -4,6 +4,7 @@ import { EcrError, MAX_LAYER_BYTES, MIN_LAYER_PART_BYTES } from '@edgecr/protoco
 import { bytesToHex } from '@noble/hashes/utils.js';
 import { layerAlreadyExists, uploadNotFound } from './ecrErrors.ts';
 import { capture, type Outcome, unwrap } from './outcome.ts';
+import { PartLayout } from './partLayout.ts';
 
 /** Durable Object storage refuses values over 2 MB; staged bytes are kept in rows of this size. */
 const STAGED_ROW_BYTES = 1024 * 1024;
@@ -23,7 +24,8 @@ export interface BeginUpload extends UploadRef {
 export interface PartInput extends UploadRef {
   partFirstByte: number;
   partLastByte: number;
-  bytes: Uint8Array;
+  /** The part's bytes, as the Worker decodes them from the request. */
+  body: ReadableStream<Uint8Array>;
 }
 
 interface UploadState extends UploadRef {
@@ -63,9 +65,21 @@ function checkDigests(layerDigests: string[], computed: string): void {
   }
 }
 
-/** One-shot SHA-256 of a part, to recognise a retried part; WebCrypto is ~8x faster than the resumable hash. */
-async function sha256Hex(bytes: Uint8Array): Promise<string> {
-  return bytesToHex(new Uint8Array(await crypto.subtle.digest('SHA-256', bytes)));
+/** The chunks of a stream, read so that its reader's `closed` promise never goes unhandled when it errors. */
+async function* readChunks(stream: ReadableStream<Uint8Array>): AsyncGenerator<Uint8Array> {
+  const reader = stream.getReader();
+  reader.closed.catch(() => undefined);
+  let done = false;
+  try {
+    while (!done) {
+      const next = await reader.read();
+      done = next.done;
+      if (next.value) yield next.value;
+    }
+  } finally {
+    if (!done) await reader.cancel().catch(() => undefined);
+    reader.releaseLock();
+  }
 }
 
 /**
@@ -108,73 +122,113 @@ export class LayerUpload extends DurableObject<Env> {
     });
   }
 
-  /** Accepts the next part; returns the new `lastByteReceived`. */
+  /**
+   * Accepts the next part, streamed: its bytes are hashed and laid out into R2 parts as they arrive, so the
+   * object holds one R2 part at most, never the whole client part. Nothing is committed unless the stream
+   * ends normally with exactly `partLastByte - partFirstByte + 1` bytes: the Worker errors the stream when
+   * the request turns out bad, and R2 parts written by then are overwritten by the next attempt.
+   * @returns The new `lastByteReceived`.
+   */
   uploadPart(input: PartInput): Promise<Outcome<number>> {
     return this.exclusive(async () => {
-      const state = this.loadFor(input);
-      if (state.phase !== 'uploading')
-        throw uploadNotFound(input.registryId, input.repositoryName, input.uploadId);
-      const { partFirstByte: first, partLastByte: last, bytes } = input;
-      const invalidPart = (message: string) =>
-        new EcrError('InvalidLayerPartException', message, {
-          fields: {
-            registryId: state.registryId,
-            repositoryName: state.repositoryName,
-            uploadId: state.uploadId,
-            lastValidByteReceived: state.received - 1,
-          },
-        });
-      if (last < first) {
-        throw invalidPart(`The part's last byte ${last} is before its first byte ${first}`);
+      try {
+        return await this.acceptPart(input);
+      } finally {
+        // Whatever happened, release the Worker's side of the stream.
+        await input.body.cancel().catch(() => undefined);
       }
-      if (bytes.length !== last - first + 1) {
-        throw invalidPart(
-          `The layer part blob has ${bytes.length} bytes but bytes ${first} to ${last} are ${last - first + 1} bytes`,
-        );
-      }
-      const partHash = await sha256Hex(bytes);
-      if (state.lastPart && first === state.lastPart.first && last === state.lastPart.last) {
-        // A client that lost the response to its last part sends it again: accept it once more, change nothing.
-        if (partHash === state.lastPart.sha256) return state.received - 1;
-        throw invalidPart(`Bytes ${first} to ${last} were already received with different content`);
-      }
-      if (first !== state.received) {
-        throw invalidPart(
-          `The part must start at byte ${state.received}, the one after the last valid byte received`,
-        );
-      }
-      if (state.received + bytes.length > MAX_LAYER_BYTES) {
-        throw new EcrError('LimitExceededException', `A layer can be at most ${MAX_LAYER_BYTES} bytes`);
-      }
-
-      // Start the R2 writes, then hash while they are in flight (on R2 proper they run elsewhere).
-      const layout = this.layOut(state, bytes);
-      const hasher = ResumableSha256.restore(state.hash).update(bytes);
-      const newParts = await layout;
-      const staged = (state.staged + bytes.length) % state.partSize;
-      // Once a full part is written, what is left to stage lies wholly at the end of this part's bytes.
-      const toStage = newParts.length > 0 ? bytes.subarray(bytes.length - staged) : bytes;
-      const previousWasSmall =
-        state.lastPart !== null && state.lastPart.last - state.lastPart.first + 1 < MIN_LAYER_PART_BYTES;
-      this.ctx.storage.transactionSync(() => {
-        for (const part of newParts) {
-          this.sql.exec('INSERT OR REPLACE INTO r2_part VALUES (?, ?)', part.partNumber, part.etag);
-        }
-        if (newParts.length > 0) this.sql.exec('DELETE FROM staged');
-        this.stage(toStage);
-        this.save({
-          ...state,
-          received: state.received + bytes.length,
-          staged,
-          hash: hasher.save(),
-          lastPart: { first, last, sha256: partHash },
-          partTooSmall: state.partTooSmall || previousWasSmall,
-          expiresAt: Date.now() + state.ttlSeconds * 1000,
-        });
-      });
-      await this.ctx.storage.setAlarm(Date.now() + state.ttlSeconds * 1000);
-      return last;
     });
+  }
+
+  private async acceptPart(input: PartInput): Promise<number> {
+    const state = this.loadFor(input);
+    if (state.phase !== 'uploading')
+      throw uploadNotFound(input.registryId, input.repositoryName, input.uploadId);
+    const { partFirstByte: first, partLastByte: last, body } = input;
+    const length = last - first + 1;
+    const invalidPart = (message: string) =>
+      new EcrError('InvalidLayerPartException', message, {
+        fields: {
+          registryId: state.registryId,
+          repositoryName: state.repositoryName,
+          uploadId: state.uploadId,
+          lastValidByteReceived: state.received - 1,
+        },
+      });
+    const lengthMismatch = (received: number) =>
+      invalidPart(
+        `The layer part blob has ${received} bytes but bytes ${first} to ${last} are ${length} bytes`,
+      );
+    if (last < first) throw invalidPart(`The part's last byte ${last} is before its first byte ${first}`);
+
+    const partDigest = new crypto.DigestStream('SHA-256');
+    // Read only on success; a part refused midway must not leave its rejection unhandled.
+    partDigest.digest.catch(() => undefined);
+    const digestWriter = partDigest.getWriter();
+    if (state.lastPart && first === state.lastPart.first && last === state.lastPart.last) {
+      // A client that lost the response to its last part sends it again: accept it once more, change nothing.
+      let received = 0;
+      for await (const chunk of readChunks(body)) {
+        received += chunk.length;
+        await digestWriter.write(chunk);
+      }
+      await digestWriter.close();
+      if (received !== length) throw lengthMismatch(received);
+      if (bytesToHex(new Uint8Array(await partDigest.digest)) === state.lastPart.sha256)
+        return state.received - 1;
+      throw invalidPart(`Bytes ${first} to ${last} were already received with different content`);
+    }
+    if (first !== state.received) {
+      throw invalidPart(
+        `The part must start at byte ${state.received}, the one after the last valid byte received`,
+      );
+    }
+    if (state.received + length > MAX_LAYER_BYTES) {
+      throw new EcrError('LimitExceededException', `A layer can be at most ${MAX_LAYER_BYTES} bytes`);
+    }
+
+    const { partSize } = state;
+    const layout = new PartLayout(
+      partSize,
+      Math.floor((state.received - state.staged) / partSize) + 1,
+      state.staged > 0 ? this.readStaged(state, new Uint8Array(partSize)) : null,
+      state.staged,
+      async (partNumber, bytes) => (await this.multipart(state)).uploadPart(partNumber, bytes),
+    );
+    const hasher = ResumableSha256.restore(state.hash);
+    let received = 0;
+    for await (const chunk of readChunks(body)) {
+      received += chunk.length;
+      if (received > length) throw lengthMismatch(received);
+      hasher.update(chunk);
+      await digestWriter.write(chunk);
+      await layout.write(chunk);
+    }
+    await digestWriter.close();
+    if (received !== length) throw lengthMismatch(received);
+    const partHash = bytesToHex(new Uint8Array(await partDigest.digest));
+
+    const remainder = layout.remainder();
+    const previousWasSmall =
+      state.lastPart !== null && state.lastPart.last - state.lastPart.first + 1 < MIN_LAYER_PART_BYTES;
+    this.ctx.storage.transactionSync(() => {
+      for (const part of layout.parts) {
+        this.sql.exec('INSERT OR REPLACE INTO r2_part VALUES (?, ?)', part.partNumber, part.etag);
+      }
+      this.sql.exec('DELETE FROM staged');
+      this.stage(remainder);
+      this.save({
+        ...state,
+        received: state.received + length,
+        staged: remainder.length,
+        hash: hasher.save(),
+        lastPart: { first, last, sha256: partHash },
+        partTooSmall: state.partTooSmall || previousWasSmall,
+        expiresAt: Date.now() + state.ttlSeconds * 1000,
+      });
+    });
+    await this.ctx.storage.setAlarm(Date.now() + state.ttlSeconds * 1000);
+    return last;
   }
 
   /**
@@ -287,30 +341,6 @@ export class LayerUpload extends DurableObject<Env> {
     }
     if (offset !== state.staged) throw new Error(`Staged ${offset} bytes, expected ${state.staged}`);
     return out;
-  }
-
-  /**
-   * Writes every full R2 part that the staged remainder plus `bytes` make. A part that lies inside `bytes`
-   * goes as a subarray (no copy): the fast path of a client sending `partSize` parts. Part numbers follow from
-   * byte offsets, so a retry after a crash overwrites the same parts.
-   */
-  private async layOut(state: UploadState, bytes: Uint8Array): Promise<R2UploadedPart[]> {
-    const { partSize } = state;
-    if (state.staged + bytes.length < partSize) return [];
-    const multipart = await this.multipart(state);
-    const parts: R2UploadedPart[] = [];
-    let partNumber = Math.floor((state.received - state.staged) / partSize) + 1;
-    let offset = 0;
-    if (state.staged > 0) {
-      offset = partSize - state.staged;
-      const joined = this.readStaged(state, new Uint8Array(partSize));
-      joined.set(bytes.subarray(0, offset), state.staged);
-      parts.push(await multipart.uploadPart(partNumber++, joined));
-    }
-    for (; offset + partSize <= bytes.length; offset += partSize) {
-      parts.push(await multipart.uploadPart(partNumber++, bytes.subarray(offset, offset + partSize)));
-    }
-    return parts;
   }
 
   private async multipart(state: UploadState): Promise<R2MultipartUpload> {

@@ -12,8 +12,53 @@ export const MAX_UPLOAD_LAYER_PART_BODY_BYTES =
 
 const BLOB_MEMBER = 'layerPartBlob';
 
-/** The members of an UploadLayerPart body, with the blob already decoded to bytes. */
+/** Size of the chunks a streamed blob is handed on in. */
+const SINK_CHUNK_BYTES = 1024 * 1024;
+
+/** The members of an UploadLayerPart body; `layerPartBlob` holds the decoded bytes unless they were streamed. */
 export type UploadLayerPartBody = Record<string, unknown>;
+
+/**
+ * Where the blob's bytes go when the members before it already say where the part belongs: called once when
+ * the blob starts, with the members read so far. Returning a writer streams the decoded bytes to it (the
+ * members then carry the blob's length as `layerPartBlobLength` instead of the bytes); returning undefined
+ * keeps them in one buffer (the blob came before the members that place it).
+ */
+export type BlobSinkFactory = (membersBefore: Readonly<UploadLayerPartBody>) => BlobSink | undefined;
+
+/** Takes the decoded blob, chunk by chunk; the returned promise is its backpressure. */
+export interface BlobSink {
+  write(chunk: Uint8Array): Promise<void>;
+}
+
+/** Member set instead of `layerPartBlob` when the blob was streamed to a sink. */
+export const STREAMED_BLOB_LENGTH = 'layerPartBlobLength';
+
+/**
+ * Reads an UploadLayerPart JSON body from a stream and decodes `layerPartBlob` from base64 as the text
+ * arrives, either straight to a sink (the usual case: SDKs write the blob last) or into one buffer. Holding a
+ * 20 MiB part's body whole costs ~27 MB of bytes, as much again as a string and 20 MB decoded; streaming keeps
+ * the peak at a network chunk, so parts in flight fit well inside a 128 MB isolate. The other members are
+ * small and parsed with `JSON.parse`.
+ * @param body The request body.
+ * @param contentLength The declared length, used to size the blob buffer; `null` when unknown.
+ * @param sinkFor Chooses where the blob goes once its position is known.
+ * @returns The members.
+ * @example
+ * const members = await readUploadLayerPartBody(request.body, Number(request.headers.get('content-length')));
+ */
+export async function readUploadLayerPartBody(
+  body: ReadableStream<Uint8Array>,
+  contentLength: number | null,
+  sinkFor: BlobSinkFactory = () => undefined,
+): Promise<UploadLayerPartBody> {
+  const reader = new JsonObjectReader(contentLength, sinkFor);
+  for await (const chunk of body) {
+    reader.push(chunk);
+    await reader.drain();
+  }
+  return reader.finish();
+}
 
 enum Byte {
   Quote = 0x22,
@@ -37,26 +82,6 @@ function blobTooLarge(): EcrError {
 
 function serializationError(message: string): EcrError {
   return new EcrError('SerializationException', message);
-}
-
-/**
- * Reads an UploadLayerPart JSON body from a stream and decodes `layerPartBlob` from base64 straight into one
- * buffer as the text arrives. Holding a 20 MiB part's body whole costs ~27 MB of bytes, as much again as a
- * string and 20 MB decoded; this keeps the peak at the decoded part plus one network chunk, so two parts in
- * flight fit well inside a 128 MB isolate. The other members are small and parsed with `JSON.parse`.
- * @param body The request body.
- * @param contentLength The declared length, used to size the blob buffer; `null` when unknown.
- * @returns The members, with `layerPartBlob` as a `Uint8Array` when present.
- * @example
- * const members = await readUploadLayerPartBody(request.body, Number(request.headers.get('content-length')));
- */
-export async function readUploadLayerPartBody(
-  body: ReadableStream<Uint8Array>,
-  contentLength: number | null,
-): Promise<UploadLayerPartBody> {
-  const reader = new JsonObjectReader(contentLength);
-  for await (const chunk of body) reader.push(chunk);
-  return reader.finish();
 }
 
 type State =
@@ -89,8 +114,17 @@ class JsonObjectReader {
   private blobLength = 0;
   private base64Carry = '';
   private readonly blobCapacity: number;
+  private sink: BlobSink | undefined;
+  /** Decoded blob chunks waiting to be written to the sink (the parser itself is synchronous). */
+  private pending: Uint8Array[] = [];
+  /** Decoded bytes gathered into sink-sized chunks: per-chunk costs downstream (RPC, hashing) stay small. */
+  private gather: Uint8Array | undefined;
+  private gathered = 0;
 
-  constructor(contentLength: number | null) {
+  constructor(
+    contentLength: number | null,
+    private readonly sinkFor: BlobSinkFactory,
+  ) {
     // Base64 turns 3 bytes into 4 characters, so the body length bounds the decoded size.
     const bound = contentLength === null ? MAX_LAYER_PART_BYTES : Math.floor((contentLength * 3) / 4);
     this.blobCapacity = Math.min(bound, MAX_LAYER_PART_BYTES) + 3;
@@ -118,7 +152,7 @@ class JsonObjectReader {
           break;
         case 'beforeKey':
           if (isSpace(b)) break;
-          if (b === Byte.CloseBrace && Object.keys(this.members).length === 0 && this.blob === undefined) {
+          if (b === Byte.CloseBrace && Object.keys(this.members).length === 0) {
             this.state = 'end';
             break;
           }
@@ -165,6 +199,13 @@ class JsonObjectReader {
           break;
       }
     }
+  }
+
+  /** Writes the decoded blob chunks to the sink, waiting for it to take them (backpressure). */
+  async drain(): Promise<void> {
+    const chunks = this.pending;
+    this.pending = [];
+    for (const chunk of chunks) await this.sink?.write(chunk);
   }
 
   finish(): UploadLayerPartBody {
@@ -237,7 +278,9 @@ class JsonObjectReader {
   }
 
   private startBlob(): void {
-    this.blob ??= new Uint8Array(this.blobCapacity);
+    if (this.sink || this.blob) throw serializationError(`Member '${BLOB_MEMBER}' appears twice`);
+    this.sink = this.sinkFor(this.members);
+    if (!this.sink) this.blob = new Uint8Array(this.blobCapacity);
     this.blobLength = 0;
     this.base64Carry = '';
     this.state = 'blob';
@@ -258,21 +301,42 @@ class JsonObjectReader {
     if (text.length > 0) this.decodeBlobText(text);
     if (!closed) return end;
     if (this.blobLength > MAX_LAYER_PART_BYTES) throw blobTooLarge();
-    this.members[BLOB_MEMBER] = (this.blob as Uint8Array).subarray(0, this.blobLength);
+    if (this.blob) this.members[BLOB_MEMBER] = this.blob.subarray(0, this.blobLength);
+    else {
+      if (this.gather && this.gathered > 0) this.pending.push(this.gather.subarray(0, this.gathered));
+      this.gather = undefined;
+      this.members[STREAMED_BLOB_LENGTH] = this.blobLength;
+    }
     this.state = 'afterValue';
     return end + 1;
   }
 
   private decodeBlobText(text: string): void {
-    const blob = this.blob as Uint8Array;
-    if (this.blobLength + Math.ceil(text.length / 4) * 3 > blob.length) throw blobTooLarge();
+    if (this.blobLength + Math.ceil(text.length / 4) * 3 > this.blobCapacity) throw blobTooLarge();
     let decoded: Uint8Array;
     try {
       decoded = decodeBase64(text);
     } catch {
       throw serializationError(`Member '${BLOB_MEMBER}' is not valid base64`);
     }
-    blob.set(decoded, this.blobLength);
+    if (this.blob) this.blob.set(decoded, this.blobLength);
+    else this.gatherForSink(decoded);
     this.blobLength += decoded.length;
+  }
+
+  private gatherForSink(decoded: Uint8Array): void {
+    let offset = 0;
+    while (offset < decoded.length) {
+      this.gather ??= new Uint8Array(SINK_CHUNK_BYTES);
+      const taken = Math.min(SINK_CHUNK_BYTES - this.gathered, decoded.length - offset);
+      this.gather.set(decoded.subarray(offset, offset + taken), this.gathered);
+      this.gathered += taken;
+      offset += taken;
+      if (this.gathered === SINK_CHUNK_BYTES) {
+        this.pending.push(this.gather);
+        this.gather = undefined;
+        this.gathered = 0;
+      }
+    }
   }
 }

@@ -7,6 +7,7 @@ import type {
   GetDownloadUrlForLayerResponse,
   InitiateLayerUploadRequest,
   InitiateLayerUploadResponse,
+  UploadLayerPartRequest,
   UploadLayerPartResponse,
 } from '@edgecr/protocol';
 import { EcrError } from '@edgecr/protocol';
@@ -14,17 +15,12 @@ import { PART_SIZE } from '../config.ts';
 import type { OperationContext } from '../context.ts';
 import { signDownloadUrl } from '../downloads.ts';
 import type { UploadRef } from '../layerUpload.ts';
-import { unwrap } from '../outcome.ts';
+import { type Outcome, unwrap } from '../outcome.ts';
+import { declaredLength } from '../requestBody.ts';
+import { MAX_UPLOAD_LAYER_PART_BODY_BYTES, readUploadLayerPartBody } from '../uploadLayerPartBody.ts';
 
-/** The validated UploadLayerPart input, with the blob already decoded by the streaming body reader. */
-export interface UploadLayerPartInput {
-  registryId?: string;
-  repositoryName: string;
-  uploadId: string;
-  partFirstByte: number;
-  partLastByte: number;
-  layerPartBlob: Uint8Array;
-}
+/** Decoded bytes buffered between the request parser and the upload object, so both keep working. */
+const PIPE_BYTES = 1024 * 1024;
 
 function uploadStub({ env }: OperationContext, uploadId: string) {
   return env.UPLOADS.get(env.UPLOADS.idFromName(uploadId));
@@ -53,20 +49,106 @@ export async function initiateLayerUpload(
   return { uploadId, partSize: PART_SIZE };
 }
 
+/** The members that say where a part belongs; once all are read, its bytes can stream to the upload. */
+const PLACEMENT = ['repositoryName', 'uploadId', 'partFirstByte', 'partLastByte'] as const;
+
+function streamOf(bytes: Uint8Array): ReadableStream<Uint8Array> {
+  return new ReadableStream({
+    start(controller) {
+      controller.enqueue(bytes);
+      controller.close();
+    },
+  });
+}
+
+/**
+ * A writer that keeps the last chunk back until `commit`. The upload commits a part only when its stream ends
+ * with every byte; ending it one chunk short is how a request found bad after its blob (a duplicate member,
+ * trailing garbage, a bad signature) is abandoned without erroring the stream across RPC.
+ */
+class HoldBackWriter {
+  private held: Uint8Array | undefined;
+  constructor(private readonly writer: WritableStreamDefaultWriter<Uint8Array>) {}
+
+  async write(chunk: Uint8Array): Promise<void> {
+    const previous = this.held;
+    this.held = chunk;
+    if (previous) await this.writer.write(previous);
+  }
+
+  async commit(): Promise<void> {
+    if (this.held) await this.writer.write(this.held);
+    this.held = undefined;
+    await this.writer.close();
+  }
+
+  async abandon(): Promise<void> {
+    this.held = undefined;
+    await this.writer.close().catch(() => undefined);
+  }
+}
+
+/**
+ * UploadLayerPart. The body is parsed as it arrives; as soon as the members that place the part are known
+ * (SDKs write the blob last) the decoded bytes stream to the upload's Durable Object, which hashes them and
+ * writes R2 parts while the rest is still arriving. Only a request read and checked to its end delivers the
+ * part's last bytes, so a bad one commits nothing.
+ */
 export async function uploadLayerPart(
-  input: UploadLayerPartInput,
+  request: Request,
   context: OperationContext,
+  check: (raw: unknown) => UploadLayerPartRequest,
 ): Promise<UploadLayerPartResponse> {
-  const ref = uploadRef(input, context);
-  const lastByteReceived = unwrap(
-    await uploadStub(context, input.uploadId).uploadPart({
-      ...ref,
+  const pipe = new IdentityTransformStream({ highWaterMark: PIPE_BYTES });
+  const sink = new HoldBackWriter(pipe.writable.getWriter());
+  let placed: UploadLayerPartRequest | undefined;
+  let call: Promise<Outcome<number>> | undefined;
+  const send = (input: UploadLayerPartRequest, body: ReadableStream<Uint8Array>) => {
+    placed = input;
+    call = uploadStub(context, input.uploadId).uploadPart({
+      ...uploadRef(input, context),
       partFirstByte: input.partFirstByte,
       partLastByte: input.partLastByte,
-      bytes: input.layerPartBlob,
-    }),
-  );
-  return { ...ref, lastByteReceived };
+      body,
+    });
+  };
+  try {
+    const members = await readUploadLayerPartBody(
+      request.body ?? streamOf(new Uint8Array(0)),
+      declaredLength(request, MAX_UPLOAD_LAYER_PART_BODY_BYTES),
+      (before) => {
+        if (PLACEMENT.some((name) => before[name] === undefined)) return undefined;
+        send(check({ ...before, layerPartBlob: new Uint8Array(0) }), pipe.readable);
+        return sink;
+      },
+    );
+    if (placed) {
+      // The blob's bounds were enforced as it streamed; a placeholder stands in for its bytes.
+      const input = check({ ...members, layerPartBlob: new Uint8Array(0) });
+      if (PLACEMENT.some((name) => input[name] !== placed?.[name])) {
+        throw new EcrError(
+          'SerializationException',
+          'A member that places the part appears twice with different values',
+        );
+      }
+      await sink.commit();
+    } else {
+      const input = check(members);
+      send(input, streamOf(input.layerPartBlob as Uint8Array));
+    }
+    const input = placed as UploadLayerPartRequest;
+    return {
+      ...uploadRef(input, context),
+      lastByteReceived: unwrap(await (call as Promise<Outcome<number>>)),
+    };
+  } catch (error) {
+    await sink.abandon();
+    const outcome = await call?.catch(() => undefined);
+    // A request error of our own (bad JSON, a bad member) is the answer. Otherwise the upload refused the part
+    // (an unknown upload id, a wrong offset) and stopped reading, which is what broke our side: its answer.
+    if (!(error instanceof EcrError) && outcome && !outcome.ok) unwrap(outcome);
+    throw error;
+  }
 }
 
 export async function completeLayerUpload(

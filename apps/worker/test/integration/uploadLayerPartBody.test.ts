@@ -1,6 +1,6 @@
 import { EcrError, encodeBase64, MAX_LAYER_PART_BYTES } from '@edgecr/protocol';
 import { describe, expect, it } from 'vitest';
-import { readUploadLayerPartBody } from '../../src/uploadLayerPartBody.ts';
+import { readUploadLayerPartBody, STREAMED_BLOB_LENGTH } from '../../src/uploadLayerPartBody.ts';
 import { randomBytes } from './_api.ts';
 
 const encoder = new TextEncoder();
@@ -80,5 +80,45 @@ describe('readUploadLayerPartBody', () => {
     const error = await errorOf(readUploadLayerPartBody(streamOf(body, [65536]), null));
     expect(error.code).toBe('InvalidParameterException');
     expect(error.message).toContain("'layerPartBlob'");
+  });
+});
+
+describe('readUploadLayerPartBody with a sink', () => {
+  it('streams the blob to the sink once the members before it are read, in order and complete', async () => {
+    const blob = randomBytes(200_000, 3);
+    const text = `{"uploadId":"u","partFirstByte":0,"layerPartBlob":"${encodeBase64(blob)}","partLastByte":199999}`;
+    const received: Uint8Array[] = [];
+    let seen: Record<string, unknown> | undefined;
+    const sink = new WritableStream<Uint8Array>({ write: (chunk) => void received.push(chunk) }).getWriter();
+    const members = await readUploadLayerPartBody(
+      streamOf(text, [100, 5000, 70_000, 150_000]),
+      null,
+      (before) => {
+        seen = { ...before };
+        return sink;
+      },
+    );
+    expect(seen).toEqual({ uploadId: 'u', partFirstByte: 0 });
+    expect(members).toEqual({
+      uploadId: 'u',
+      partFirstByte: 0,
+      partLastByte: 199_999,
+      [STREAMED_BLOB_LENGTH]: 200_000,
+    });
+    const joined = new Uint8Array(200_000);
+    let offset = 0;
+    for (const chunk of received) {
+      joined.set(chunk, offset);
+      offset += chunk.length;
+    }
+    expect(offset).toBe(200_000);
+    expect(joined).toEqual(blob);
+  });
+
+  it('refuses a second blob member', async () => {
+    const body = '{"layerPartBlob":"AA==","layerPartBlob":"AA=="}';
+    expect((await errorOf(readUploadLayerPartBody(streamOf(body, []), body.length))).code).toBe(
+      'SerializationException',
+    );
   });
 });

@@ -1,0 +1,61 @@
+/**
+ * Lays a stream of bytes out into R2 parts of exactly `partSize` bytes, as R2 requires of every part but the
+ * last. A part that lies inside one incoming chunk is written as a view of it (no copy); bytes that straddle
+ * chunks are gathered in one part-sized buffer. Part numbers follow from layer offsets, so writing the same
+ * bytes again after a crash overwrites the same parts.
+ */
+export class PartLayout {
+  readonly parts: R2UploadedPart[] = [];
+  private buffer: Uint8Array | null;
+  private fill: number;
+
+  /**
+   * @param partSize Size of every R2 part.
+   * @param firstPartNumber Number of the part the first full `partSize` bytes become.
+   * @param staged Bytes before this stream that did not fill a part yet (fewer than `partSize`), in a buffer of
+   *   `partSize` bytes, or null.
+   * @param stagedLength How many bytes of `staged` are filled.
+   * @param upload Writes one part.
+   */
+  constructor(
+    private readonly partSize: number,
+    private nextPartNumber: number,
+    staged: Uint8Array | null,
+    stagedLength: number,
+    private readonly upload: (partNumber: number, bytes: Uint8Array) => Promise<R2UploadedPart>,
+  ) {
+    this.buffer = staged;
+    this.fill = stagedLength;
+  }
+
+  async write(chunk: Uint8Array): Promise<void> {
+    let offset = 0;
+    while (offset < chunk.length) {
+      if (this.fill === 0 && chunk.length - offset >= this.partSize) {
+        await this.flush(chunk.subarray(offset, offset + this.partSize));
+        offset += this.partSize;
+        continue;
+      }
+      this.buffer ??= new Uint8Array(this.partSize);
+      const taken = Math.min(this.partSize - this.fill, chunk.length - offset);
+      this.buffer.set(chunk.subarray(offset, offset + taken), this.fill);
+      this.fill += taken;
+      offset += taken;
+      if (this.fill === this.partSize) {
+        const full = this.buffer;
+        this.buffer = null;
+        this.fill = 0;
+        await this.flush(full);
+      }
+    }
+  }
+
+  /** The bytes after the last full part: the remainder to stage until more bytes complete it. */
+  remainder(): Uint8Array {
+    return this.buffer ? this.buffer.subarray(0, this.fill) : new Uint8Array(0);
+  }
+
+  private async flush(bytes: Uint8Array): Promise<void> {
+    this.parts.push(await this.upload(this.nextPartNumber++, bytes));
+  }
+}
