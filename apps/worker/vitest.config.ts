@@ -2,7 +2,32 @@ import { cloudflareTest } from '@cloudflare/vitest-plugin';
 import { defineConfig } from 'vitest/config';
 
 /** The signing key tests give the Worker; production reads it from a secret. */
-export const TEST_URL_SIGNING_KEY = 'edgecr-test-url-signing-key';
+const TEST_URL_SIGNING_KEY = 'edgecr-test-url-signing-key';
+
+/** The keys the workerd tests sign with (test/integration/_api.ts names them). */
+const TEST_CREDENTIALS = {
+  AKIAEDGECRLOCALDEV01: {
+    secretAccessKey: 'edgecr-local-dev-secret',
+    registryId: '123456789012',
+    permission: 'admin',
+  },
+  AKIAEDGECRPULLONLY01: {
+    secretAccessKey: 'edgecr-test-pull-secret',
+    registryId: '123456789012',
+    permission: 'pull',
+  },
+  AKIAEDGECRTEAMAPUSH1: {
+    secretAccessKey: 'edgecr-test-team-a-secret',
+    registryId: '123456789012',
+    permission: 'push',
+    repositoryPrefixes: ['team-a/'],
+  },
+  AKIAEDGECROTHERREG01: {
+    secretAccessKey: 'edgecr-test-other-secret',
+    registryId: '210987654321',
+    permission: 'admin',
+  },
+};
 
 export default defineConfig({
   test: {
@@ -14,7 +39,13 @@ export default defineConfig({
         plugins: [
           cloudflareTest({
             wrangler: { configPath: './wrangler.jsonc' },
-            miniflare: { bindings: { URL_SIGNING_KEY: TEST_URL_SIGNING_KEY } },
+            miniflare: {
+              bindings: {
+                URL_SIGNING_KEY: TEST_URL_SIGNING_KEY,
+                EDGECR_CREDENTIALS: JSON.stringify(TEST_CREDENTIALS),
+                ALLOWED_ORIGINS: 'https://uploader.example',
+              },
+            },
           }),
         ],
         test: { name: 'workerd', include: ['test/integration/**/*.test.ts'], testTimeout: 120_000 },

@@ -8,7 +8,11 @@ import {
   parseTarget,
   validateRequest,
 } from '@edgecr/protocol';
+import { authenticate } from './authenticate.ts';
+import type { Settings } from './config.ts';
 import type { OperationContext } from './context.ts';
+import { authorize } from './credentials.ts';
+import { getAuthorizationToken } from './operations/authorization.ts';
 import {
   batchCheckLayerAvailability,
   completeLayerUpload,
@@ -17,7 +21,7 @@ import {
   uploadLayerPart,
 } from './operations/layers.ts';
 import { createRepository, deleteRepository, describeRepositories } from './operations/repositories.ts';
-import { readJsonBody } from './requestBody.ts';
+import { parseJson, readBody } from './requestBody.ts';
 
 type Handler<Op extends OperationName> = (
   input: Operations[Op]['input'],
@@ -33,43 +37,70 @@ const HANDLERS: { [Op in OperationName]?: Handler<Op> } = {
   CompleteLayerUpload: completeLayerUpload,
   BatchCheckLayerAvailability: batchCheckLayerAvailability,
   GetDownloadUrlForLayer: getDownloadUrlForLayer,
+  GetAuthorizationToken: getAuthorizationToken,
 };
 
-function registryOf(input: unknown): string | undefined {
-  const registryId = (input as { registryId?: unknown }).registryId;
-  return typeof registryId === 'string' ? registryId : undefined;
+/** The repositories a request names, for the key's prefix check. */
+function repositoriesNamed(input: Record<string, unknown>): (string | undefined)[] {
+  if (typeof input.repositoryName === 'string') return [input.repositoryName];
+  if (Array.isArray(input.repositoryNames)) return input.repositoryNames as string[];
+  return [undefined];
+}
+
+/** The registries a request names; none means the caller's own. */
+function registriesNamed(input: Record<string, unknown>, own: string): string[] {
+  if (typeof input.registryId === 'string') return [input.registryId];
+  if (Array.isArray(input.registryIds)) return input.registryIds as string[];
+  return [own];
 }
 
 /**
- * Validates a request's members against the model and checks the registry they name is the one served.
+ * Validates a request's members against the model, then checks the caller's key may perform the operation
+ * on every registry and repository the request names.
  * @returns The typed input.
  */
 function checkInput<Op extends OperationName>(
   operation: Op,
   raw: unknown,
-  { settings }: OperationContext,
+  context: OperationContext,
 ): Operations[Op]['input'] {
   const input = validateRequest(operation, raw);
-  const registryId = registryOf(input);
-  if (registryId !== undefined && registryId !== settings.registryId) {
-    // What ECR says to a caller whose account may not act on another registry.
-    throw new EcrError(
-      'AccessDeniedException',
-      `User is not authorized to perform: ecr:${operation} on resource: arn:aws:ecr:${settings.region}:${registryId}:repository/* because this endpoint serves only registry ${settings.registryId}`,
-    );
+  const members = input as Record<string, unknown>;
+  for (const registryId of registriesNamed(members, context.registryId)) {
+    for (const repositoryName of repositoriesNamed(members)) {
+      authorize(context.key, operation, {
+        region: context.settings.region,
+        registryId,
+        ...(repositoryName !== undefined && { repositoryName }),
+      });
+    }
   }
   return input;
 }
 
-async function dispatch(request: Request, context: OperationContext): Promise<unknown> {
+async function dispatch(request: Request, env: Env, settings: Settings, origin: string): Promise<unknown> {
+  const caller = authenticate(request, settings);
   const operation = parseTarget(request.headers.get('x-amz-target'));
   if (!isJsonContentType(request.headers.get('content-type'))) {
     throw new EcrError('SerializationException', `The content type must be ${JSON_CONTENT_TYPE}`);
   }
+  const { registryId } = caller.key;
+  const context: OperationContext = {
+    env,
+    settings,
+    key: caller.key,
+    registryId,
+    registry: env.REGISTRY.get(env.REGISTRY.idFromName(registryId)),
+    origin,
+  };
   if (operation === 'UploadLayerPart') {
-    return await uploadLayerPart(request, context, (raw) => checkInput('UploadLayerPart', raw, context));
+    return await uploadLayerPart(request, context, caller, (raw) =>
+      checkInput('UploadLayerPart', raw, context),
+    );
   }
-  const input = checkInput(operation, await readJsonBody(request), context);
+  const body = await readBody(request);
+  await caller.verify(body.sha256);
+  const input = checkInput(operation, parseJson(body.bytes), context);
   const handler = HANDLERS[operation] as Handler<typeof operation> | undefined;
   if (!handler) {
     throw new EcrError('UnknownOperationException', `edgecr does not implement ${operation} yet`);
@@ -78,13 +109,13 @@ async function dispatch(request: Request, context: OperationContext): Promise<un
 }
 
 /**
- * The ECR API: AWS JSON 1.1 at `POST /`. Every failure is an ECR error on the wire; anything unexpected is
- * logged and answered as `ServerException` without its details.
+ * The ECR API: AWS JSON 1.1 at `POST /`, every request signed with SigV4. Every failure is an ECR error on
+ * the wire; anything unexpected is logged and answered as `ServerException` without its details.
  */
-export async function handleApi(request: Request, context: OperationContext): Promise<Response> {
+export async function handleApi(request: Request, env: Env, settings: Settings): Promise<Response> {
   const requestId = crypto.randomUUID();
   try {
-    const output = await dispatch(request, context);
+    const output = await dispatch(request, env, settings, new URL(request.url).origin);
     return new Response(JSON.stringify(output), {
       headers: { 'content-type': JSON_CONTENT_TYPE, 'x-amzn-requestid': requestId },
     });

@@ -2,20 +2,27 @@ import { MiB } from '@edgecr/protocol';
 
 /**
  * The size of every R2 part but the last, and the `partSize` InitiateLayerUpload announces. R2 demands equal
- * parts; a client that follows the announcement sends parts that become R2 parts with no copy. 10 MiB is what
- * ECR announces, keeps the staged remainder of odd-sized client parts small, and allows 100 GiB layers
- * within R2's 10,000 parts (ECR's own limit is 52,000 MiB).
+ * parts; a client that follows the announcement sends parts that fill R2 parts exactly. 10 MiB is what ECR
+ * announces, keeps the staged remainder of odd-sized client parts small, and allows 100 GiB layers within
+ * R2's 10,000 parts (ECR's own limit is 52,000 MiB).
  */
 export const PART_SIZE = 10 * MiB;
 
 /** Settings read from the Worker's environment (`vars` in wrangler.jsonc, secrets for keys). */
 export interface Settings {
-  registryId: string;
+  /** Region named in repository ARNs. */
   region: string;
+  /** Regions a SigV4 credential scope may name; undefined accepts any. */
+  regions: string[] | undefined;
   uploadTtlSeconds: number;
   downloadUrlTtlSeconds: number;
+  authorizationTokenTtlSeconds: number;
   requireImageReference: boolean;
+  /** Origins other than the Worker's own that browsers may call the API from. */
+  allowedOrigins: string[];
   urlSigningKey: string | undefined;
+  /** The `EDGECR_CREDENTIALS` secret, unparsed. */
+  credentials: string | undefined;
 }
 
 function positiveInteger(env: Env, name: keyof Env & string): number {
@@ -28,21 +35,29 @@ function positiveInteger(env: Env, name: keyof Env & string): number {
   return value;
 }
 
+function list(value: string | undefined): string[] {
+  return (value ?? '')
+    .split(',')
+    .map((item) => item.trim())
+    .filter((item) => item !== '');
+}
+
 /**
- * Reads and checks the settings once per request.
+ * Reads and checks the settings.
  * @example
- * const { registryId } = readSettings(env);
+ * const { region } = readSettings(env);
  */
 export function readSettings(env: Env): Settings {
-  if (!/^[0-9]{12}$/.test(env.REGISTRY_ID)) {
-    throw new TypeError(`Setting REGISTRY_ID must be a 12-digit account id, got ${env.REGISTRY_ID}`);
-  }
+  const regions = list(env.ALLOWED_REGIONS);
   return {
-    registryId: env.REGISTRY_ID,
     region: env.REGION,
+    regions: regions.length > 0 ? regions : undefined,
     uploadTtlSeconds: positiveInteger(env, 'UPLOAD_TTL_SECONDS'),
     downloadUrlTtlSeconds: positiveInteger(env, 'DOWNLOAD_URL_TTL_SECONDS'),
+    authorizationTokenTtlSeconds: positiveInteger(env, 'AUTHORIZATION_TOKEN_TTL_SECONDS'),
     requireImageReference: env.REQUIRE_IMAGE_REFERENCE === 'true',
+    allowedOrigins: list(env.ALLOWED_ORIGINS),
     urlSigningKey: env.URL_SIGNING_KEY || undefined,
+    credentials: env.EDGECR_CREDENTIALS || undefined,
   };
 }

@@ -2,7 +2,6 @@ import { EcrError } from '@edgecr/protocol';
 import { bytesToHex } from '@noble/hashes/utils.js';
 import type { Settings } from './config.ts';
 import { unwrap } from './outcome.ts';
-import type { Registry } from './registry.ts';
 
 /** Where download URLs live: `/layers/<registryId>/<repositoryName>/<digest>?expires=…&signature=…`. */
 export const DOWNLOAD_PATH_PREFIX = '/layers/';
@@ -93,12 +92,7 @@ function parseRange(
  * Serves `GET`/`HEAD` on a signed download URL from R2, with `Range`, `ETag` (the digest: the bytes behind a
  * digest never change) and `If-None-Match`. A bad or expired signature gets 403 and no bytes.
  */
-export async function serveDownload(
-  request: Request,
-  env: Env,
-  settings: Settings,
-  registry: DurableObjectStub<Registry>,
-): Promise<Response> {
+export async function serveDownload(request: Request, env: Env, settings: Settings): Promise<Response> {
   if (request.method !== 'GET' && request.method !== 'HEAD')
     return text(405, 'Method not allowed', { allow: 'GET, HEAD' });
   const url = new URL(request.url);
@@ -111,6 +105,7 @@ export async function serveDownload(
     return text(403, 'The download URL signature is not valid');
   }
   if (Date.now() / 1000 > expires) return text(403, 'The download URL has expired');
+  const registry = env.REGISTRY.get(env.REGISTRY.idFromName(location.registryId));
   const layer = unwrap(await registry.findLayer(location.repositoryName, location.digest));
   if (!layer) return text(404, 'The layer does not exist');
 

@@ -1,6 +1,7 @@
 import { EcrError, errorResponse } from '@edgecr/protocol';
 import { handleApi } from './api.ts';
 import { readSettings } from './config.ts';
+import { preflight, withCors } from './cors.ts';
 import { DOWNLOAD_PATH_PREFIX, serveDownload } from './downloads.ts';
 
 export { LayerUpload } from './layerUpload.ts';
@@ -10,13 +11,16 @@ export default {
   async fetch(request, env) {
     const settings = readSettings(env);
     const url = new URL(request.url);
-    const registry = env.REGISTRY.get(env.REGISTRY.idFromName(settings.registryId));
-    if (url.pathname.startsWith(DOWNLOAD_PATH_PREFIX)) return serveDownload(request, env, settings, registry);
-    if (url.pathname === '/' && request.method === 'POST') {
-      return handleApi(request, { env, settings, registry, origin: url.origin });
+    if (request.method === 'OPTIONS') return preflight(request, settings);
+    let response: Response;
+    if (url.pathname.startsWith(DOWNLOAD_PATH_PREFIX)) response = await serveDownload(request, env, settings);
+    else if (url.pathname === '/' && request.method === 'POST')
+      response = await handleApi(request, env, settings);
+    else {
+      response = errorResponse(
+        new EcrError('UnknownOperationException', `No operation at ${request.method} ${url.pathname}`),
+      );
     }
-    return errorResponse(
-      new EcrError('UnknownOperationException', `No operation at ${request.method} ${url.pathname}`),
-    );
+    return withCors(request, response, settings);
   },
 } satisfies ExportedHandler<Env>;

@@ -8,7 +8,6 @@ import {
   type ImageTagMutabilityExclusionFilter,
   type Tag,
 } from '@edgecr/protocol';
-import { readSettings } from './config.ts';
 import { layerAlreadyExists, repositoryNotFound } from './ecrErrors.ts';
 import { capture, type Outcome } from './outcome.ts';
 
@@ -52,7 +51,8 @@ export class Registry extends DurableObject<Env> {
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
     this.sql = ctx.storage.sql;
-    this.registryId = readSettings(env).registryId;
+    // One object per registry, named by its 12-digit id (`idFromName(registryId)`).
+    this.registryId = ctx.id.name as string;
     this.sql.exec(`
       CREATE TABLE IF NOT EXISTS repository (name TEXT PRIMARY KEY, record TEXT NOT NULL);
       CREATE TABLE IF NOT EXISTS blob (

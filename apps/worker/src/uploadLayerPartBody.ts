@@ -52,12 +52,19 @@ export async function readUploadLayerPartBody(
   contentLength: number | null,
   sinkFor: BlobSinkFactory = () => undefined,
 ): Promise<UploadLayerPartBody> {
-  const reader = new JsonObjectReader(contentLength, sinkFor);
-  for await (const chunk of body) {
-    reader.push(chunk);
-    await reader.drain();
+  const parser = new JsonObjectReader(contentLength, sinkFor);
+  // Read without `for await`: leaving that loop on an error would cancel the body, and the caller may still
+  // need the rest of it (to hash it for the signature check).
+  const reader = body.getReader();
+  try {
+    for (let next = await reader.read(); !next.done; next = await reader.read()) {
+      parser.push(next.value);
+      await parser.drain();
+    }
+  } finally {
+    reader.releaseLock();
   }
-  return reader.finish();
+  return parser.finish();
 }
 
 enum Byte {

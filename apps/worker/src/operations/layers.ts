@@ -11,12 +11,13 @@ import type {
   UploadLayerPartResponse,
 } from '@edgecr/protocol';
 import { EcrError } from '@edgecr/protocol';
+import type { Caller } from '../authenticate.ts';
 import { PART_SIZE } from '../config.ts';
 import type { OperationContext } from '../context.ts';
 import { signDownloadUrl } from '../downloads.ts';
 import type { UploadRef } from '../layerUpload.ts';
 import { type Outcome, unwrap } from '../outcome.ts';
-import { declaredLength } from '../requestBody.ts';
+import { declaredLength, hashBody } from '../requestBody.ts';
 import { MAX_UPLOAD_LAYER_PART_BODY_BYTES, readUploadLayerPartBody } from '../uploadLayerPartBody.ts';
 
 /** Decoded bytes buffered between the request parser and the upload object, so both keep working. */
@@ -28,9 +29,9 @@ function uploadStub({ env }: OperationContext, uploadId: string) {
 
 function uploadRef(
   input: { repositoryName: string; uploadId: string },
-  { settings }: OperationContext,
+  { registryId }: OperationContext,
 ): UploadRef {
-  return { registryId: settings.registryId, repositoryName: input.repositoryName, uploadId: input.uploadId };
+  return { registryId, repositoryName: input.repositoryName, uploadId: input.uploadId };
 }
 
 export async function initiateLayerUpload(
@@ -91,14 +92,16 @@ class HoldBackWriter {
 /**
  * UploadLayerPart. The body is parsed as it arrives; as soon as the members that place the part are known
  * (SDKs write the blob last) the decoded bytes stream to the upload's Durable Object, which hashes them and
- * writes R2 parts while the rest is still arriving. Only a request read and checked to its end delivers the
- * part's last bytes, so a bad one commits nothing.
+ * writes R2 parts while the rest is still arriving. Only a request read to its end, with a valid signature
+ * over the whole body, delivers the part's last bytes, so a bad or forged one commits nothing.
  */
 export async function uploadLayerPart(
   request: Request,
   context: OperationContext,
+  caller: Caller,
   check: (raw: unknown) => UploadLayerPartRequest,
 ): Promise<UploadLayerPartResponse> {
+  const body = hashBody(request);
   const pipe = new IdentityTransformStream({ highWaterMark: PIPE_BYTES });
   const sink = new HoldBackWriter(pipe.writable.getWriter());
   let placed: UploadLayerPartRequest | undefined;
@@ -113,8 +116,8 @@ export async function uploadLayerPart(
     });
   };
   try {
-    const members = await readUploadLayerPartBody(
-      request.body ?? streamOf(new Uint8Array(0)),
+    const reading = readUploadLayerPartBody(
+      body.stream,
       declaredLength(request, MAX_UPLOAD_LAYER_PART_BODY_BYTES),
       (before) => {
         if (PLACEMENT.some((name) => before[name] === undefined)) return undefined;
@@ -122,6 +125,15 @@ export async function uploadLayerPart(
         return sink;
       },
     );
+    const members = await reading.catch(async (error: unknown) => {
+      // A malformed body from a caller whose signature does not hold gets the signature error, as from AWS.
+      if (error instanceof EcrError && error.code !== 'RequestEntityTooLargeException') {
+        await body.drain().catch(() => undefined);
+        await caller.verify(await body.sha256);
+      }
+      throw error;
+    });
+    await caller.verify(await body.sha256);
     if (placed) {
       // The blob's bounds were enforced as it streamed; a placeholder stands in for its bytes.
       const input = check({ ...members, layerPartBlob: new Uint8Array(0) });
@@ -176,7 +188,7 @@ export async function getDownloadUrlForLayer(
   if (!layer) {
     throw new EcrError(
       'LayersNotFoundException',
-      `The repository with name '${input.repositoryName}' in registry with id '${settings.registryId}' does not contain a layer with digest '${input.layerDigest}'`,
+      `The repository with name '${input.repositoryName}' in registry with id '${context.registryId}' does not contain a layer with digest '${input.layerDigest}'`,
     );
   }
   if (settings.requireImageReference) {
@@ -187,7 +199,7 @@ export async function getDownloadUrlForLayer(
     );
   }
   const downloadUrl = await signDownloadUrl(context.origin, settings, {
-    registryId: settings.registryId,
+    registryId: context.registryId,
     repositoryName: input.repositoryName,
     digest: layer.digest,
   });

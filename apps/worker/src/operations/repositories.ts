@@ -9,16 +9,20 @@ import type {
 } from '@edgecr/protocol';
 import { EcrError, toEpochSeconds } from '@edgecr/protocol';
 import type { OperationContext } from '../context.ts';
+import { reachesRepository } from '../credentials.ts';
 import { unwrap } from '../outcome.ts';
 import type { RepositoryRecord } from '../registry.ts';
 
 /** The wire form of a catalog record: ECR's ARN, and a URI on this endpoint's host. */
-export function toRepository(record: RepositoryRecord, { settings, origin }: OperationContext): Repository {
+export function toRepository(
+  record: RepositoryRecord,
+  { settings, registryId, origin }: OperationContext,
+): Repository {
   const { tags: _tags, createdAt, ...rest } = record;
   return {
     ...rest,
-    repositoryArn: `arn:aws:ecr:${settings.region}:${settings.registryId}:repository/${record.repositoryName}`,
-    registryId: settings.registryId,
+    repositoryArn: `arn:aws:ecr:${settings.region}:${registryId}:repository/${record.repositoryName}`,
+    registryId,
     repositoryUri: `${new URL(origin).host}/${record.repositoryName}`,
     createdAt,
   };
@@ -55,7 +59,10 @@ export async function describeRepositories(
   }
   const page = unwrap(await context.registry.describeRepositories(input));
   return {
-    repositories: page.repositories.map((record) => toRepository(record, context)),
+    // A key limited to prefixes lists only what it may reach (a page may then hold fewer than maxResults).
+    repositories: page.repositories
+      .filter((record) => reachesRepository(context.key, record.repositoryName))
+      .map((record) => toRepository(record, context)),
     ...(page.nextToken && { nextToken: page.nextToken }),
   };
 }

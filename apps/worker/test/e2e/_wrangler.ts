@@ -73,8 +73,6 @@ export async function startLocalStack(
       String(inspectorPort),
       '--persist-to',
       persistTo,
-      '--var',
-      'URL_SIGNING_KEY:edgecr-e2e-url-signing-key',
       '--show-interactive-dev-session=false',
       '--log-level',
       process.env.EDGECR_E2E_LOG ? 'log' : 'warn',

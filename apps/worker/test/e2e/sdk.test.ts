@@ -2,6 +2,7 @@ import {
   BatchCheckLayerAvailabilityCommand,
   CompleteLayerUploadCommand,
   CreateRepositoryCommand,
+  DescribeRepositoriesCommand,
   ECRClient,
   GetDownloadUrlForLayerCommand,
   InitiateLayerUploadCommand,
@@ -60,6 +61,34 @@ describe('the AWS SDK for JavaScript v3 against wrangler dev', () => {
     const pushed = await pushLayer(client, 'sdk/large', layerStream(size, 2), { partSize: 7 * MiB });
     expect(pushed.digest).toBe(referenceDigest(size, 2));
     expect(await download(client, 'sdk/large', pushed.digest)).toEqual({ digest: pushed.digest, size });
+  });
+
+  it('is refused with the errors AWS gives for a wrong secret, an unknown key and no signature', async () => {
+    const attempt = (credentials: { accessKeyId: string; secretAccessKey: string }) =>
+      new ECRClient({ endpoint: stack.endpoint, region: 'us-east-1', credentials, maxAttempts: 1 })
+        .send(new DescribeRepositoriesCommand({}))
+        .catch((e: { name: string; $metadata: { httpStatusCode: number } }) => [
+          e.name,
+          e.$metadata.httpStatusCode,
+        ]);
+    expect(await attempt({ ...LOCAL_CREDENTIALS, secretAccessKey: 'wrong-secret' })).toEqual([
+      'InvalidSignatureException',
+      403,
+    ]);
+    expect(await attempt({ accessKeyId: 'AKIANOSUCHKEY0000001', secretAccessKey: 'x' })).toEqual([
+      'UnrecognizedClientException',
+      403,
+    ]);
+    const unsigned = await fetch(stack.endpoint, {
+      method: 'POST',
+      headers: {
+        'x-amz-target': 'AmazonEC2ContainerRegistry_V20150921.DescribeRepositories',
+        'content-type': 'application/x-amz-json-1.1',
+      },
+      body: '{}',
+    });
+    expect(unsigned.status).toBe(403);
+    expect(unsigned.headers.get('x-amzn-errortype')).toBe('MissingAuthenticationTokenException');
   });
 
   it('surfaces InvalidLayerPartException with lastValidByteReceived as a typed error', async () => {

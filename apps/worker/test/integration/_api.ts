@@ -1,14 +1,52 @@
 import { SELF } from 'cloudflare:test';
 import { encodeBase64, formatTarget, JSON_CONTENT_TYPE, type OperationName } from '@edgecr/protocol';
+import { type Credentials, signRequest } from '@edgecr/sigv4';
 
 export const ORIGIN = 'http://edgecr.test';
 
-/** One ECR call through the Worker's fetch handler; the parsed JSON and the raw response. */
-export async function call(operation: OperationName, body: unknown, headers: Record<string, string> = {}) {
+/** The keys vitest.config.ts gives the Worker. */
+export const KEYS = {
+  admin: { accessKeyId: 'AKIAEDGECRLOCALDEV01', secretAccessKey: 'edgecr-local-dev-secret' },
+  pullOnly: { accessKeyId: 'AKIAEDGECRPULLONLY01', secretAccessKey: 'edgecr-test-pull-secret' },
+  teamA: { accessKeyId: 'AKIAEDGECRTEAMAPUSH1', secretAccessKey: 'edgecr-test-team-a-secret' },
+  otherRegistry: { accessKeyId: 'AKIAEDGECROTHERREG01', secretAccessKey: 'edgecr-test-other-secret' },
+} satisfies Record<string, Credentials>;
+
+export interface CallOptions {
+  credentials?: Credentials;
+  date?: Date;
+  headers?: Record<string, string>;
+}
+
+/** The headers and body of a signed ECR call, as an AWS SDK sends it. */
+export function signedCall(operation: OperationName, body: unknown, options: CallOptions = {}) {
+  const text = typeof body === 'string' ? body : JSON.stringify(body);
+  const headers = signRequest(
+    {
+      method: 'POST',
+      url: `${ORIGIN}/`,
+      headers: {
+        'x-amz-target': formatTarget(operation),
+        'content-type': JSON_CONTENT_TYPE,
+        ...options.headers,
+      },
+      body: text,
+    },
+    {
+      credentials: options.credentials ?? KEYS.admin,
+      region: 'us-east-1',
+      service: 'ecr',
+      ...(options.date && { date: options.date }),
+    },
+  );
+  return { headers, body: text };
+}
+
+/** One signed ECR call through the Worker's fetch handler; the parsed JSON and the raw response. */
+export async function call(operation: OperationName, body: unknown, options: CallOptions = {}) {
   const response = await SELF.fetch(`${ORIGIN}/`, {
     method: 'POST',
-    headers: { 'x-amz-target': formatTarget(operation), 'content-type': JSON_CONTENT_TYPE, ...headers },
-    body: typeof body === 'string' ? body : JSON.stringify(body),
+    ...signedCall(operation, body, options),
   });
   // biome-ignore lint/suspicious/noExplicitAny: tests read arbitrary members of the JSON answer.
   const json = (await response.json()) as any;

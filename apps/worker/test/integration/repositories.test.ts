@@ -1,7 +1,6 @@
 import { SELF } from 'cloudflare:test';
-import { formatTarget, JSON_CONTENT_TYPE } from '@edgecr/protocol';
 import { describe, expect, it } from 'vitest';
-import { call, ORIGIN, repositoryName } from './_api.ts';
+import { call, ORIGIN, repositoryName, signedCall } from './_api.ts';
 
 describe('CreateRepository', () => {
   it('creates a repository with ECR defaults and refuses a second one of the same name', async () => {
@@ -105,14 +104,14 @@ describe('DeleteRepository', () => {
 
 describe('the wire protocol', () => {
   it('answers an unknown target with UnknownOperationException', async () => {
-    const response = await SELF.fetch(`${ORIGIN}/`, {
-      method: 'POST',
-      headers: {
-        'x-amz-target': 'AmazonEC2ContainerRegistry_V20150921.Nope',
-        'content-type': JSON_CONTENT_TYPE,
+    const signed = signedCall(
+      'DescribeRepositories',
+      {},
+      {
+        headers: { 'x-amz-target': 'AmazonEC2ContainerRegistry_V20150921.Nope' },
       },
-      body: '{}',
-    });
+    );
+    const response = await SELF.fetch(`${ORIGIN}/`, { method: 'POST', ...signed });
     expect(response.status).toBe(400);
     expect(((await response.json()) as { __type: string }).__type).toBe('UnknownOperationException');
   });
@@ -129,11 +128,9 @@ describe('the wire protocol', () => {
   });
 
   it('refuses a content type other than AWS JSON', async () => {
-    const response = await SELF.fetch(`${ORIGIN}/`, {
-      method: 'POST',
-      headers: { 'x-amz-target': formatTarget('DescribeRepositories'), 'content-type': 'text/plain' },
-      body: '{}',
-    });
+    const signed = signedCall('DescribeRepositories', {}, { headers: { 'content-type': 'text/plain' } });
+    const response = await SELF.fetch(`${ORIGIN}/`, { method: 'POST', ...signed });
     expect(response.status).toBe(400);
+    expect(((await response.json()) as { __type: string }).__type).toBe('SerializationException');
   });
 });
