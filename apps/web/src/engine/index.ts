@@ -1,0 +1,64 @@
+/**
+ * The edgecr upload engine: resumable, retrying, streaming layer uploads to an ECR-compatible endpoint, with
+ * no UI in it. Only web-platform APIs (fetch or XMLHttpRequest, Web Streams, WebCrypto, IndexedDB behind
+ * {@link StateStore}); a page, a Node program or a test drives it.
+ * @module
+ */
+export { ALWAYS_ONLINE, browserConnectivity, type Connectivity } from './connectivity.ts';
+export {
+  type CallOptions,
+  EcrClient,
+  type EcrClientConfig,
+  encodeLayerPartBody,
+  type LayerApi,
+  type LayerPartInput,
+  type UploadPartOptions,
+} from './ecrClient.ts';
+export {
+  describeFailure,
+  type FailureKind,
+  isEcrError,
+  LayerSourceError,
+  type LayerSourceErrorCode,
+  NetworkError,
+  RequestTimeoutError,
+  type UploadFailure,
+} from './errors.ts';
+export { IndexedDbStateStore } from './indexedDbStore.ts';
+export { ACTIVE_STATUSES, type LayerResult, type LayerSnapshot, type LayerStatus } from './layerSnapshot.ts';
+export { blobSource, forEachChunk, type LayerSource, readRange } from './layerSource.ts';
+export { choosePartSize, LayerUpload, type LayerUploadOptions } from './layerUpload.ts';
+export { type Rate, RateMeter } from './progress.ts';
+export {
+  type Checkpoint,
+  planResume,
+  planResync,
+  type ResumePlan,
+  type ResyncPlan,
+  startCheckpoint,
+} from './resume.ts';
+export {
+  DEFAULT_RETRY_POLICY,
+  type RetryDecision,
+  type RetryPolicy,
+  type RetryReason,
+  retryDecision,
+  retryReason,
+  sleep,
+} from './retryPolicy.ts';
+export {
+  type FileFingerprint,
+  MemoryStateStore,
+  recordKey,
+  type StateStore,
+  type UploadRecord,
+} from './stateStore.ts';
+export {
+  defaultTransport,
+  fetchTransport,
+  type HttpRequest,
+  type HttpResponse,
+  type HttpTransport,
+  xhrTransport,
+} from './transport.ts';
+export { type AddOptions, type QueueSnapshot, UploadQueue, type UploadQueueOptions } from './uploadQueue.ts';
