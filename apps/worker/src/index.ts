@@ -14,9 +14,12 @@ export default {
     if (request.method === 'OPTIONS') return preflight(request, settings);
     let response: Response;
     if (url.pathname.startsWith(DOWNLOAD_PATH_PREFIX)) response = await serveDownload(request, env, settings);
-    else if (url.pathname === '/' && request.method === 'POST')
+    else if (url.pathname === '/' && request.method === 'POST') {
       response = await handleApi(request, env, settings);
-    else {
+    } else if (request.method === 'GET' || request.method === 'HEAD') {
+      // The uploader's page and its files.
+      response = await env.ASSETS.fetch(request);
+    } else {
       response = errorResponse(
         new EcrError('UnknownOperationException', `No operation at ${request.method} ${url.pathname}`),
       );
