@@ -356,17 +356,9 @@ export class LayerUpload {
     }
     const digest = this.#digest;
     this.#enter('checking', signal);
-    const answer = await this.#withRetry(
-      () =>
-        this.#api.batchCheckLayerAvailability(
-          { repositoryName: this.#repositoryName, layerDigests: [digest] },
-          this.#callOptions(signal),
-        ),
-      signal,
-    );
+    const available = await this.#isAvailable(digest, signal);
     this.#prechecked = true;
-    const layer = answer.layers?.find((candidate) => candidate.layerDigest === digest);
-    if (layer?.layerAvailability !== 'AVAILABLE') return false;
+    if (!available) return false;
     await this.#finish({ outcome: 'already-present', digest, size: this.#source.size }, signal);
     return true;
   }

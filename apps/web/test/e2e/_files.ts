@@ -1,27 +1,9 @@
-// Layer files for end-to-end tests and the benchmark: deterministic bytes written to disk 1 MiB at a time,
-// with their digest computed by node:crypto (the reference, not the code under test).
+// Layer files for end-to-end tests and the benchmark: the Worker tests' deterministic layers written to disk
+// 1 MiB at a time, with their digest computed by node:crypto (the reference, not the code under test).
 import { createHash } from 'node:crypto';
 import { once } from 'node:events';
 import { createWriteStream } from 'node:fs';
-
-const CHUNK = 1024 * 1024;
-
-/** Deterministic pseudo-random bytes (xorshift32), one chunk at a time. */
-export function* generate(size: number, seed: number): Generator<Uint8Array> {
-  let x = seed >>> 0 || 1;
-  for (let offset = 0; offset < size; offset += CHUNK) {
-    const chunk = new Uint8Array(Math.min(CHUNK, size - offset));
-    const words = new Uint32Array(chunk.buffer, 0, chunk.length >>> 2);
-    for (let i = 0; i < words.length; i++) {
-      x ^= x << 13;
-      x ^= x >>> 17;
-      x ^= x << 5;
-      words[i] = x;
-    }
-    for (let i = words.length * 4; i < chunk.length; i++) chunk[i] = i & 0xff;
-    yield chunk;
-  }
-}
+import { generate } from '../../../worker/test/e2e/_layers.ts';
 
 export interface LayerFile {
   path: string;

@@ -11,7 +11,7 @@ import { createLayerChunker, type LayerSummary } from '@edgecr/chunker';
 const CHUNK_BYTES = 1024 * 1024;
 
 /** Deterministic pseudo-random bytes: the same (size, seed) always yields the same layer. */
-function* generate(size: number, seed: number): Generator<Uint8Array> {
+export function* generate(size: number, seed: number): Generator<Uint8Array> {
   let x = seed >>> 0 || 1;
   for (let offset = 0; offset < size; offset += CHUNK_BYTES) {
     const chunk = new Uint8Array(Math.min(CHUNK_BYTES, size - offset));
