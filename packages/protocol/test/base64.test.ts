@@ -112,15 +112,19 @@ describe('strictness', () => {
     );
   });
 
-  test.runIf(native)('matches the native strict decoder on what both accept', () => {
-    fc.assert(
-      fc.property(
-        fc.string({ unit: fc.constantFrom(...'AQgwBZz09+/='.split('')), maxLength: 12 }),
-        (text) => {
-          if (!accepts(text)) return;
-          expect(decodeBase64(text)).toEqual(native?.fromBase64(text, { lastChunkHandling: 'strict' }));
-        },
-      ),
-    );
-  });
+  // Only runtimes with a built-in decoder (workerd, newest browsers) have something to compare with; the test
+  // is registered there only, rather than reported as skipped elsewhere.
+  if (native) {
+    test('matches the native strict decoder on what both accept', () => {
+      fc.assert(
+        fc.property(
+          fc.string({ unit: fc.constantFrom(...'AQgwBZz09+/='.split('')), maxLength: 12 }),
+          (text) => {
+            if (!accepts(text)) return;
+            expect(decodeBase64(text)).toEqual(native.fromBase64(text, { lastChunkHandling: 'strict' }));
+          },
+        ),
+      );
+    });
+  }
 });
