@@ -2,20 +2,10 @@
 // The same test files run in Node, in workerd and in Chromium; test/node/ holds the few that need node:crypto.
 import { playwright } from '@vitest/browser-playwright';
 import { defineConfig } from 'vitest/config';
+import { CHROMIUM_FLAGS, CHROMIUM_PATH } from '../../chromium.ts';
 import { runtimeProjects } from '../../vitest.runtimes.ts';
 
 const SHARED_TESTS = ['test/*.test.ts'];
-
-// Debian's `chromium` package; Playwright's own browser downloads are not reachable from CI.
-const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const CHROMIUM_FLAGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
 
 export default defineConfig({
   test: {
