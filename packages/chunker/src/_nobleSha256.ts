@@ -51,6 +51,24 @@ function layoutError(what: string): Error {
 }
 
 /**
+ * Puts a saved midstate into a fresh hasher: the eight words A..H, the total byte count and the 0..63 bytes of
+ * the partial block.
+ * @internal
+ */
+export function writeMidstate(
+  hash: NobleSha256Internals,
+  words: readonly number[],
+  length: number,
+  tail: Uint8Array,
+): void {
+  const [a, b, c, d, e, f, g, h] = words as [number, number, number, number, number, number, number, number];
+  hash.set(a, b, c, d, e, f, g, h);
+  hash.length = length;
+  hash.pos = tail.length;
+  hash.buffer.set(tail);
+}
+
+/**
  * Checks that instances made by `create` expose SHA-256 state the way @noble/hashes 2.4.0 does, both by shape
  * (field names and types) and by behaviour (a midstate copied field by field into a fresh instance digests to
  * the known value). Throws an `Error` naming the first field that differs.
@@ -89,21 +107,9 @@ export function assertNobleSha256Layout(create: () => unknown = () => new _SHA25
   if (hasher.buffer[0] !== PROBE_LENGTH - 1)
     throw layoutError('field "buffer" does not hold the partial block');
 
+  // Through the very function ResumableSha256.restore uses, so the guard checks what restoring relies on.
   const copy = create() as NobleSha256Internals;
-  const [a, b, c, d, e, f, g, h] = hasher.get() as [
-    number,
-    number,
-    number,
-    number,
-    number,
-    number,
-    number,
-    number,
-  ];
-  copy.set(a, b, c, d, e, f, g, h);
-  copy.length = hasher.length;
-  copy.pos = hasher.pos;
-  copy.buffer.set(hasher.buffer.subarray(0, hasher.pos));
+  writeMidstate(copy, hasher.get(), hasher.length, hasher.buffer.subarray(0, hasher.pos));
   if (bytesToHex(copy.digest()) !== PROBE_DIGEST_HEX) {
     throw layoutError(
       'a midstate copied through get/set/length/pos/buffer does not digest to the known value',

@@ -4,7 +4,12 @@
  * @module
  */
 import { bytesToHex, isBytes } from '@noble/hashes/utils.js';
-import { createNobleSha256, type NobleSha256Internals, SHA256_BLOCK_BYTES } from './_nobleSha256.ts';
+import {
+  createNobleSha256,
+  type NobleSha256Internals,
+  SHA256_BLOCK_BYTES,
+  writeMidstate,
+} from './_nobleSha256.ts';
 
 /**
  * JSON-serialisable SHA-256 midstate: everything needed to go on hashing where an earlier hasher stopped.
@@ -127,21 +132,7 @@ export class ResumableSha256 {
   static restore(state: Sha256State): ResumableSha256 {
     const { words, length, tail } = parseSha256State(state);
     const restored = new ResumableSha256();
-    const hash = restored.#hash;
-    const [a, b, c, d, e, f, g, h] = words as [
-      number,
-      number,
-      number,
-      number,
-      number,
-      number,
-      number,
-      number,
-    ];
-    hash.set(a, b, c, d, e, f, g, h);
-    hash.length = length;
-    hash.pos = tail.length;
-    hash.buffer.set(tail);
+    writeMidstate(restored.#hash, words, length, tail);
     return restored;
   }
 

@@ -24,13 +24,4 @@ export async function writeLayerFile(path: string, size: number, seed: number): 
   return { path, size, digest: `sha256:${hash.digest('hex')}` };
 }
 
-/** The digest and size of a response body, streamed through node:crypto. */
-export async function digestOfResponse(response: Response): Promise<{ digest: string; size: number }> {
-  const hash = createHash('sha256');
-  let size = 0;
-  for await (const chunk of response.body as ReadableStream<Uint8Array>) {
-    hash.update(chunk);
-    size += chunk.length;
-  }
-  return { digest: `sha256:${hash.digest('hex')}`, size };
-}
+export { digestOfResponse } from '../../../worker/test/e2e/_layers.ts';
