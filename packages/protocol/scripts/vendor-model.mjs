@@ -19,6 +19,8 @@ const OPERATIONS = [
   'BatchGetImage',
   'DescribeImages',
   'ListImages',
+  'BatchDeleteImage',
+  'PutImageTagMutability',
   'GetAuthorizationToken',
 ];
 

@@ -13,6 +13,7 @@ import type { OperationName } from './types.ts';
 /** Request shape of every operation, in model order. */
 export const INPUT_SHAPES: Readonly<Record<OperationName, string>> = {
   BatchCheckLayerAvailability: 'BatchCheckLayerAvailabilityRequest',
+  BatchDeleteImage: 'BatchDeleteImageRequest',
   BatchGetImage: 'BatchGetImageRequest',
   CompleteLayerUpload: 'CompleteLayerUploadRequest',
   CreateRepository: 'CreateRepositoryRequest',
@@ -24,6 +25,7 @@ export const INPUT_SHAPES: Readonly<Record<OperationName, string>> = {
   InitiateLayerUpload: 'InitiateLayerUploadRequest',
   ListImages: 'ListImagesRequest',
   PutImage: 'PutImageRequest',
+  PutImageTagMutability: 'PutImageTagMutabilityRequest',
   UploadLayerPart: 'UploadLayerPartRequest',
 };
 
@@ -37,6 +39,11 @@ export const SHAPES: ShapeTable = {
       layerDigests: 'BatchedOperationLayerDigestList',
     },
     required: ['repositoryName', 'layerDigests'],
+  },
+  BatchDeleteImageRequest: {
+    type: 'structure',
+    members: { registryId: 'RegistryId', repositoryName: 'RepositoryName', imageIds: 'ImageIdentifierList' },
+    required: ['repositoryName', 'imageIds'],
   },
   BatchGetImageRequest: {
     type: 'structure',
@@ -192,6 +199,16 @@ export const SHAPES: ShapeTable = {
       imageDigest: 'ImageDigest',
     },
     required: ['repositoryName', 'imageManifest'],
+  },
+  PutImageTagMutabilityRequest: {
+    type: 'structure',
+    members: {
+      registryId: 'RegistryId',
+      repositoryName: 'RepositoryName',
+      imageTagMutability: 'ImageTagMutability',
+      imageTagMutabilityExclusionFilters: 'ImageTagMutabilityExclusionFilters',
+    },
+    required: ['repositoryName', 'imageTagMutability'],
   },
   RegistryId: { type: 'string', pattern: '[0-9]{12}' },
   RepositoryName: {

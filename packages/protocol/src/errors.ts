@@ -38,7 +38,7 @@ type ErrorTable = {
 const BAD_REQUEST = { status: 400, fault: 'client', fields: [] } as const;
 
 /**
- * Every error code of the 13 operations: the error shapes the model declares for them (400 unless the
+ * Every error code of the 15 operations: the error shapes the model declares for them (400 unless the
  * model marks them a `fault`) and the codes the AWS JSON protocol and SigV4 authentication layer answer
  * with before an operation runs.
  * @example

@@ -15,6 +15,11 @@ export interface Operations {
     output: BatchCheckLayerAvailabilityResponse;
     errors: 'RepositoryNotFoundException' | 'InvalidParameterException' | 'ServerException';
   };
+  BatchDeleteImage: {
+    input: BatchDeleteImageRequest;
+    output: BatchDeleteImageResponse;
+    errors: 'ServerException' | 'InvalidParameterException' | 'RepositoryNotFoundException';
+  };
   BatchGetImage: {
     input: BatchGetImageRequest;
     output: BatchGetImageResponse;
@@ -116,6 +121,11 @@ export interface Operations {
       | 'ImageDigestDoesNotMatchException'
       | 'KmsException';
   };
+  PutImageTagMutability: {
+    input: PutImageTagMutabilityRequest;
+    output: PutImageTagMutabilityResponse;
+    errors: 'ServerException' | 'InvalidParameterException' | 'RepositoryNotFoundException';
+  };
   UploadLayerPart: {
     input: UploadLayerPartRequest;
     output: UploadLayerPartResponse;
@@ -176,6 +186,17 @@ export interface BatchCheckLayerAvailabilityRequest {
 export interface BatchCheckLayerAvailabilityResponse {
   layers?: Layer[];
   failures?: LayerFailure[];
+}
+
+export interface BatchDeleteImageRequest {
+  registryId?: string;
+  repositoryName: string;
+  imageIds: ImageIdentifier[];
+}
+
+export interface BatchDeleteImageResponse {
+  imageIds?: ImageIdentifier[];
+  failures?: ImageFailure[];
 }
 
 export interface BatchGetImageRequest {
@@ -491,6 +512,20 @@ export interface PutImageRequest {
 
 export interface PutImageResponse {
   image?: Image;
+}
+
+export interface PutImageTagMutabilityRequest {
+  registryId?: string;
+  repositoryName: string;
+  imageTagMutability: ImageTagMutability;
+  imageTagMutabilityExclusionFilters?: ImageTagMutabilityExclusionFilter[];
+}
+
+export interface PutImageTagMutabilityResponse {
+  registryId?: string;
+  repositoryName?: string;
+  imageTagMutability?: ImageTagMutability;
+  imageTagMutabilityExclusionFilters?: ImageTagMutabilityExclusionFilter[];
 }
 
 export interface ReferencedImagesNotFoundException {

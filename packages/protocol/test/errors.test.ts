@@ -39,7 +39,7 @@ const SAMPLE_FIELDS: Record<string, unknown> = {
 };
 
 describe('ERRORS table', () => {
-  test('holds exactly the model errors of the 13 operations and the protocol errors', () => {
+  test('holds exactly the model errors of the 15 operations and the protocol errors', () => {
     expect(new Set(Object.keys(ERRORS))).toEqual(
       new Set([...modelErrorNames, ...Object.keys(PROTOCOL_ERRORS)]),
     );

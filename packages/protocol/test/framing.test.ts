@@ -29,9 +29,9 @@ function unknownOperation(header: string | null): EcrError<string> {
 }
 
 describe('targets', () => {
-  test('OPERATIONS lists the 13 operations of the model, in its order', () => {
+  test('OPERATIONS lists the 15 operations of the model, in its order', () => {
     expect(OPERATIONS).toEqual(operationNames);
-    expect(OPERATIONS).toHaveLength(13);
+    expect(OPERATIONS).toHaveLength(15);
     expect(Object.isFrozen(OPERATIONS)).toBe(true);
   });
 
