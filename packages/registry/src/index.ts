@@ -1,0 +1,2 @@
+// The registry core; its modules are exported here as they land.
+export {};
