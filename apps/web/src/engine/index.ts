@@ -16,6 +16,7 @@ export {
 } from './ecrClient.ts';
 export {
   describeFailure,
+  type EngineErrorCode,
   type FailureKind,
   isEcrError,
   LayerSourceError,
