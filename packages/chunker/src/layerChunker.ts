@@ -3,6 +3,7 @@
  * @module
  */
 import {
+  describeValue,
   MAX_LAYER_BYTES,
   MAX_LAYER_PART_BYTES,
   MAX_LAYER_PARTS,
@@ -94,14 +95,9 @@ export const ECR_LAYER_LIMITS: Readonly<LayerLimits> = Object.freeze({
   maxLayerBytes: MAX_LAYER_BYTES,
 });
 
-function describe(value: unknown): string {
-  if (value === null) return 'null';
-  if (typeof value === 'object') return ArrayBuffer.isView(value) ? value.constructor.name : 'object';
-  return typeof value === 'string' ? JSON.stringify(value) : String(value);
-}
-
 function integerOption(value: unknown, name: string, min: number, max: number): number {
-  if (typeof value !== 'number') throw new TypeError(`"${name}" expected number, got ${describe(value)}`);
+  if (typeof value !== 'number')
+    throw new TypeError(`"${name}" expected number, got ${describeValue(value)}`);
   if (!Number.isSafeInteger(value) || value < min || value > max) {
     throw new RangeError(`"${name}" expected integer ${min}..${max}, got ${value}`);
   }
@@ -115,7 +111,7 @@ function integerOption(value: unknown, name: string, min: number, max: number): 
  */
 export function createChunkerWithLimits(options: LayerChunkerOptions, limits: LayerLimits): LayerChunker {
   if (typeof options !== 'object' || options === null) {
-    throw new TypeError(`"options" expected object, got ${describe(options)}`);
+    throw new TypeError(`"options" expected object, got ${describeValue(options)}`);
   }
   const partSize = integerOption(options.partSize, 'partSize', limits.minPartBytes, limits.maxPartBytes);
   const { hashState } = options;
@@ -209,7 +205,7 @@ export function createChunkerWithLimits(options: LayerChunkerOptions, limits: La
 
   const transform = (chunk: Uint8Array): void => {
     if (!isBytes(chunk))
-      throw new TypeError(`layer stream chunks expected Uint8Array, got ${describe(chunk)}`);
+      throw new TypeError(`layer stream chunks expected Uint8Array, got ${describeValue(chunk)}`);
     const end = received + chunk.length;
     if (totalSize !== undefined && end > totalSize) {
       throw new RangeError(`layer stream is longer than "totalSize" ${totalSize}: got at least ${end} bytes`);

@@ -432,7 +432,7 @@ describe('createLayerChunker: option and stream errors', () => {
       },
     });
     await expect(readAll(source.pipeThrough(chunker as never))).rejects.toThrow(
-      /expected Uint8Array, got object/,
+      /expected Uint8Array, got an object/,
     );
     await expect(chunker.summary).rejects.toThrow(TypeError);
   });

@@ -6,6 +6,7 @@
  */
 import { createLayerChunker, formatSha256Digest, type LayerPart, ResumableSha256 } from '@edgecr/chunker';
 import {
+  LAYER_PART_SIZE,
   MAX_LAYER_BYTES,
   MAX_LAYER_PART_BYTES,
   MAX_LAYER_PARTS,
@@ -59,8 +60,6 @@ const MAX_CHECKPOINTS = 8;
 const MAX_RESTARTS = 2;
 /** Consecutive part refusals without progress before the upload gives up. */
 const MAX_STALLS = 3;
-/** ECR's partSize when an endpoint announces none. */
-const DEFAULT_PART_SIZE = 10 * MiB;
 
 let nextId = 0;
 
@@ -72,7 +71,7 @@ let nextId = 0;
  * choosePartSize(10 * MiB, 50_000 * MiB); // 12,483,048: a 50,000 MiB layer in 4,200 parts
  */
 export function choosePartSize(announced: number | undefined, size: number): number {
-  const base = Number.isSafeInteger(announced) ? (announced as number) : DEFAULT_PART_SIZE;
+  const base = Number.isSafeInteger(announced) ? (announced as number) : LAYER_PART_SIZE;
   const needed = Math.ceil(size / MAX_LAYER_PARTS);
   return Math.min(MAX_LAYER_PART_BYTES, Math.max(MIN_LAYER_PART_BYTES, base, needed));
 }
