@@ -11,7 +11,7 @@ import { MiB } from '@edgecr/protocol';
 import type { Browser } from 'playwright-core';
 import { discardServer } from '../../worker/bench/_discardServer.ts';
 import { removeState, startLocalStack } from '../../worker/test/e2e/_wrangler.ts';
-import { blobSource, EcrClient, fetchTransport, LayerUpload, MemoryStateStore } from '../src/engine/index.ts';
+import { blobSource, EcrClient, fetchTransport, LayerPush, MemoryStateStore } from '../src/engine/index.ts';
 import { LOCAL_DEV_KEY } from '../src/ui/settings.ts';
 import { launchChromium } from '../test/e2e/_browser.ts';
 import { type LayerFile, writeLayerFile } from '../test/e2e/_files.ts';
@@ -61,7 +61,7 @@ async function nodeRun(endpoint: string, repositoryName: string, layer: LayerFil
     credentials: LOCAL_DEV_KEY,
     transport: fetchTransport(),
   });
-  const upload = new LayerUpload({
+  const upload = new LayerPush({
     source: blobSource(await openAsBlob(layer.path), {
       name: basename(layer.path),
       lastModified: statSync(layer.path).mtimeMs,
