@@ -4,16 +4,14 @@
 // own metrics: Chromium's `Runtime.getHeapUsage` for the page (its JS heap, and the ArrayBuffer memory outside
 // it) and Node's `process.memoryUsage()`.
 // Run: pnpm --filter @edgecr/web bench (builds the page first). GIB=0.25 for a quicker run.
-import { randomUUID } from 'node:crypto';
 import { mkdtempSync, openAsBlob, rmSync, statSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { MiB } from '@edgecr/protocol';
 import type { Browser } from 'playwright-core';
+import { discardServer } from '../../worker/bench/_discardServer.ts';
 import { removeState, startLocalStack } from '../../worker/test/e2e/_wrangler.ts';
-import { blobSource, EcrClient, fetchTransport, LayerUpload, MemoryStateStore } from '../src/engine/index.ts';
+import { blobSource, EcrClient, fetchTransport, LayerPush, MemoryStateStore } from '../src/engine/index.ts';
 import { LOCAL_DEV_KEY } from '../src/ui/settings.ts';
 import { launchChromium } from '../test/e2e/_browser.ts';
 import { type LayerFile, writeLayerFile } from '../test/e2e/_files.ts';
@@ -55,34 +53,6 @@ async function peakDuring(
   return { peakHeap, peakTotal };
 }
 
-/** A loopback server that answers the ECR calls the page and the engine make, and discards the bytes. */
-async function discardServer(): Promise<{ server: Server; endpoint: string }> {
-  const server = createServer(async (request, response) => {
-    let head = '';
-    for await (const chunk of request as AsyncIterable<Buffer>) {
-      if (head.length < 400) head += chunk.subarray(0, 400).toString();
-    }
-    const target = String(request.headers['x-amz-target']).split('.')[1] ?? '';
-    const field = (name: string) => new RegExp(`"${name}":("[^"]*"|\\d+|\\[[^\\]]*\\])`).exec(head)?.[1];
-    const answers: Record<string, () => unknown> = {
-      DescribeRepositories: () => ({ repositories: [{ repositoryName: 'bench/discard' }] }),
-      CreateRepository: () => ({
-        repository: { repositoryName: JSON.parse(field('repositoryName') ?? '""') },
-      }),
-      InitiateLayerUpload: () => ({ uploadId: randomUUID(), partSize: 10 * MiB }),
-      UploadLayerPart: () => ({ lastByteReceived: Number(field('partLastByte')) }),
-      CompleteLayerUpload: () => ({ layerDigest: JSON.parse(field('layerDigests') ?? '[]')[0] }),
-      BatchCheckLayerAvailability: () => ({ layers: [] }),
-      GetDownloadUrlForLayer: () => ({ downloadUrl: 'http://127.0.0.1/discarded' }),
-    };
-    response
-      .writeHead(200, { 'content-type': 'application/x-amz-json-1.1' })
-      .end(JSON.stringify(answers[target]?.() ?? {}));
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return { server, endpoint: `http://127.0.0.1:${(server.address() as AddressInfo).port}` };
-}
-
 /** The engine in Node: the file through fs.openAsBlob, requests through fetch. */
 async function nodeRun(endpoint: string, repositoryName: string, layer: LayerFile): Promise<Run> {
   const api = new EcrClient({
@@ -91,7 +61,7 @@ async function nodeRun(endpoint: string, repositoryName: string, layer: LayerFil
     credentials: LOCAL_DEV_KEY,
     transport: fetchTransport(),
   });
-  const upload = new LayerUpload({
+  const upload = new LayerPush({
     source: blobSource(await openAsBlob(layer.path), {
       name: basename(layer.path),
       lastModified: statSync(layer.path).mtimeMs,

@@ -1,38 +1,14 @@
 // Worker benchmark: upload throughput through the local stack, CompleteLayerUpload latency against layer
 // size, a 1 GiB layer end to end, and the isolate's peak JS heap with two 20 MiB parts in flight.
 // Run: pnpm --filter @edgecr/worker bench. Figures are ratios against references measured in this run.
-import { randomUUID } from 'node:crypto';
-import { createServer, type Server } from 'node:http';
 import { CreateRepositoryCommand, ECRClient, GetDownloadUrlForLayerCommand } from '@aws-sdk/client-ecr';
 import { MAX_LAYER_PART_BYTES, MiB } from '@edgecr/protocol';
 import { digestOfResponse, LOCAL_CREDENTIALS, layerStream, pushLayer } from '../test/e2e/_layers.ts';
 import { type LocalStack, startLocalStack } from '../test/e2e/_wrangler.ts';
+import { discardServer } from './_discardServer.ts';
 
 const mbps = (bytes: number, ms: number) => bytes / 1e6 / (ms / 1000);
 const fmt = (n: number) => n.toFixed(1);
-
-/** A loopback server that answers the three upload calls and throws the bytes away: the client's ceiling. */
-function discardServer(): Promise<{ server: Server; endpoint: string }> {
-  const server = createServer(async (request, response) => {
-    let body = '';
-    for await (const chunk of request) body += chunk;
-    const target = String(request.headers['x-amz-target']).split('.')[1];
-    const input = JSON.parse(body || '{}');
-    const output =
-      target === 'InitiateLayerUpload'
-        ? { uploadId: randomUUID(), partSize: MAX_LAYER_PART_BYTES }
-        : target === 'UploadLayerPart'
-          ? { lastByteReceived: input.partLastByte }
-          : { layerDigest: input.layerDigests?.[0] };
-    response.writeHead(200, { 'content-type': 'application/x-amz-json-1.1' }).end(JSON.stringify(output));
-  });
-  return new Promise((resolve) =>
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      resolve({ server, endpoint: `http://127.0.0.1:${port}` });
-    }),
-  );
-}
 
 function client(endpoint: string): ECRClient {
   return new ECRClient({ endpoint, region: 'us-east-1', credentials: LOCAL_CREDENTIALS, maxAttempts: 1 });

@@ -1,3 +1,4 @@
+import { constantTimeEqual } from '@edgecr/sigv4';
 import { hmac } from '@noble/hashes/hmac.js';
 import { sha256 } from '@noble/hashes/sha2.js';
 import { bytesToHex, utf8ToBytes } from '@noble/hashes/utils.js';
@@ -51,7 +52,5 @@ export function verifyAuthorizationToken(
   const expiresAt = Number(expires);
   if (!key || expiresAt < nowSeconds) return undefined;
   const expected = mac(key, expiresAt);
-  let diff = 0;
-  for (let i = 0; i < expected.length; i++) diff |= expected.charCodeAt(i) ^ given.charCodeAt(i);
-  return diff === 0 ? key : undefined;
+  return constantTimeEqual(expected, given) ? key : undefined;
 }

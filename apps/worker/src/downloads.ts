@@ -1,4 +1,5 @@
 import { EcrError } from '@edgecr/protocol';
+import { constantTimeEqual } from '@edgecr/sigv4';
 import { bytesToHex } from '@noble/hashes/utils.js';
 import type { Settings } from './config.ts';
 import { unwrap } from './outcome.ts';
@@ -60,13 +61,6 @@ function parseLocation(pathname: string): LayerLocation | null {
   return { registryId, repositoryName, digest };
 }
 
-function timingSafeEqual(a: string, b: string): boolean {
-  if (a.length !== b.length) return false;
-  let diff = 0;
-  for (let i = 0; i < a.length; i++) diff |= a.charCodeAt(i) ^ b.charCodeAt(i);
-  return diff === 0;
-}
-
 const text = (status: number, body: string, headers?: HeadersInit) =>
   new Response(body, { status, headers: { 'content-type': 'text/plain; charset=utf-8', ...headers } });
 
@@ -101,7 +95,7 @@ export async function serveDownload(request: Request, env: Env, settings: Settin
   const expires = Number(url.searchParams.get('expires'));
   const given = url.searchParams.get('signature') ?? '';
   const expected = await signature(signingKey(settings), location, expires);
-  if (!Number.isSafeInteger(expires) || !timingSafeEqual(given, expected)) {
+  if (!Number.isSafeInteger(expires) || !constantTimeEqual(given, expected)) {
     return text(403, 'The download URL signature is not valid');
   }
   if (Date.now() / 1000 > expires) return text(403, 'The download URL has expired');

@@ -8,8 +8,10 @@ import {
   MAX_LAYER_PARTS,
   MIN_LAYER_PART_BYTES,
 } from '@edgecr/protocol';
-import { isBytes } from '@noble/hashes/utils.js';
-import { formatSha256Digest, ResumableSha256, type Sha256State } from './resumableSha256.ts';
+import { planLayer } from './_layerPlan.ts';
+import { PartCutter } from './_partCutter.ts';
+import { streamPair } from './_streamPair.ts';
+import type { Sha256State } from './resumableSha256.ts';
 
 /**
  * One layer part, ready for UploadLayerPart. The chunker never touches `bytes` again once the part is enqueued:
@@ -94,73 +96,15 @@ export const ECR_LAYER_LIMITS: Readonly<LayerLimits> = Object.freeze({
   maxLayerBytes: MAX_LAYER_BYTES,
 });
 
-function describe(value: unknown): string {
-  if (value === null) return 'null';
-  if (typeof value === 'object') return ArrayBuffer.isView(value) ? value.constructor.name : 'object';
-  return typeof value === 'string' ? JSON.stringify(value) : String(value);
-}
-
-function integerOption(value: unknown, name: string, min: number, max: number): number {
-  if (typeof value !== 'number') throw new TypeError(`"${name}" expected number, got ${describe(value)}`);
-  if (!Number.isSafeInteger(value) || value < min || value > max) {
-    throw new RangeError(`"${name}" expected integer ${min}..${max}, got ${value}`);
-  }
-  return value;
-}
-
 /**
  * Creates a chunker that enforces `limits` instead of ECR's. For tests and for stores with other limits;
- * applications use {@link createLayerChunker}.
+ * applications use {@link createLayerChunker}. Three named pieces: {@link planLayer} checks the options,
+ * {@link PartCutter} cuts and hashes, {@link streamPair} carries chunks in and parts out with backpressure.
  * @internal
  */
 export function createChunkerWithLimits(options: LayerChunkerOptions, limits: LayerLimits): LayerChunker {
-  if (typeof options !== 'object' || options === null) {
-    throw new TypeError(`"options" expected object, got ${describe(options)}`);
-  }
-  const partSize = integerOption(options.partSize, 'partSize', limits.minPartBytes, limits.maxPartBytes);
-  const { hashState } = options;
-  const hasher = hashState === undefined ? new ResumableSha256() : ResumableSha256.restore(hashState);
-  const startOffset =
-    options.startOffset === undefined
-      ? hasher.length
-      : integerOption(options.startOffset, 'startOffset', 0, limits.maxLayerBytes);
-  if (hasher.length !== startOffset) {
-    throw hashState === undefined
-      ? new TypeError(
-          `"hashState" is required to start at "startOffset" ${startOffset}: the layer hash needs it`,
-        )
-      : new RangeError(`"hashState.length" (${hasher.length}) must equal "startOffset" (${startOffset})`);
-  }
-
-  // Bytes before startOffset count as whole parts already uploaded, so a resumed layer gets the same limit.
-  const partsBefore = Math.ceil(startOffset / partSize);
-  const maxLayerEnd = Math.min(
-    limits.maxLayerBytes,
-    startOffset + (limits.maxParts - partsBefore) * partSize,
-  );
-  const tooLarge = (size: number): RangeError =>
-    size > limits.maxLayerBytes
-      ? new RangeError(
-          `layer of ${size} bytes exceeds the largest layer, MAX_LAYER_BYTES = ${limits.maxLayerBytes}`,
-        )
-      : new RangeError(
-          `layer of ${size} bytes needs ${partsBefore + Math.ceil((size - startOffset) / partSize)} parts of ` +
-            `"partSize" ${partSize} bytes, more than MAX_LAYER_PARTS = ${limits.maxParts}; use a larger "partSize"`,
-        );
-  if (startOffset > maxLayerEnd) throw tooLarge(startOffset);
-  const totalSize =
-    options.totalSize === undefined
-      ? undefined
-      : integerOption(options.totalSize, 'totalSize', startOffset, Number.MAX_SAFE_INTEGER);
-  if (totalSize !== undefined && totalSize > maxLayerEnd) throw tooLarge(totalSize);
-  const layerEnd = totalSize ?? maxLayerEnd;
-
-  let received = startOffset;
-  let nextByte = startOffset;
-  // The part being assembled from several chunks; allocated only when a part straddles chunks.
-  let pending: Uint8Array | undefined;
-  let pendingLength = 0;
-
+  const plan = planLayer(options, limits);
+  const cutter = new PartCutter(plan);
   let resolveSummary!: (summary: LayerSummary) => void;
   let rejectSummary!: (reason: unknown) => void;
   const summary = new Promise<LayerSummary>((resolve, reject) => {
@@ -169,160 +113,22 @@ export function createChunkerWithLimits(options: LayerChunkerOptions, limits: La
   });
   // A caller that only reads parts must not get an unhandled rejection; awaiting `summary` still rejects.
   summary.catch(() => {});
-
-  // A writable/readable pair wired like a TransformStream (Streams spec §6: the same backpressure flag, set when
-  // the part queue is full and cleared by the consumer's pull), but built only from hooks every runtime has had
-  // for years. workerd reports a spurious unhandled rejection when a TransformStream with a `cancel` transformer
-  // is cancelled mid-pipe, and `summary` needs that cancel.
-  let readableController!: ReadableStreamDefaultController<LayerPart>;
-  let writableController!: WritableStreamDefaultController;
-  let backpressure = true;
-  let wakeWriter: (() => void) | undefined;
-  let stopped = false;
-  let stopReason: unknown;
-
-  const stop = (reason: unknown): void => {
-    if (stopped) return;
-    stopped = true;
-    stopReason = reason;
-    rejectSummary(reason);
-    wakeWriter?.();
-  };
-
-  const enqueuePart = (bytes: Uint8Array): void => {
-    // Hashing each part whole at the moment it is enqueued keeps the hasher exactly at a part boundary, so every
-    // part can carry the state to resume after it.
-    hasher.update(bytes);
-    const partFirstByte = nextByte;
-    nextByte += bytes.length;
-    readableController.enqueue({
-      partFirstByte,
-      partLastByte: nextByte - 1,
-      bytes,
-      hashState: hasher.save(),
-    });
-    if ((readableController.desiredSize ?? 0) <= 0) backpressure = true;
-  };
-
-  // Length of the part starting at nextByte; shorter than partSize only for a last part of known size.
-  const currentPartLength = (): number => Math.min(partSize, layerEnd - nextByte);
-
-  const transform = (chunk: Uint8Array): void => {
-    if (!isBytes(chunk))
-      throw new TypeError(`layer stream chunks expected Uint8Array, got ${describe(chunk)}`);
-    const end = received + chunk.length;
-    if (totalSize !== undefined && end > totalSize) {
-      throw new RangeError(`layer stream is longer than "totalSize" ${totalSize}: got at least ${end} bytes`);
-    }
-    if (end > maxLayerEnd) throw tooLarge(end);
-    received = end;
-
-    const length = chunk.length;
-    let pos = 0;
-    if (pending !== undefined) {
-      const take = Math.min(pending.length - pendingLength, length);
-      pending.set(take === length ? chunk : chunk.subarray(0, take), pendingLength);
-      pendingLength += take;
-      pos = take;
-      if (pendingLength < pending.length) return;
-      const part = pending;
-      pending = undefined;
-      pendingLength = 0;
-      enqueuePart(part);
-    }
-    // Whole parts inside this chunk go out as views: no copy.
-    for (let want = currentPartLength(); want > 0 && length - pos >= want; want = currentPartLength()) {
-      enqueuePart(chunk.subarray(pos, pos + want));
-      pos += want;
-    }
-    if (pos < length) {
-      pending = new Uint8Array(currentPartLength());
-      pending.set(pos === 0 ? chunk : chunk.subarray(pos));
-      pendingLength = length - pos;
-    }
-  };
-
-  const flush = (): void => {
-    if (totalSize !== undefined && received !== totalSize) {
-      throw new RangeError(`layer stream ended after ${received} bytes, short of "totalSize" ${totalSize}`);
-    }
-    if (pending !== undefined) {
-      const part = pending.subarray(0, pendingLength);
-      pending = undefined;
-      pendingLength = 0;
-      enqueuePart(part);
-    }
-  };
-
-  // Runs `step`; on failure errors the part stream and `summary` with the same reason and rethrows, which errors
-  // the writable side too.
-  const guarded = (step: () => void): void => {
-    try {
-      step();
-    } catch (error) {
-      stop(error);
-      readableController.error(error);
-      throw error;
-    }
-  };
-
-  const readable = new ReadableStream<LayerPart>(
-    {
-      start(controller) {
-        readableController = controller;
-      },
-      pull() {
-        backpressure = false;
-        wakeWriter?.();
-      },
-      cancel(reason) {
-        stop(reason);
-        writableController.error(reason);
-      },
-    },
-    { highWaterMark: 0 },
-  );
-
-  const writable = new WritableStream<Uint8Array>(
-    {
-      start(controller) {
-        writableController = controller;
-      },
-      async write(chunk) {
-        // Like TransformStream: transform a chunk only once the consumer wants a part.
-        while (backpressure && !stopped) {
-          await new Promise<void>((resolve) => {
-            wakeWriter = resolve;
-          });
-          wakeWriter = undefined;
-        }
-        if (stopped) throw stopReason;
-        guarded(() => transform(chunk));
-      },
-      close() {
-        if (stopped) throw stopReason;
-        guarded(flush);
-        readableController.close();
-        resolveSummary({ digest: formatSha256Digest(hasher.digest()), size: nextByte });
-      },
-      abort(reason) {
-        stop(reason);
-        readableController.error(reason);
-      },
-    },
-    { highWaterMark: 1 },
-  );
-
+  const { readable, writable } = streamPair<Uint8Array, LayerPart>({
+    write: (chunk, enqueue) => cutter.write(chunk, enqueue),
+    close: (enqueue) => cutter.end(enqueue),
+    closed: () => resolveSummary(cutter.summary()),
+    stopped: rejectSummary,
+  });
   return {
     readable,
     writable,
     summary,
-    hashState: () => hasher.save(),
+    hashState: () => plan.hasher.save(),
     get nextByte() {
-      return nextByte;
+      return cutter.nextByte;
     },
     get bufferedBytes() {
-      return pendingLength;
+      return cutter.bufferedBytes;
     },
   };
 }

@@ -3,6 +3,7 @@
  * isolate or page load. Built on @noble/hashes (see `_nobleSha256.ts` for the internals it relies on).
  * @module
  */
+import { decodeBase64, describeValue, encodeBase64 } from '@edgecr/protocol';
 import { bytesToHex, isBytes } from '@noble/hashes/utils.js';
 import {
   createNobleSha256,
@@ -35,33 +36,13 @@ export const SHA256_DIGEST_BYTES = 32;
 
 const UINT32_MAX = 0xffffffff;
 
-function describe(value: unknown): string {
-  if (typeof value === 'string') return JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value);
-  if (Array.isArray(value)) return `array of length ${value.length}`;
-  if (value === null) return 'null';
-  if (typeof value === 'object') return 'object';
-  return String(value);
-}
-
-function encodeBase64(bytes: Uint8Array): string {
-  let binary = '';
-  for (const byte of bytes) binary += String.fromCharCode(byte);
-  return btoa(binary);
-}
-
-function decodeBase64(text: string, field: string): Uint8Array {
-  let binary: string;
+/** Decodes `state.tail`, which must be the one canonical (padded, zero padding bits) base64 of its bytes. */
+function decodeTail(text: string, field: string): Uint8Array {
   try {
-    binary = atob(text);
-  } catch {
-    throw new TypeError(`"${field}" expected base64, got ${describe(text)}`);
+    return decodeBase64(text);
+  } catch (error) {
+    throw new TypeError(`"${field}" expected base64 (canonical, padded): ${(error as Error).message}`);
   }
-  const bytes = new Uint8Array(binary.length);
-  for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
-  // atob tolerates whitespace and missing padding; one canonical spelling keeps saved states comparable.
-  if (encodeBase64(bytes) !== text)
-    throw new TypeError(`"${field}" expected canonical padded base64, got ${describe(text)}`);
-  return bytes;
 }
 
 /**
@@ -70,32 +51,32 @@ function decodeBase64(text: string, field: string): Uint8Array {
  */
 function parseSha256State(value: unknown): { words: number[]; length: number; tail: Uint8Array } {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-    throw new TypeError(`"state" expected a Sha256State object, got ${describe(value)}`);
+    throw new TypeError(`"state" expected a Sha256State object, got ${describeValue(value)}`);
   }
   const state = value as Record<string, unknown>;
   if (typeof state.v !== 'number')
-    throw new TypeError(`"state.v" expected number 1, got ${describe(state.v)}`);
+    throw new TypeError(`"state.v" expected number 1, got ${describeValue(state.v)}`);
   if (state.v !== 1) throw new RangeError(`"state.v" expected 1 (the only format version), got ${state.v}`);
   const { h, length, tail } = state;
   if (!Array.isArray(h))
-    throw new TypeError(`"state.h" expected an array of 8 uint32 words, got ${describe(h)}`);
+    throw new TypeError(`"state.h" expected an array of 8 uint32 words, got ${describeValue(h)}`);
   if (h.length !== 8) throw new RangeError(`"state.h" expected 8 words, got ${h.length}`);
   for (let i = 0; i < 8; i++) {
     const word: unknown = h[i];
     if (typeof word !== 'number')
-      throw new TypeError(`"state.h[${i}]" expected number, got ${describe(word)}`);
+      throw new TypeError(`"state.h[${i}]" expected number, got ${describeValue(word)}`);
     if (!Number.isInteger(word) || word < 0 || word > UINT32_MAX) {
       throw new RangeError(`"state.h[${i}]" expected integer 0..${UINT32_MAX}, got ${word}`);
     }
   }
   if (typeof length !== 'number')
-    throw new TypeError(`"state.length" expected number, got ${describe(length)}`);
+    throw new TypeError(`"state.length" expected number, got ${describeValue(length)}`);
   if (!Number.isSafeInteger(length) || length < 0) {
     throw new RangeError(`"state.length" expected integer 0..${Number.MAX_SAFE_INTEGER}, got ${length}`);
   }
   if (typeof tail !== 'string')
-    throw new TypeError(`"state.tail" expected base64 string, got ${describe(tail)}`);
-  const tailBytes = decodeBase64(tail, 'state.tail');
+    throw new TypeError(`"state.tail" expected base64 string, got ${describeValue(tail)}`);
+  const tailBytes = decodeTail(tail, 'state.tail');
   if (tailBytes.length !== length % SHA256_BLOCK_BYTES) {
     throw new RangeError(
       `"state.tail" expected ${length % SHA256_BLOCK_BYTES} bytes (state.length % 64), got ${tailBytes.length}`,
@@ -142,7 +123,7 @@ export class ResumableSha256 {
    * hasher.update(chunk);
    */
   update(bytes: Uint8Array): this {
-    if (!isBytes(bytes)) throw new TypeError(`"bytes" expected Uint8Array, got ${describe(bytes)}`);
+    if (!isBytes(bytes)) throw new TypeError(`"bytes" expected Uint8Array, got ${describeValue(bytes)}`);
     this.#hash.update(bytes);
     return this;
   }
@@ -211,11 +192,11 @@ export function formatSha256Digest(digest: Uint8Array | string): string {
   if (typeof digest === 'string') {
     const hex = digest.toLowerCase();
     if (!SHA256_HEX.test(hex))
-      throw new RangeError(`"digest" expected 64 hex digits, got ${describe(digest)}`);
+      throw new RangeError(`"digest" expected 64 hex digits, got ${describeValue(digest)}`);
     return `sha256:${hex}`;
   }
   if (!isBytes(digest))
-    throw new TypeError(`"digest" expected Uint8Array or hex string, got ${describe(digest)}`);
+    throw new TypeError(`"digest" expected Uint8Array or hex string, got ${describeValue(digest)}`);
   if (digest.length !== SHA256_DIGEST_BYTES) {
     throw new RangeError(`"digest" expected ${SHA256_DIGEST_BYTES} bytes, got ${digest.length}`);
   }

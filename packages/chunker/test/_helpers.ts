@@ -7,21 +7,6 @@ export async function referenceSha256Hex(bytes: Uint8Array): Promise<string> {
   return Array.from(digest, (b) => b.toString(16).padStart(2, '0')).join('');
 }
 
-/** `n` deterministic pseudo-random bytes (xorshift32): fast enough for tens of MiB in every runtime. */
-export function patternBytes(n: number, seed = 1): Uint8Array {
-  const bytes = new Uint8Array(n);
-  const words = new Uint32Array(bytes.buffer, 0, n >>> 2);
-  let x = seed | 0 || 1;
-  for (let i = 0; i < words.length; i++) {
-    x ^= x << 13;
-    x ^= x >>> 17;
-    x ^= x << 5;
-    words[i] = x;
-  }
-  for (let i = words.length * 4; i < n; i++) bytes[i] = i * 7 + seed;
-  return bytes;
-}
-
 export function concatBytes(chunks: readonly Uint8Array[]): Uint8Array {
   const out = new Uint8Array(chunks.reduce((sum, c) => sum + c.length, 0));
   let offset = 0;

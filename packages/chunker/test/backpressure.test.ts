@@ -4,14 +4,8 @@ import { MIN_LAYER_PART_BYTES } from '@edgecr/protocol';
 import { describe, expect, it } from 'vitest';
 import { createLayerChunker, type LayerPart } from '../src/index.ts';
 import { createChunkerWithLimits, type LayerLimits } from '../src/layerChunker.ts';
-import {
-  chunksOf,
-  countingSource,
-  firstDifference,
-  patternBytes,
-  referenceSha256Hex,
-  settle,
-} from './_helpers.ts';
+import { testLayerBytes } from '../src/testing.ts';
+import { chunksOf, countingSource, firstDifference, referenceSha256Hex, settle } from './_helpers.ts';
 
 const SMALL_LIMITS: LayerLimits = {
   minPartBytes: 1,
@@ -30,7 +24,7 @@ describe('backpressure', () => {
   it('a consumer that stops reading stops the source', async () => {
     const partSize = 1000;
     const chunkSize = 100;
-    const source = countingSource(chunksOf(patternBytes(100 * chunkSize), chunkSize));
+    const source = countingSource(chunksOf(testLayerBytes(100 * chunkSize), chunkSize));
     const reader = source.stream.pipeThrough(createChunkerWithLimits({ partSize }, SMALL_LIMITS)).getReader();
 
     await settle();
@@ -54,7 +48,7 @@ describe('backpressure', () => {
   it('keeps at most one part plus one chunk ahead of a slow consumer, over a whole 5 MiB-part layer', async () => {
     const partSize = MIN_LAYER_PART_BYTES + 1000; // not a multiple of the chunk size: parts straddle chunks
     const chunkSize = 64 * 1024;
-    const data = patternBytes(4 * partSize + 12_345, 3);
+    const data = testLayerBytes(4 * partSize + 12_345, 3);
     const source = countingSource(chunksOf(data, chunkSize));
     const chunker = createLayerChunker({ partSize });
     const reader = source.stream.pipeThrough(chunker).getReader();
@@ -82,7 +76,7 @@ describe('backpressure', () => {
   it('with chunks larger than a part, holds one chunk (its parts are views) and pauses', async () => {
     const partSize = 100;
     const chunkSize = 350;
-    const source = countingSource(chunksOf(patternBytes(40 * chunkSize), chunkSize));
+    const source = countingSource(chunksOf(testLayerBytes(40 * chunkSize), chunkSize));
     const chunker = createChunkerWithLimits({ partSize }, SMALL_LIMITS);
     const reader = source.stream.pipeThrough(chunker).getReader();
 
@@ -100,7 +94,7 @@ describe('backpressure', () => {
 
   it('never concatenates more than once: a part built from 1-byte chunks is one buffer of partSize', async () => {
     const partSize = 4096;
-    const data = patternBytes(2 * partSize + 1);
+    const data = testLayerBytes(2 * partSize + 1);
     const chunker = createChunkerWithLimits({ partSize }, SMALL_LIMITS);
     const reader = countingSource(chunksOf(data, 1)).stream.pipeThrough(chunker).getReader();
     const first = (await reader.read()).value;

@@ -1,12 +1,13 @@
 import { MIN_LAYER_PART_BYTES } from '@edgecr/protocol';
 import { describe, expect, it } from 'vitest';
 import { createLayerChunker, digestBlob } from '../src/index.ts';
-import { chunksOf, countingSource, patternBytes, readAll, referenceSha256Hex } from './_helpers.ts';
+import { testLayerBytes } from '../src/testing.ts';
+import { chunksOf, countingSource, readAll, referenceSha256Hex } from './_helpers.ts';
 
 describe('digestBlob', () => {
   for (const size of [0, 1, 55, 56, 63, 64, 65, 100_000, 3 * 1024 * 1024 + 7]) {
     it(`digests a Blob of ${size} bytes`, async () => {
-      const data = patternBytes(size, size);
+      const data = testLayerBytes(size, size);
       expect(await digestBlob(new Blob([data as Uint8Array<ArrayBuffer>]))).toEqual({
         digest: `sha256:${await referenceSha256Hex(data)}`,
         size,
@@ -15,7 +16,7 @@ describe('digestBlob', () => {
   }
 
   it('digests a ReadableStream and agrees with the chunker', async () => {
-    const data = patternBytes(MIN_LAYER_PART_BYTES + 99, 4);
+    const data = testLayerBytes(MIN_LAYER_PART_BYTES + 99, 4);
     const chunker = createLayerChunker({ partSize: MIN_LAYER_PART_BYTES });
     await readAll(countingSource(chunksOf(data, 10_000)).stream.pipeThrough(chunker));
     const source = countingSource(chunksOf(data, 10_000));

@@ -8,13 +8,13 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { createLayerChunker, type LayerPart, ResumableSha256, type Sha256State } from '../src/index.ts';
 import { createChunkerWithLimits, type LayerChunkerOptions, type LayerLimits } from '../src/layerChunker.ts';
+import { testLayerBytes } from '../src/testing.ts';
 import {
   checkPartLayout,
   chunksOf,
   concatBytes,
   countingSource,
   firstDifference,
-  patternBytes,
   readAll,
   readUntilError,
   referenceSha256Hex,
@@ -167,7 +167,7 @@ describe('createLayerChunker: edges', () => {
 
   for (const knownSize of [false, true]) {
     it(`an exact multiple of partSize gives whole parts and no empty last part (totalSize ${knownSize ? 'known' : 'unknown'})`, async () => {
-      const data = patternBytes(2 * MIN_LAYER_PART_BYTES);
+      const data = testLayerBytes(2 * MIN_LAYER_PART_BYTES);
       const options = { partSize: MIN_LAYER_PART_BYTES, ...(knownSize ? { totalSize: data.length } : {}) };
       const { parts, digest } = await chunk(chunksOf(data, MiB), options);
       expect(parts.map((p) => [p.partFirstByte, p.partLastByte])).toEqual([
@@ -180,7 +180,7 @@ describe('createLayerChunker: edges', () => {
   }
 
   it('partSize larger than the input gives one short part', async () => {
-    const data = patternBytes(3 * MiB + 5);
+    const data = testLayerBytes(3 * MiB + 5);
     const { parts, digest } = await chunk(chunksOf(data, 64 * 1024), { partSize: MAX_LAYER_PART_BYTES });
     expect(parts).toHaveLength(1);
     expect(firstDifference(parts[0]?.bytes ?? new Uint8Array(0), data)).toBe(-1);
@@ -190,8 +190,8 @@ describe('createLayerChunker: edges', () => {
 
   it('input chunks larger than partSize: whole parts are views into the chunk, straddling parts are copies', async () => {
     const partSize = 100;
-    const big = patternBytes(250, 5);
-    const small = patternBytes(150, 6);
+    const big = testLayerBytes(250, 5);
+    const small = testLayerBytes(150, 6);
     const { parts, digest } = await chunk([big, small], { partSize }, SMALL_LIMITS);
     const data = concatBytes([big, small]);
     expect(firstDifference(checkPartLayout(parts, partSize, 0), data)).toBe(-1);
@@ -202,7 +202,7 @@ describe('createLayerChunker: edges', () => {
 
   it('one chunk of 2.5 parts at ECR sizes: two views, then a copied last part', async () => {
     const partSize = MIN_LAYER_PART_BYTES;
-    const big = patternBytes(2 * partSize + partSize / 2, 5);
+    const big = testLayerBytes(2 * partSize + partSize / 2, 5);
     const { parts, digest } = await chunk([big], { partSize });
     expect(firstDifference(checkPartLayout(parts, partSize, 0), big)).toBe(-1);
     expect(parts.map((p) => p.bytes.buffer === big.buffer)).toEqual([true, true, false]);
@@ -210,7 +210,7 @@ describe('createLayerChunker: edges', () => {
   });
 
   it('with totalSize, the last part goes out as soon as its bytes arrive, in a buffer of its exact size', async () => {
-    const data = patternBytes(MIN_LAYER_PART_BYTES + 10);
+    const data = testLayerBytes(MIN_LAYER_PART_BYTES + 10);
     const chunker = createLayerChunker({ partSize: MIN_LAYER_PART_BYTES, totalSize: data.length });
     const writer = chunker.writable.getWriter();
     const reader = chunker.readable.getReader();
@@ -232,7 +232,7 @@ describe('createLayerChunker: edges', () => {
 
   it('restores at every interesting offset: 0, 55, 56, 63, 64, 65 and the part boundaries', async () => {
     const partSize = 100;
-    const data = patternBytes(345, 9);
+    const data = testLayerBytes(345, 9);
     const reference = `sha256:${await referenceSha256Hex(data)}`;
     for (const startOffset of [0, 1, 55, 56, 63, 64, 65, 99, 100, 101, 128, 200, 300, 344, 345]) {
       const hashState = new ResumableSha256().update(data.subarray(0, startOffset)).save();
@@ -250,7 +250,7 @@ describe('createLayerChunker: edges', () => {
   });
 
   it('resumes a real-sized layer at a 5 MiB part boundary', async () => {
-    const data = patternBytes(2 * MIN_LAYER_PART_BYTES + 3, 11);
+    const data = testLayerBytes(2 * MIN_LAYER_PART_BYTES + 3, 11);
     const hashState = new ResumableSha256().update(data.subarray(0, MIN_LAYER_PART_BYTES)).save();
     const rest = data.subarray(MIN_LAYER_PART_BYTES);
     const { parts, digest, size } = await chunk(chunksOf(rest, 3 * MiB), {
@@ -273,7 +273,7 @@ describe('createLayerChunker: edges', () => {
     const writer = chunker.writable.getWriter();
     const reader = chunker.readable.getReader();
     expect([chunker.nextByte, chunker.bufferedBytes, chunker.hashState().length]).toEqual([0, 0, 0]);
-    void writer.write(patternBytes(14));
+    void writer.write(testLayerBytes(14));
     const part = await reader.read();
     expect(part.value?.partLastByte).toBe(9);
     expect([chunker.nextByte, chunker.bufferedBytes, chunker.hashState().length]).toEqual([10, 4, 10]);
@@ -432,7 +432,7 @@ describe('createLayerChunker: option and stream errors', () => {
       },
     });
     await expect(readAll(source.pipeThrough(chunker as never))).rejects.toThrow(
-      /expected Uint8Array, got object/,
+      /expected Uint8Array, got an object/,
     );
     await expect(chunker.summary).rejects.toThrow(TypeError);
   });

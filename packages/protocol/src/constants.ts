@@ -50,3 +50,11 @@ export const MAX_IMAGE_MANIFEST_LENGTH = 4_194_304;
 export const MIN_REPOSITORY_NAME_LENGTH = 2;
 /** Upper length bound of a repository name (model `RepositoryName`). */
 export const MAX_REPOSITORY_NAME_LENGTH = 256;
+
+/**
+ * The `partSize` ECR announces in its InitiateLayerUpload answer (10 MiB): the size clients cut a layer into
+ * unless told otherwise, and the one edgecr announces too.
+ * @example
+ * const partSize = initiated.partSize ?? LAYER_PART_SIZE;
+ */
+export const LAYER_PART_SIZE = 10 * MiB;

@@ -7,6 +7,7 @@
  */
 
 import { base64DecodedLength } from './base64.ts';
+import { describeValue } from './describe.ts';
 import { EcrError } from './errors.ts';
 
 /** Inclusive bounds: of a length for strings, blobs, lists and maps; of the value for numbers. */
@@ -215,19 +216,10 @@ function violation(path: string, rule: string): EcrError<'InvalidParameterExcept
 function malformed(path: string, expected: string, value: unknown): EcrError<'SerializationException'> {
   return new EcrError(
     'SerializationException',
-    `Cannot deserialize ${where(path)}: expected ${expected}, got ${describe(value)}`,
+    `Cannot deserialize ${where(path)}: expected ${expected}, got ${describeValue(value)}`,
   );
 }
 
 function where(path: string): string {
   return path === '' ? 'the request body' : `'${path}'`;
-}
-
-function describe(value: unknown): string {
-  if (value === null || value === undefined) return String(value);
-  if (Array.isArray(value)) return 'an array';
-  if (ArrayBuffer.isView(value)) return 'bytes';
-  if (typeof value === 'number') return `the number ${value}`;
-  if (typeof value === 'object') return 'an object';
-  return `a ${typeof value}`;
 }

@@ -8,11 +8,21 @@ import { ERROR_TYPE_HEADER, JSON_CONTENT_TYPE, REQUEST_ID_HEADER } from './heade
 import type { ErrorShapes } from './types.ts';
 
 /**
- * Whether the caller (`client`, do not retry unchanged) or the service (`server`, retryable) is at fault.
+ * Whether the caller (`client`) or the service (`server`) is at fault, as the model's `fault` trait and the
+ * AWS SDKs' `$fault` say. Whether a retry may help is {@link Retry}'s to say.
  * @example
- * if (err.fault === 'server') retry();
+ * if (err.fault === 'client') showTheUser(err);
  */
 export type Fault = 'client' | 'server';
+
+/**
+ * Whether a client may send the same request again, in the AWS SDKs' standard retry mode: `throttling` (the
+ * service asks for fewer requests: back off, then retry), `transient` (a fault of the service that may pass),
+ * or `false` (the same request gets the same answer).
+ * @example
+ * if (ERRORS.ThrottlingException.retry === 'throttling') await backOff();
+ */
+export type Retry = 'throttling' | 'transient' | false;
 
 /**
  * One row of {@link ERRORS}.
@@ -23,6 +33,8 @@ export interface ErrorSpec<Field extends string = string> {
   /** HTTP status the error is sent with. */
   readonly status: number;
   readonly fault: Fault;
+  /** Whether a retry may succeed; see {@link Retry}. */
+  readonly retry: Retry;
   /** Members of the error shape besides `message`, sent next to it in the body. */
   readonly fields: readonly Field[];
 }
@@ -34,13 +46,22 @@ type ErrorTable = {
   readonly [code: string]: ErrorSpec;
 };
 
-/** The common row: a plain 400 client error without extra members. */
-const BAD_REQUEST = { status: 400, fault: 'client', fields: [] } as const;
+/** The common row: a plain 400 client error without extra members, which a retry cannot mend. */
+const BAD_REQUEST = { status: 400, fault: 'client', retry: false, fields: [] } as const;
+
+/** A fault of the service: the AWS SDKs retry every 5xx as transient. */
+const SERVER_FAULT = { status: 500, fault: 'server', retry: 'transient', fields: [] } as const;
+
+/** An authentication failure: the same signature and key fail again. */
+const FORBIDDEN = { status: 403, fault: 'client', retry: false, fields: [] } as const;
 
 /**
  * Every error code of the 15 operations: the error shapes the model declares for them (400 unless the
  * model marks them a `fault`) and the codes the AWS JSON protocol and SigV4 authentication layer answer
- * with before an operation runs.
+ * with before an operation runs. `retry` follows the AWS SDKs' standard retry mode: server faults are
+ * transient, `ThrottlingException` is throttling. `LimitExceededException` is one of the SDKs' generic
+ * throttling codes, but ECR sends it for an account quota (repositories, uploads), which waiting does not
+ * lift, so it is not retried here; `RequestEntityTooLargeException` fails again for the same body.
  * @example
  * ERRORS.RepositoryNotFoundException.status; // 400
  * ERRORS.ServerException.fault; // 'server'
@@ -56,11 +77,12 @@ export const ERRORS = {
   InvalidLayerPartException: {
     status: 400,
     fault: 'client',
+    retry: false,
     fields: ['registryId', 'repositoryName', 'uploadId', 'lastValidByteReceived'],
   },
   InvalidParameterException: BAD_REQUEST,
   InvalidTagParameterException: BAD_REQUEST,
-  KmsException: { status: 400, fault: 'client', fields: ['kmsError'] },
+  KmsException: { ...BAD_REQUEST, fields: ['kmsError'] },
   LayerAlreadyExistsException: BAD_REQUEST,
   LayerInaccessibleException: BAD_REQUEST,
   LayerPartTooSmallException: BAD_REQUEST,
@@ -70,7 +92,7 @@ export const ERRORS = {
   RepositoryAlreadyExistsException: BAD_REQUEST,
   RepositoryNotEmptyException: BAD_REQUEST,
   RepositoryNotFoundException: BAD_REQUEST,
-  ServerException: { status: 500, fault: 'server', fields: [] },
+  ServerException: SERVER_FAULT,
   TooManyTagsException: BAD_REQUEST,
   UnableToGetUpstreamImageException: BAD_REQUEST,
   UnableToGetUpstreamLayerException: BAD_REQUEST,
@@ -78,14 +100,14 @@ export const ERRORS = {
   // Protocol and authentication errors common to AWS JSON services.
   AccessDeniedException: BAD_REQUEST,
   IncompleteSignatureException: BAD_REQUEST,
-  InternalFailure: { status: 500, fault: 'server', fields: [] },
-  InvalidSignatureException: { status: 403, fault: 'client', fields: [] },
-  MissingAuthenticationTokenException: { status: 403, fault: 'client', fields: [] },
-  RequestEntityTooLargeException: { status: 413, fault: 'client', fields: [] },
+  InternalFailure: SERVER_FAULT,
+  InvalidSignatureException: FORBIDDEN,
+  MissingAuthenticationTokenException: FORBIDDEN,
+  RequestEntityTooLargeException: { ...BAD_REQUEST, status: 413 },
   SerializationException: BAD_REQUEST,
-  ThrottlingException: BAD_REQUEST,
+  ThrottlingException: { ...BAD_REQUEST, retry: 'throttling' },
   UnknownOperationException: BAD_REQUEST,
-  UnrecognizedClientException: { status: 403, fault: 'client', fields: [] },
+  UnrecognizedClientException: FORBIDDEN,
 } as const satisfies ErrorTable;
 
 /**
@@ -239,6 +261,12 @@ function parseObject(text: string): Record<string, unknown> {
   return {};
 }
 
-function errorSpec(code: string): ErrorSpec | undefined {
+/**
+ * The row of {@link ERRORS} for `code`, or `undefined` for a code the table does not know.
+ * @example
+ * errorSpec('ThrottlingException')?.retry; // 'throttling'
+ * errorSpec('SlowDown'); // undefined
+ */
+export function errorSpec(code: string): ErrorSpec | undefined {
   return Object.hasOwn(ERRORS, code) ? ERRORS[code as ErrorCode] : undefined;
 }

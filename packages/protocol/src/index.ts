@@ -6,6 +6,7 @@
 
 export * from './base64.ts';
 export * from './constants.ts';
+export * from './describe.ts';
 export * from './errors.ts';
 export * from './framing.ts';
 export * from './headers.ts';

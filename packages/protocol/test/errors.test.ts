@@ -9,6 +9,7 @@ import {
   type ErrorFields,
   encodeError,
   errorResponse,
+  errorSpec,
 } from '../src/index.ts';
 import { model, operationNames, shape } from './model.ts';
 
@@ -75,6 +76,20 @@ describe('ERRORS table', () => {
     ]);
     expect(ERRORS.KmsException.fields).toEqual(['kmsError']);
     expect(ERRORS.ServerException).toMatchObject({ status: 500, fault: 'server' });
+  });
+
+  test('says which codes a client may retry, as the AWS SDKs do', () => {
+    const retryable = Object.entries(ERRORS).filter(([, spec]) => spec.retry !== false);
+    expect(Object.fromEntries(retryable.map(([code, spec]) => [code, spec.retry]))).toEqual({
+      ServerException: 'transient',
+      InternalFailure: 'transient',
+      ThrottlingException: 'throttling',
+    });
+    // Every server fault is retryable; a client fault only when it is throttling.
+    for (const spec of Object.values(ERRORS)) {
+      expect(spec.retry === 'transient').toBe(spec.fault === 'server');
+    }
+    expect(errorSpec('SlowDown')).toBeUndefined();
   });
 });
 

@@ -2,6 +2,9 @@
  * The one error class of this package, and the AWS exception each of its codes is answered with.
  * @module
  */
+// Type-only: the exception names must be codes of @edgecr/protocol's error table, which alone says their
+// status and fault; nothing of it is emitted, so this package stays free of runtime dependencies.
+import type { ErrorCode } from '@edgecr/protocol';
 
 /**
  * What went wrong, and so which AWS error a server answers with (see {@link SIGV4_ERROR_TYPES}).
@@ -26,7 +29,8 @@ export type SigV4ErrorCode =
 
 /**
  * The AWS exception (`x-amzn-ErrorType` of an AWS JSON service) each code is answered with: the name a
- * client's SDK turns back into the error it raises, as in `@edgecr/protocol`'s error table.
+ * client's SDK turns back into the error it raises. Each is a code of `@edgecr/protocol`'s error table (checked
+ * when this package compiles), which says its HTTP status and fault.
  * @example
  * SIGV4_ERROR_TYPES.SignatureExpired; // 'InvalidSignatureException'
  */
@@ -38,7 +42,7 @@ export const SIGV4_ERROR_TYPES = {
   UnrecognizedClient: 'UnrecognizedClientException',
   ContentSha256Mismatch: 'InvalidSignatureException',
   InvalidSignature: 'InvalidSignatureException',
-} as const satisfies Record<SigV4ErrorCode, string>;
+} as const satisfies Record<SigV4ErrorCode, ErrorCode>;
 
 /** The AWS exception names of {@link SIGV4_ERROR_TYPES}. */
 export type SigV4AwsErrorType = (typeof SIGV4_ERROR_TYPES)[SigV4ErrorCode];

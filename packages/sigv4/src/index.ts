@@ -29,7 +29,7 @@ export {
   signRequest,
   UNSIGNABLE_HEADERS,
 } from './sign.ts';
-export { SIGNING_KEY_CACHE_SIZE, signature, signingKey } from './signingKey.ts';
+export { constantTimeEqual, SIGNING_KEY_CACHE_SIZE, signature, signingKey } from './signingKey.ts';
 export {
   DEFAULT_MAX_SKEW_MS,
   type VerifiableRequest,

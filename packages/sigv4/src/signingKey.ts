@@ -58,7 +58,10 @@ export function signature(key: Uint8Array, toSign: string): string {
 
 /**
  * Compares two strings in time that depends only on their lengths, so that a wrong signature's timing tells
- * nothing of how many leading characters were right.
+ * nothing of how many leading characters were right. The one such comparison of edgecr: the Worker checks its
+ * download URL signatures and authorization tokens with it too. Hand-written because WebCrypto has no
+ * comparison and `crypto.timingSafeEqual` is Node's (and workerd's `crypto.subtle.timingSafeEqual` is not in
+ * browsers).
  * @example
  * constantTimeEqual('abc', 'abd'); // false
  */

@@ -3,7 +3,7 @@
  * @module
  */
 
-import { parseAuthorization } from './authorization.ts';
+import { type ParsedAuthorization, parseAuthorization } from './authorization.ts';
 import {
   canonicalRequest,
   collectHeaders,
@@ -62,9 +62,11 @@ export interface VerifiedRequest {
   signedHeaders: string[];
 }
 
-function skewText(ms: number): string {
-  return ms % 60_000 === 0 ? `${ms / 60_000} min.` : `${ms / 1000} sec.`;
-}
+/** A request's header values by lowercase name, as {@link collectHeaders} gives them. */
+type HeaderMap = Map<string, string[]>;
+
+/** The request date, as read from `x-amz-date` or `date`. */
+type RequestDate = NonNullable<ReturnType<typeof parseRequestDate>>;
 
 /**
  * Verifies a request signed with AWS Signature Version 4 in its `Authorization` header: its form, the
@@ -98,9 +100,40 @@ export async function verifyRequest(
   if (authorization === undefined)
     throw new SigV4Error('MissingAuthenticationToken', 'Missing Authentication Token');
   const auth = parseAuthorization(authorization);
+  const requestDate = readRequestDate(header('x-amz-date'), header('date'));
+  const sessionToken = header('x-amz-security-token');
+  checkSignedHeaders(auth, headers, sessionToken);
+  checkCredentialScope(auth, requestDate, options);
+  checkClock(requestDate, (options.now ?? new Date()).getTime(), maxSkewMs);
+  // Signers hash what this header says when it is present (the AWS SDKs, botocore), signed or not.
+  const contentSha256 = header('x-amz-content-sha256');
+  checkContentSha256(contentSha256, options);
 
-  const amzDateHeader = header('x-amz-date');
-  const dateHeader = amzDateHeader ?? header('date');
+  const secret = await options.lookupSecret(auth.accessKeyId);
+  if (secret === undefined) {
+    throw new SigV4Error('UnrecognizedClient', 'The security token included in the request is invalid.');
+  }
+  const canonical = canonicalRequest({
+    method: request.method,
+    path: url.pathname,
+    query: url.search.slice(1),
+    headers,
+    signedHeaders: auth.signedHeaders,
+    payloadHash: contentSha256 ?? options.payloadHash,
+  });
+  const scope = credentialScope(auth.date, auth.region, auth.service);
+  checkSignature(auth, secret, stringToSign(canonical, requestDate.amzDate, scope));
+  return {
+    accessKeyId: auth.accessKeyId,
+    region: auth.region,
+    ...(sessionToken === undefined ? {} : { sessionToken }),
+    signedHeaders: auth.signedHeaders,
+  };
+}
+
+/** The request date from `x-amz-date`, else from `date` (which may be in HTTP-date form). */
+function readRequestDate(amzDateHeader: string | undefined, httpDateHeader: string | undefined): RequestDate {
+  const dateHeader = amzDateHeader ?? httpDateHeader;
   if (dateHeader === undefined) {
     throw new SigV4Error(
       'IncompleteSignature',
@@ -115,13 +148,21 @@ export async function verifyRequest(
         `"yyyyMMdd'T'HHmmss'Z'", got '${dateHeader.slice(0, 40)}'.`,
     );
   }
+  return requestDate;
+}
+
+/** `host` and any session token must be signed, and every signed header must be in the request. */
+function checkSignedHeaders(
+  auth: ParsedAuthorization,
+  headers: HeaderMap,
+  sessionToken: string | undefined,
+): void {
   if (!auth.signedHeaders.includes('host')) {
     throw new SigV4Error(
       'IncompleteSignature',
       "'Host' or ':authority' must be a 'SignedHeader' in the AWS Authorization.",
     );
   }
-  const sessionToken = header('x-amz-security-token');
   if (sessionToken !== undefined && !auth.signedHeaders.includes('x-amz-security-token')) {
     throw new SigV4Error(
       'IncompleteSignature',
@@ -132,7 +173,14 @@ export async function verifyRequest(
   if (absent !== undefined) {
     throw new SigV4Error('IncompleteSignature', `Signed header '${absent}' is not in the request.`);
   }
+}
 
+/** The credential scope must name this service, a region served, and the request date's day. */
+function checkCredentialScope(
+  auth: ParsedAuthorization,
+  requestDate: RequestDate,
+  options: VerifyOptions,
+): void {
   if (auth.service !== options.service) {
     throw new SigV4Error(
       'InvalidCredentialScope',
@@ -152,8 +200,10 @@ export async function verifyRequest(
         `'${auth.date}' != '${requestDate.amzDate.slice(0, 8)}', from '${requestDate.amzDate}'.`,
     );
   }
+}
 
-  const now = (options.now ?? new Date()).getTime();
+/** The request date must be within `maxSkewMs` of the server's clock `now`, either way. */
+function checkClock(requestDate: RequestDate, now: number, maxSkewMs: number): void {
   if (requestDate.time < now - maxSkewMs) {
     throw new SigV4Error(
       'SignatureExpired',
@@ -168,42 +218,32 @@ export async function verifyRequest(
         `${formatAmzDate(new Date(now + maxSkewMs))} (${formatAmzDate(new Date(now))} + ${skewText(maxSkewMs)})`,
     );
   }
+}
 
-  // Signers hash what this header says when it is present (the AWS SDKs, botocore), signed or not.
-  const contentSha256 = header('x-amz-content-sha256');
-  if (contentSha256 !== undefined && contentSha256 !== options.payloadHash) {
-    if (contentSha256 !== UNSIGNED_PAYLOAD) {
-      throw new SigV4Error(
-        'ContentSha256Mismatch',
-        "The provided 'x-amz-content-sha256' header does not match what was computed.",
-      );
-    }
-    if (options.allowUnsignedPayload === false) {
-      throw new SigV4Error(
-        'ContentSha256Mismatch',
-        `'x-amz-content-sha256: ${UNSIGNED_PAYLOAD}' is not accepted.`,
-      );
-    }
+function skewText(ms: number): string {
+  return ms % 60_000 === 0 ? `${ms / 60_000} min.` : `${ms / 1000} sec.`;
+}
+
+/** `x-amz-content-sha256`, when present, must be the body's hash or an accepted `UNSIGNED-PAYLOAD`. */
+function checkContentSha256(contentSha256: string | undefined, options: VerifyOptions): void {
+  if (contentSha256 === undefined || contentSha256 === options.payloadHash) return;
+  if (contentSha256 !== UNSIGNED_PAYLOAD) {
+    throw new SigV4Error(
+      'ContentSha256Mismatch',
+      "The provided 'x-amz-content-sha256' header does not match what was computed.",
+    );
   }
-
-  const secret = await options.lookupSecret(auth.accessKeyId);
-  if (secret === undefined) {
-    throw new SigV4Error('UnrecognizedClient', 'The security token included in the request is invalid.');
+  if (options.allowUnsignedPayload === false) {
+    throw new SigV4Error(
+      'ContentSha256Mismatch',
+      `'x-amz-content-sha256: ${UNSIGNED_PAYLOAD}' is not accepted.`,
+    );
   }
+}
 
-  const canonical = canonicalRequest({
-    method: request.method,
-    path: url.pathname,
-    query: url.search.slice(1),
-    headers,
-    signedHeaders: auth.signedHeaders,
-    payloadHash: contentSha256 ?? options.payloadHash,
-  });
-  const scope = credentialScope(auth.date, auth.region, auth.service);
-  const expected = signature(
-    signingKey(secret, auth.date, auth.region, auth.service),
-    stringToSign(canonical, requestDate.amzDate, scope),
-  );
+/** The signature must be the one `secret` gives the string to sign, compared in constant time. */
+function checkSignature(auth: ParsedAuthorization, secret: string, toSign: string): void {
+  const expected = signature(signingKey(secret, auth.date, auth.region, auth.service), toSign);
   if (!constantTimeEqual(expected, auth.signature)) {
     throw new SigV4Error(
       'InvalidSignature',
@@ -211,10 +251,4 @@ export async function verifyRequest(
         'Access Key and signing method. Consult the service documentation for details.',
     );
   }
-  return {
-    accessKeyId: auth.accessKeyId,
-    region: auth.region,
-    ...(sessionToken === undefined ? {} : { sessionToken }),
-    signedHeaders: auth.signedHeaders,
-  };
 }

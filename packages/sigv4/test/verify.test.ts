@@ -1,5 +1,6 @@
 // verifyRequest's error cases: each fault is reported with its code and AWS's message, and checks that need
 // no secret run before the secret is looked up.
+import { ERRORS } from '@edgecr/protocol';
 import { describe, expect, it, vi } from 'vitest';
 import {
   hexSha256,
@@ -439,6 +440,8 @@ describe('SigV4Error', () => {
       awsErrorType: 'InvalidSignatureException',
       message: 'x',
     });
-    expect(Object.values(SIGV4_ERROR_TYPES).every((t) => t.endsWith('Exception'))).toBe(true);
+    for (const type of Object.values(SIGV4_ERROR_TYPES)) {
+      expect([type, ERRORS[type].fault, ERRORS[type].retry]).toEqual([type, 'client', false]);
+    }
   });
 });

@@ -3,7 +3,7 @@
  * with the code kept for detail.
  * @module
  */
-import { EcrError } from '@edgecr/protocol';
+import { EcrError, type ErrorCode, errorSpec } from '@edgecr/protocol';
 
 /**
  * A request that got no HTTP answer at all: DNS, refused or reset connection, CORS, the browser offline.
@@ -76,19 +76,26 @@ export interface UploadFailure {
 const CREDENTIALS =
   'The endpoint did not accept the access key and secret. Check them in Settings (and the region).';
 
-/** ECR and AWS JSON error codes, and what they mean to someone uploading a layer. */
-const MESSAGES: Readonly<Record<string, { kind: FailureKind; message: string }>> = {
+/**
+ * The engine's own failures that are not ECR errors: the names of {@link NetworkError} and
+ * {@link RequestTimeoutError}, and the {@link LayerSourceErrorCode}s.
+ */
+export type EngineErrorCode = 'NetworkError' | 'RequestTimeoutError' | LayerSourceErrorCode;
+
+/** What a failure means to a person: its kind and one sentence. */
+type Meaning = Readonly<{ kind: FailureKind; message: string }>;
+
+/**
+ * ECR error codes (those of `@edgecr/protocol`'s table, so a misspelt one does not compile), and what they mean
+ * to someone uploading a layer. A code without a row is described by its HTTP status.
+ */
+const ECR_MESSAGES: { readonly [C in ErrorCode]?: Meaning } = {
   UnrecognizedClientException: { kind: 'credentials', message: CREDENTIALS },
   InvalidSignatureException: { kind: 'credentials', message: CREDENTIALS },
-  SignatureDoesNotMatch: { kind: 'credentials', message: CREDENTIALS },
   IncompleteSignatureException: { kind: 'credentials', message: CREDENTIALS },
   MissingAuthenticationTokenException: {
     kind: 'credentials',
     message: 'The endpoint wants signed requests: enter an access key and secret in Settings.',
-  },
-  ExpiredTokenException: {
-    kind: 'credentials',
-    message: 'The session token has expired. Enter fresh credentials in Settings.',
   },
   AccessDeniedException: {
     kind: 'permission',
@@ -142,6 +149,10 @@ const MESSAGES: Readonly<Record<string, { kind: FailureKind; message: string }>>
     message: 'The endpoint does not offer this ECR operation. Is the endpoint address right?',
   },
   SerializationException: { kind: 'other', message: 'The endpoint could not read the request.' },
+};
+
+/** The engine's own failures, each with its sentence. */
+const ENGINE_MESSAGES: Readonly<Record<EngineErrorCode, Meaning>> = {
   NetworkError: {
     kind: 'network',
     message: 'Could not reach the endpoint. Check the network connection and the endpoint address.',
@@ -171,8 +182,8 @@ const MESSAGES: Readonly<Record<string, { kind: FailureKind; message: string }>>
  */
 export function describeFailure(error: unknown): UploadFailure {
   if (error instanceof EcrError) {
-    const known = MESSAGES[error.code];
-    const byStatus: { kind: FailureKind; message: string } =
+    const known = errorSpec(error.code) ? ECR_MESSAGES[error.code as ErrorCode] : undefined;
+    const byStatus: Meaning =
       error.status >= 500
         ? { kind: 'server', message: `The endpoint failed (HTTP ${error.status}).` }
         : error.status === 429
@@ -183,22 +194,14 @@ export function describeFailure(error: unknown): UploadFailure {
     return { ...(known ?? byStatus), code: error.code, detail: error.message, status: error.status };
   }
   if (error instanceof NetworkError || error instanceof RequestTimeoutError) {
-    const known = MESSAGES[error.name] as { kind: FailureKind; message: string };
-    return { ...known, code: error.name, detail: detailOf(error) };
+    const code = error instanceof NetworkError ? 'NetworkError' : 'RequestTimeoutError';
+    return { ...ENGINE_MESSAGES[code], code, detail: detailOf(error) };
   }
   if (error instanceof LayerSourceError) {
-    return {
-      ...(MESSAGES[error.code] as { kind: FailureKind; message: string }),
-      code: error.code,
-      detail: error.message,
-    };
+    return { ...ENGINE_MESSAGES[error.code], code: error.code, detail: error.message };
   }
   if (isFileReadError(error)) {
-    return {
-      ...(MESSAGES.Unreadable as { kind: FailureKind; message: string }),
-      code: 'Unreadable',
-      detail: detailOf(error as Error),
-    };
+    return { ...ENGINE_MESSAGES.Unreadable, code: 'Unreadable', detail: detailOf(error as Error) };
   }
   const message = error instanceof Error ? error.message : String(error);
   return { kind: 'other', message: `Unexpected error: ${message}`, code: nameOf(error), detail: message };
@@ -226,6 +229,6 @@ function detailOf(error: Error): string {
  * @example
  * if (isEcrError(err, 'LayerAlreadyExistsException')) return 'already-present';
  */
-export function isEcrError(error: unknown, code: string): error is EcrError<string> {
+export function isEcrError(error: unknown, code: ErrorCode): error is EcrError<string> {
   return error instanceof EcrError && error.code === code;
 }

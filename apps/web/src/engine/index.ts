@@ -16,6 +16,7 @@ export {
 } from './ecrClient.ts';
 export {
   describeFailure,
+  type EngineErrorCode,
   type FailureKind,
   isEcrError,
   LayerSourceError,
@@ -25,9 +26,9 @@ export {
   type UploadFailure,
 } from './errors.ts';
 export { IndexedDbStateStore } from './indexedDbStore.ts';
+export { choosePartSize, LayerPush, type LayerPushOptions } from './layerPush.ts';
 export { ACTIVE_STATUSES, type LayerResult, type LayerSnapshot, type LayerStatus } from './layerSnapshot.ts';
 export { blobSource, forEachChunk, type LayerSource, readRange } from './layerSource.ts';
-export { choosePartSize, LayerUpload, type LayerUploadOptions } from './layerUpload.ts';
 export { type Rate, RateMeter } from './progress.ts';
 export {
   type Checkpoint,

@@ -3,6 +3,7 @@
  * so is Node's `fs.openAsBlob(path)`.
  * @module
  */
+import { LayerSourceError } from './errors.ts';
 
 /** A layer's bytes and what identifies the file they come from. */
 export interface LayerSource {
@@ -84,4 +85,19 @@ export async function forEachChunk(
     signal.removeEventListener('abort', onAbort);
     reader.releaseLock();
   }
+}
+
+/**
+ * A stream failure while reading the file, in the engine's terms: the chunker's complaint that the stream
+ * is longer or shorter than `totalSize` means the file changed on disk.
+ * @example
+ * await reader.read().catch((error) => { throw sourceError(error); });
+ */
+export function sourceError(error: unknown): unknown {
+  if (error instanceof RangeError && /totalSize/.test(error.message)) {
+    return new LayerSourceError('The file’s size changed while it was being read', 'FileChanged', {
+      cause: error,
+    });
+  }
+  return error;
 }

@@ -1,8 +1,9 @@
 /**
- * When to try a request again, as data: the delays, the jitter, and which failures are worth another try.
+ * When to try a request again, as data: the delays, the jitter and the statuses worth another try. Which ECR
+ * error codes are worth one is `@edgecr/protocol`'s error table's to say (its `retry` column).
  * @module
  */
-import { EcrError } from '@edgecr/protocol';
+import { EcrError, errorSpec } from '@edgecr/protocol';
 import { NetworkError, RequestTimeoutError } from './errors.ts';
 
 /** Why a failure is worth another try. */
@@ -25,10 +26,11 @@ export interface RetryPolicy {
    * back in the same millisecond.
    */
   readonly jitter: number;
-  /** HTTP statuses retried whatever the error code; every 5xx is retried besides. */
+  /**
+   * HTTP statuses retried whatever the error code; every 5xx is retried besides, and so is every code the
+   * protocol's error table marks retryable (ECR sends `ThrottlingException` as a 400).
+   */
   readonly retryStatuses: readonly number[];
-  /** Error codes retried whatever the status (ECR sends `ThrottlingException` as a 400). */
-  readonly retryCodes: readonly string[];
   /** A request with no answer after this long is abandoned and counts as a network failure. */
   readonly requestTimeoutMs: number;
 }
@@ -41,25 +43,8 @@ export const DEFAULT_RETRY_POLICY: RetryPolicy = Object.freeze({
   delaysMs: Object.freeze([0, 1_000, 3_000, 5_000, 10_000, 20_000]),
   jitter: 0.2,
   retryStatuses: Object.freeze([408, 429]),
-  retryCodes: Object.freeze([
-    'ThrottlingException',
-    'ThrottledException',
-    'TooManyRequestsException',
-    'RequestLimitExceeded',
-    'RequestThrottled',
-    'RequestThrottledException',
-    'SlowDown',
-    'RequestTimeout',
-    'RequestTimeoutException',
-    'PriorRequestNotComplete',
-    'ServerException',
-    'InternalFailure',
-    'ServiceUnavailable',
-  ]),
   requestTimeoutMs: 120_000,
 });
-
-const THROTTLING = /throttl|toomanyrequests|slowdown|limitexceeded$/i;
 
 /**
  * Whether `error` is worth another try under `policy`, and why; `null` for a failure that will not change
@@ -72,10 +57,10 @@ export function retryReason(error: unknown, policy: RetryPolicy): RetryReason | 
   if (error instanceof NetworkError) return 'network';
   if (error instanceof RequestTimeoutError) return 'timeout';
   if (!(error instanceof EcrError)) return null;
-  const listed = policy.retryCodes.includes(error.code) || policy.retryStatuses.includes(error.status);
-  if (error.status === 429 || (listed && THROTTLING.test(error.code))) return 'throttled';
-  if (error.status >= 500) return 'server';
-  if (listed) return error.status === 408 || /timeout/i.test(error.code) ? 'timeout' : 'server';
+  const retry = errorSpec(error.code)?.retry ?? false;
+  if (error.status === 429 || retry === 'throttling') return 'throttled';
+  if (error.status >= 500 || retry === 'transient') return 'server';
+  if (policy.retryStatuses.includes(error.status)) return error.status === 408 ? 'timeout' : 'server';
   return null;
 }
 

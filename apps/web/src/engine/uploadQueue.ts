@@ -1,27 +1,27 @@
 /**
- * Several layers at once: a queue that runs a few {@link LayerUpload}s at a time, acts on all of them, and
+ * Several layers at once: a queue that runs a few {@link LayerPush}s at a time, acts on all of them, and
  * adds up their progress.
  * @module
  */
 
+import { LayerPush, type LayerPushOptions } from './layerPush.ts';
 import { ACTIVE_STATUSES, type LayerSnapshot } from './layerSnapshot.ts';
 import type { LayerSource } from './layerSource.ts';
-import { LayerUpload, type LayerUploadOptions } from './layerUpload.ts';
 import { RateMeter } from './progress.ts';
 
 /** What every layer of a queue shares; `api` and `scope` may instead be given to each `add`. */
 export type UploadQueueOptions = Omit<
-  LayerUploadOptions,
+  LayerPushOptions,
   'source' | 'repositoryName' | 'precheck' | 'id' | 'api' | 'scope'
 > &
-  Partial<Pick<LayerUploadOptions, 'api' | 'scope'>> & {
+  Partial<Pick<LayerPushOptions, 'api' | 'scope'>> & {
     /** Layers uploaded at the same time; 2 by default (memory: about three parts each). */
     concurrency?: number;
   };
 
 /** Options of {@link UploadQueue.add}. */
-export type AddOptions = Pick<LayerUploadOptions, 'repositoryName' | 'precheck'> &
-  Partial<Pick<LayerUploadOptions, 'api' | 'scope'>>;
+export type AddOptions = Pick<LayerPushOptions, 'repositoryName' | 'precheck'> &
+  Partial<Pick<LayerPushOptions, 'api' | 'scope'>>;
 
 /** All layers, and their sum. */
 export interface QueueSnapshot {
@@ -46,7 +46,7 @@ export interface QueueSnapshot {
 export class UploadQueue {
   readonly #options: UploadQueueOptions;
   readonly #concurrency: number;
-  readonly #layers: LayerUpload[] = [];
+  readonly #layers: LayerPush[] = [];
   readonly #listeners = new Set<(snapshot: QueueSnapshot) => void>();
   readonly #meter = new RateMeter();
   readonly #now: () => number;
@@ -63,13 +63,13 @@ export class UploadQueue {
    * (same repository, name, size and modification time) and not finished is not added twice (a paused one is
    * put back in line); a failed one is replaced by the new upload, which continues from the saved progress.
    */
-  add(sources: readonly LayerSource[], options: AddOptions): LayerUpload[] {
+  add(sources: readonly LayerSource[], options: AddOptions): LayerPush[] {
     const api = options.api ?? this.#options.api;
     const scope = options.scope ?? this.#options.scope;
     if (!api || !scope) throw new TypeError('"api" and "scope" expected in the queue options or in add()');
-    const added: LayerUpload[] = [];
+    const added: LayerPush[] = [];
     for (const source of sources) {
-      const upload = new LayerUpload({ ...this.#options, ...options, api, scope, source });
+      const upload = new LayerPush({ ...this.#options, ...options, api, scope, source });
       const twin = this.#layers.find(
         (layer) =>
           layer.recordKey === upload.recordKey && !['done', 'cancelled'].includes(layer.snapshot.status),
@@ -91,7 +91,7 @@ export class UploadQueue {
   }
 
   /** The upload with this id. */
-  get(id: string): LayerUpload | undefined {
+  get(id: string): LayerPush | undefined {
     return this.#layers.find((layer) => layer.id === id);
   }
 

@@ -1,9 +1,9 @@
-// Layer files for end-to-end tests and the benchmark: the Worker tests' deterministic layers written to disk
+// Layer files for end-to-end tests and the benchmark: @edgecr/chunker's deterministic test layers written to disk
 // 1 MiB at a time, with their digest computed by node:crypto (the reference, not the code under test).
 import { createHash } from 'node:crypto';
 import { once } from 'node:events';
 import { createWriteStream } from 'node:fs';
-import { generate } from '../../../worker/test/e2e/_layers.ts';
+import { testLayerChunks } from '@edgecr/chunker/testing';
 
 export interface LayerFile {
   path: string;
@@ -15,7 +15,7 @@ export interface LayerFile {
 export async function writeLayerFile(path: string, size: number, seed: number): Promise<LayerFile> {
   const hash = createHash('sha256');
   const out = createWriteStream(path);
-  for (const chunk of generate(size, seed)) {
+  for (const chunk of testLayerChunks(size, seed)) {
     hash.update(chunk);
     if (!out.write(chunk)) await once(out, 'drain');
   }

@@ -1,4 +1,4 @@
-import { EcrError } from '@edgecr/protocol';
+import { EcrError, ERRORS, type ErrorCode } from '@edgecr/protocol';
 import { describe, expect, it } from 'vitest';
 import {
   DEFAULT_RETRY_POLICY,
@@ -19,7 +19,7 @@ describe('retryReason', () => {
     ['any 5xx, code unknown', new EcrError('UnknownError', 'bad gateway', { status: 502 }), 'server'],
     ['ThrottlingException, sent as a 400', new EcrError('ThrottlingException', 'x'), 'throttled'],
     ['HTTP 429', new EcrError('TooManyRequests', 'x', { status: 429 }), 'throttled'],
-    ['RequestTimeout', new EcrError('RequestTimeout', 'x', { status: 400 }), 'timeout'],
+    ['InternalFailure (500)', new EcrError('InternalFailure', 'x'), 'server'],
     ['HTTP 408', new EcrError('UnknownError', 'x', { status: 408 }), 'timeout'],
   ])('retries %s', (_name, error, reason) => {
     expect(retryReason(error, policy)).toBe(reason);
@@ -37,10 +37,11 @@ describe('retryReason', () => {
     expect(retryReason(error, policy)).toBeNull();
   });
 
-  it('follows the policy data: a code added to retryCodes is retried', () => {
-    const custom = { ...policy, retryCodes: [...policy.retryCodes, 'KmsException'] };
-    expect(retryReason(new EcrError('KmsException', 'x'), policy)).toBeNull();
-    expect(retryReason(new EcrError('KmsException', 'x'), custom)).toBe('server');
+  it('retries exactly the ECR codes the protocol error table marks retryable', () => {
+    for (const code of Object.keys(ERRORS) as ErrorCode[]) {
+      const expected = { throttling: 'throttled', transient: 'server', false: null }[`${ERRORS[code].retry}`];
+      expect([code, retryReason(new EcrError(code, 'x'), policy)]).toEqual([code, expected]);
+    }
   });
 });
 

@@ -7,42 +7,15 @@ import {
   UploadLayerPartCommand,
 } from '@aws-sdk/client-ecr';
 import { createLayerChunker, type LayerSummary } from '@edgecr/chunker';
-
-const CHUNK_BYTES = 1024 * 1024;
-
-/** Deterministic pseudo-random bytes: the same (size, seed) always yields the same layer. */
-export function* generate(size: number, seed: number): Generator<Uint8Array> {
-  let x = seed >>> 0 || 1;
-  for (let offset = 0; offset < size; offset += CHUNK_BYTES) {
-    const chunk = new Uint8Array(Math.min(CHUNK_BYTES, size - offset));
-    const words = new Uint32Array(chunk.buffer, 0, chunk.length >>> 2);
-    for (let i = 0; i < words.length; i++) {
-      x ^= x << 13;
-      x ^= x >>> 17;
-      x ^= x << 5;
-      words[i] = x;
-    }
-    for (let i = words.length * 4; i < chunk.length; i++) chunk[i] = i & 0xff;
-    yield chunk;
-  }
-}
+import { testLayerChunks } from '@edgecr/chunker/testing';
 
 /** A generated layer as a byte stream, one 1 MiB chunk at a time (never whole in memory). */
-export function layerStream(size: number, seed: number): ReadableStream<Uint8Array> {
-  const chunks = generate(size, seed);
-  return new ReadableStream({
-    pull(controller) {
-      const next = chunks.next();
-      if (next.done) controller.close();
-      else controller.enqueue(next.value);
-    },
-  });
-}
+export { testLayerStream as layerStream } from '@edgecr/chunker/testing';
 
 /** The digest of a generated layer, computed by node:crypto (the reference, not the code under test). */
 export function referenceDigest(size: number, seed: number): string {
   const hash = createHash('sha256');
-  for (const chunk of generate(size, seed)) hash.update(chunk);
+  for (const chunk of testLayerChunks(size, seed)) hash.update(chunk);
   return `sha256:${hash.digest('hex')}`;
 }
 

@@ -58,18 +58,8 @@ export function repositoryName(label: string): string {
   return `${label}-${crypto.randomUUID().slice(0, 8)}`;
 }
 
-export function randomBytes(length: number, seed = 1): Uint8Array {
-  // A cheap deterministic generator: crypto.getRandomValues is limited to 64 KiB a call.
-  const bytes = new Uint8Array(length);
-  let x = seed >>> 0 || 1;
-  for (let i = 0; i < length; i++) {
-    x ^= x << 13;
-    x ^= x >>> 17;
-    x ^= x << 5;
-    bytes[i] = x & 0xff;
-  }
-  return bytes;
-}
+/** Deterministic layer bytes, from the one test layer generator. */
+export { testLayerBytes as randomBytes } from '@edgecr/chunker/testing';
 
 export async function sha256Digest(bytes: Uint8Array): Promise<string> {
   const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', bytes));

@@ -14,7 +14,8 @@ import {
   type Sha256State,
 } from '../../src/index.ts';
 import { createChunkerWithLimits, type LayerLimits } from '../../src/layerChunker.ts';
-import { checkPartLayout, chunksOf, firstDifference, patternBytes, readAll, splitAt } from '../_helpers.ts';
+import { testLayerBytes } from '../../src/testing.ts';
+import { checkPartLayout, chunksOf, firstDifference, readAll, splitAt } from '../_helpers.ts';
 
 const SMALL_LIMITS: LayerLimits = {
   minPartBytes: 1,
@@ -82,7 +83,7 @@ describe('against node:crypto', () => {
   });
 
   it('chunker with ECR part sizes over a 23 MiB layer from a Node stream', async () => {
-    const data = patternBytes(4 * MIN_LAYER_PART_BYTES + 3 * 1024 * 1024 + 1, 21);
+    const data = testLayerBytes(4 * MIN_LAYER_PART_BYTES + 3 * 1024 * 1024 + 1, 21);
     const chunker = createLayerChunker({ partSize: MIN_LAYER_PART_BYTES + 12_345, totalSize: data.length });
     // fs-like 64 KiB Buffers, as fs.createReadStream gives them.
     const buffers = chunksOf(data, 64 * 1024).map((c) => Buffer.from(c));

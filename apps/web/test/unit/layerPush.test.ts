@@ -3,10 +3,10 @@ import { describe, expect, it } from 'vitest';
 import {
   blobSource,
   type Connectivity,
+  LayerPush,
+  type LayerPushOptions,
   type LayerSource,
   type LayerStatus,
-  LayerUpload,
-  type LayerUploadOptions,
   MemoryStateStore,
   NetworkError,
   startCheckpoint,
@@ -25,8 +25,8 @@ function setup() {
     delays.push(ms);
     signal.throwIfAborted();
   };
-  const make = (bytes: Uint8Array, extra: Partial<LayerUploadOptions> = {}) =>
-    new LayerUpload({
+  const make = (bytes: Uint8Array, extra: Partial<LayerPushOptions> = {}) =>
+    new LayerPush({
       source: blobSource(new Blob([bytes as Uint8Array<ArrayBuffer>]), {
         name: 'layer.tar',
         lastModified: 1_000,
@@ -43,7 +43,7 @@ function setup() {
 }
 
 /** Every status a layer goes through, in order, without repeats. */
-function statuses(upload: LayerUpload): LayerStatus[] {
+function statuses(upload: LayerPush): LayerStatus[] {
   const seen: LayerStatus[] = [upload.snapshot.status];
   upload.subscribe((s) => {
     if (seen.at(-1) !== s.status) seen.push(s.status);
@@ -53,7 +53,7 @@ function statuses(upload: LayerUpload): LayerStatus[] {
 
 const digestOf = (bytes: Uint8Array) => `sha256:${sha256(bytes)}`;
 
-describe('LayerUpload: the happy path', () => {
+describe('LayerPush: the happy path', () => {
   it('uploads a layer in parts, completes it with the digest hashed on the way, and links it', async () => {
     const { ecr, store, make } = setup();
     const bytes = layerBytes(SIZE);
@@ -124,7 +124,7 @@ describe('LayerUpload: the happy path', () => {
   });
 });
 
-describe('LayerUpload: retries', () => {
+describe('LayerPush: retries', () => {
   it('retries network failures, 5xx and throttling with the policy delays, then goes on', async () => {
     const { ecr, delays, make } = setup();
     ecr.fail('UploadLayerPart', () => new NetworkError('connection reset'), 1, { at: PART });
@@ -218,7 +218,7 @@ describe('LayerUpload: retries', () => {
   });
 });
 
-describe('LayerUpload: pause, resume, cancel', () => {
+describe('LayerPush: pause, resume, cancel', () => {
   it('pauses in the middle of a part and resumes from the last acknowledged part', async () => {
     const { ecr, store, make } = setup();
     const bytes = layerBytes(SIZE);
@@ -255,7 +255,7 @@ describe('LayerUpload: pause, resume, cancel', () => {
   });
 });
 
-describe('LayerUpload: resume after a reload', () => {
+describe('LayerPush: resume after a reload', () => {
   /** Uploads the first two parts, then leaves as a closed tab would. */
   async function interrupted(setupResult: ReturnType<typeof setup>, bytes: Uint8Array) {
     const { ecr, make } = setupResult;
@@ -350,7 +350,7 @@ describe('LayerUpload: resume after a reload', () => {
   });
 });
 
-describe('LayerUpload: what is there already', () => {
+describe('LayerPush: what is there already', () => {
   it('hashes first and skips a layer the repository has, sending no byte', async () => {
     const { ecr, make } = setup();
     const bytes = layerBytes(SIZE);
