@@ -1,11 +1,13 @@
 /**
- * Which SHA-256 implementation new `ResumableSha256` hashers use. WebAssembly when the runtime can run it,
- * @noble/hashes otherwise:
- * - Node and browsers compile the bundled `sha256.wasm` bytes on first use, synchronously (the module is a few
- *   KiB, far below the size browsers refuse to compile on the main thread).
- * - workerd refuses to compile WebAssembly at run time ("Wasm code generation disallowed by embedder"), so there
- *   the Worker imports `@edgecr/chunker/sha256.wasm` (wrangler bundles it as a compiled `WebAssembly.Module`) and
- *   hands it to {@link useSha256Wasm}; until it does, noble is used.
+ * Which SHA-256 implementation new `ResumableSha256` hashers use: WebAssembly when the runtime can run it,
+ * @noble/hashes otherwise. Chosen when this module loads:
+ * - Node and browsers compile the embedded `sha256.wasm` bytes synchronously (a few KiB, far below the size
+ *   browsers refuse to compile on the main thread).
+ * - workerd refuses to compile WebAssembly while serving a request ("Wasm code generation disallowed by
+ *   embedder"); locally it allows it while the Worker's modules are first evaluated, which is when this runs,
+ *   but a Worker should not rely on that: it imports `@edgecr/chunker/sha256.wasm` (wrangler bundles it as a
+ *   compiled `WebAssembly.Module`) and hands it to {@link useSha256Wasm}.
+ * - Anywhere compiling fails, noble.
  * @module
  */
 import { decodeBase64 } from '@edgecr/protocol';
@@ -44,14 +46,15 @@ function compileBundledWasm(): Sha256Wasm | undefined {
   }
 }
 
-let current: Sha256Engine | undefined;
+function bundledEngine(): Sha256Engine {
+  const wasm = compileBundledWasm();
+  return wasm ? wasmEngine(wasm) : NOBLE_SHA256;
+}
 
-/** The engine new hashers use, chosen on first call. */
+let current = bundledEngine();
+
+/** The engine new hashers use. */
 export function sha256Engine(): Sha256Engine {
-  if (current === undefined) {
-    const wasm = compileBundledWasm();
-    current = wasm ? wasmEngine(wasm) : NOBLE_SHA256;
-  }
   return current;
 }
 
@@ -68,10 +71,9 @@ export function useSha256Wasm(module: WebAssembly.Module): void {
 }
 
 /**
- * Replaces the engine new hashers use, `undefined` to choose again on next use. For tests that run both
- * implementations side by side.
+ * Replaces the engine new hashers use. For tests and benchmarks that run both implementations side by side.
  * @internal
  */
-export function setSha256Engine(engine: Sha256Engine | undefined): void {
+export function setSha256Engine(engine: Sha256Engine): void {
   current = engine;
 }
