@@ -10,7 +10,16 @@ export function runtimeProjects(include: string[]): TestProjectInlineConfigurati
     { extends: true, test: { name: 'node', include, environment: 'node' } },
     {
       extends: true,
-      plugins: [cloudflareTest({ miniflare: { compatibilityDate: COMPATIBILITY_DATE } })],
+      plugins: [
+        cloudflareTest({
+          miniflare: {
+            compatibilityDate: COMPATIBILITY_DATE,
+            // As wrangler does by default: a `.wasm` import is a compiled WebAssembly.Module (workerd cannot
+            // compile at run time, so that is the only way wasm runs there).
+            modulesRules: [{ type: 'CompiledWasm', include: ['**/*.wasm'] }],
+          },
+        }),
+      ],
       test: { name: 'workerd', include },
     },
   ];

@@ -8,9 +8,13 @@
  */
 import { _SHA256 } from '@noble/hashes/sha2.js';
 import { bytesToHex } from '@noble/hashes/utils.js';
-
-/** SHA-256 block size in bytes (FIPS 180-4 §5.1.1). */
-export const SHA256_BLOCK_BYTES = 64;
+import {
+  SHA256_BLOCK_BYTES,
+  SHA256_IV,
+  SHA256_PROBE,
+  type Sha256Core,
+  type Sha256Engine,
+} from './_sha256Core.ts';
 
 /** The @noble/hashes version whose internals this module was written and checked against. */
 export const NOBLE_HASHES_VERSION = '2.4.0';
@@ -31,16 +35,6 @@ export interface NobleSha256Internals {
   digest(): Uint8Array;
   clone(): NobleSha256Internals;
 }
-
-/** Initial hash value H(0) of SHA-256 (FIPS 180-4 §5.3.3), as uint32 words. */
-const SHA256_IV = [
-  0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a, 0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19,
-];
-
-// SHA-256 of the 65 bytes 0x00..0x40 (checked with node:crypto): one whole block then one buffered byte, so the
-// self-test crosses a block boundary and leaves a non-empty partial block to carry over.
-const PROBE_LENGTH = 65;
-const PROBE_DIGEST_HEX = '4bfd2c8b6f1eec7a2afeb48b934ee4b2694182027e6d0fc075074f2fabb31781';
 
 function layoutError(what: string): Error {
   return new Error(
@@ -98,19 +92,19 @@ export function assertNobleSha256Layout(create: () => unknown = () => new _SHA25
   }
 
   const hasher = probe as NobleSha256Internals;
-  const input = new Uint8Array(PROBE_LENGTH).map((_, i) => i);
+  const input = SHA256_PROBE.input();
   hasher.update(input);
-  if (hasher.length !== PROBE_LENGTH)
-    throw layoutError(`field "length" is not ${PROBE_LENGTH} after ${PROBE_LENGTH} bytes`);
-  if (hasher.pos !== PROBE_LENGTH % SHA256_BLOCK_BYTES)
+  if (hasher.length !== input.length)
+    throw layoutError(`field "length" is not ${input.length} after ${input.length} bytes`);
+  if (hasher.pos !== input.length % SHA256_BLOCK_BYTES)
     throw layoutError('field "pos" does not count buffered bytes');
-  if (hasher.buffer[0] !== PROBE_LENGTH - 1)
+  if (hasher.buffer[0] !== input.length - 1)
     throw layoutError('field "buffer" does not hold the partial block');
 
   // Through the very function ResumableSha256.restore uses, so the guard checks what restoring relies on.
   const copy = create() as NobleSha256Internals;
   writeMidstate(copy, hasher.get(), hasher.length, hasher.buffer.subarray(0, hasher.pos));
-  if (bytesToHex(copy.digest()) !== PROBE_DIGEST_HEX) {
+  if (bytesToHex(copy.digest()) !== SHA256_PROBE.digestHex) {
     throw layoutError(
       'a midstate copied through get/set/length/pos/buffer does not digest to the known value',
     );
@@ -119,11 +113,48 @@ export function assertNobleSha256Layout(create: () => unknown = () => new _SHA25
 
 assertNobleSha256Layout();
 
-/**
- * A fresh noble SHA-256 hasher, typed with the internals this package relies on.
- * @example
- * const h = createNobleSha256(); h.update(bytes);
- */
-export function createNobleSha256(): NobleSha256Internals {
-  return new _SHA256() as unknown as NobleSha256Internals;
+/** A noble hasher seen through {@link Sha256Core}. */
+class NobleSha256 implements Sha256Core {
+  readonly #hash: NobleSha256Internals;
+
+  constructor(hash: NobleSha256Internals) {
+    this.#hash = hash;
+  }
+
+  update(data: Uint8Array): void {
+    this.#hash.update(data);
+  }
+
+  get length(): number {
+    return this.#hash.length;
+  }
+
+  words(): number[] {
+    return this.#hash.get().map((word) => word >>> 0);
+  }
+
+  tail(): Uint8Array {
+    return this.#hash.buffer.slice(0, this.#hash.pos);
+  }
+
+  digest(): Uint8Array {
+    return this.#hash.clone().digest();
+  }
+
+  clone(): NobleSha256 {
+    return new NobleSha256(this.#hash.clone());
+  }
 }
+
+/**
+ * SHA-256 on @noble/hashes: pure JavaScript, so it runs wherever the package does; the reference the wasm
+ * implementation is tested against.
+ */
+export const NOBLE_SHA256: Sha256Engine = {
+  implementation: 'noble',
+  create(words, length, tail) {
+    const hash = new _SHA256() as unknown as NobleSha256Internals;
+    writeMidstate(hash, words, length, tail);
+    return new NobleSha256(hash);
+  },
+};

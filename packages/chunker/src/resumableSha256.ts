@@ -1,16 +1,13 @@
 /**
  * A streaming SHA-256 whose midstate can be saved as a small JSON value and restored later, in another request,
- * isolate or page load. Built on @noble/hashes (see `_nobleSha256.ts` for the internals it relies on).
+ * isolate or page load. Computed by WebAssembly where the runtime runs it, by @noble/hashes otherwise (see
+ * `_sha256Engine.ts`); the saved state is the same either way.
  * @module
  */
 import { decodeBase64, describeValue, encodeBase64 } from '@edgecr/protocol';
 import { bytesToHex, isBytes } from '@noble/hashes/utils.js';
-import {
-  createNobleSha256,
-  type NobleSha256Internals,
-  SHA256_BLOCK_BYTES,
-  writeMidstate,
-} from './_nobleSha256.ts';
+import { SHA256_BLOCK_BYTES, SHA256_IV, type Sha256Core, type Sha256Implementation } from './_sha256Core.ts';
+import { sha256Engine, useSha256Wasm } from './_sha256Engine.ts';
 
 /**
  * JSON-serialisable SHA-256 midstate: everything needed to go on hashing where an earlier hasher stopped.
@@ -97,11 +94,32 @@ function parseSha256State(value: unknown): { words: number[]; length: number; ta
  * formatSha256Digest(b.digest()); // 'sha256:…' of firstPart + secondPart
  */
 export class ResumableSha256 {
-  #hash: NobleSha256Internals;
+  #hash: Sha256Core;
 
   /** A hasher of the empty input. */
   constructor() {
-    this.#hash = createNobleSha256();
+    this.#hash = sha256Engine().create(SHA256_IV, 0, new Uint8Array(0));
+  }
+
+  /**
+   * Makes hashers created from now on compute with `module`, the compiled `sha256.wasm` of this package. Needed
+   * where WebAssembly cannot be compiled at run time (Cloudflare Workers), so the Worker bundles the file and
+   * hands it over once; elsewhere the package compiles it by itself. Hashers already made keep their engine.
+   * @throws TypeError when `module` is not the compiled `sha256.wasm`
+   * @example
+   * import sha256Wasm from '@edgecr/chunker/sha256.wasm';
+   * ResumableSha256.useWasm(sha256Wasm);
+   */
+  static useWasm(module: WebAssembly.Module): void {
+    useSha256Wasm(module);
+  }
+
+  /**
+   * Which implementation new hashers use: `'wasm'` (WebAssembly) or `'noble'` (@noble/hashes, where
+   * WebAssembly cannot run or has not been handed over).
+   */
+  static get implementation(): Sha256Implementation {
+    return sha256Engine().implementation;
   }
 
   /**
@@ -113,7 +131,7 @@ export class ResumableSha256 {
   static restore(state: Sha256State): ResumableSha256 {
     const { words, length, tail } = parseSha256State(state);
     const restored = new ResumableSha256();
-    writeMidstate(restored.#hash, words, length, tail);
+    restored.#hash = sha256Engine().create(words, length, tail);
     return restored;
   }
 
@@ -140,12 +158,7 @@ export class ResumableSha256 {
    */
   save(): Sha256State {
     const hash = this.#hash;
-    return {
-      v: 1,
-      h: hash.get().map((word) => word >>> 0),
-      length: hash.length,
-      tail: encodeBase64(hash.buffer.subarray(0, hash.pos)),
-    };
+    return { v: 1, h: hash.words(), length: hash.length, tail: encodeBase64(hash.tail()) };
   }
 
   /**
@@ -154,7 +167,7 @@ export class ResumableSha256 {
    * const digest = hasher.digest();
    */
   digest(): Uint8Array {
-    return this.#hash.clone().digest();
+    return this.#hash.digest();
   }
 
   /**

@@ -1,0 +1,57 @@
+// The Worker `bench/workerd.ts` runs in workerd (bundled by wrangler, as the real Worker is): each request hashes
+// `mib` MiB in 1 MiB updates with one implementation and answers the hex digest. The caller times the requests;
+// inside workerd the clock only advances on I/O, so in-Worker timing would read zero.
+import { sha256 } from '@noble/hashes/sha2.js';
+import { NOBLE_SHA256 } from '../../src/_nobleSha256.ts';
+import type { Sha256Engine } from '../../src/_sha256Core.ts';
+import { setSha256Engine, sha256Engine } from '../../src/_sha256Engine.ts';
+import { ResumableSha256 } from '../../src/index.ts';
+import sha256Wasm from '../../src/sha256.wasm';
+import { benchChunks as chunks } from './input.ts';
+
+// What the upload Durable Object will do: hand the bundled module over once, at start-up.
+ResumableSha256.useWasm(sha256Wasm);
+const WASM = sha256Engine();
+
+function resumable(engine: Sha256Engine): (mib: number) => string {
+  return (mib) => {
+    setSha256Engine(engine);
+    const hasher = new ResumableSha256();
+    for (const chunk of chunks(mib)) hasher.update(chunk);
+    return hasher.digestHex();
+  };
+}
+
+/** workerd's streaming WebCrypto digest: not resumable, shown as the runtime's native ceiling. */
+interface DigestStreamLike extends WritableStream<Uint8Array> {
+  digest: Promise<ArrayBuffer>;
+}
+const { DigestStream } = crypto as unknown as { DigestStream: new (algorithm: string) => DigestStreamLike };
+
+/** The contestants by name (the bench asks for them in `?run=`). */
+const CONTESTANTS: Record<string, (mib: number) => string | Promise<string>> = {
+  'ResumableSha256 (wasm)': resumable(WASM),
+  'ResumableSha256 (noble)': resumable(NOBLE_SHA256),
+  'noble sha256.create().update()': (mib) => {
+    const hash = sha256.create();
+    for (const chunk of chunks(mib)) hash.update(chunk);
+    return Array.from(hash.digest(), (b) => b.toString(16).padStart(2, '0')).join('');
+  },
+  'crypto.DigestStream (not resumable)': async (mib) => {
+    const stream = new DigestStream('SHA-256');
+    const writer = stream.getWriter();
+    for (const chunk of chunks(mib)) await writer.write(chunk);
+    await writer.close();
+    return Array.from(new Uint8Array(await stream.digest), (b) => b.toString(16).padStart(2, '0')).join('');
+  },
+};
+
+export default {
+  async fetch(request: Request): Promise<Response> {
+    const url = new URL(request.url);
+    const run = CONTESTANTS[url.searchParams.get('run') ?? ''];
+    if (!run) return new Response(`run= one of ${Object.keys(CONTESTANTS).join(', ')}`, { status: 400 });
+    const hex = await run(Number(url.searchParams.get('mib') ?? 0));
+    return Response.json({ hex });
+  },
+};

@@ -1,0 +1,67 @@
+/// <reference types="node" />
+// Node only (needs the file system and wabt): the committed sha256.wasm and its base64 copy are exactly what the
+// source assembles to, every variant of the source computes SHA-256, and useWasm refuses modules that are not it.
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import wabtInit from 'wabt';
+import { SHA256_WASM_BASE64 } from '../../src/_sha256WasmBase64.ts';
+import { ResumableSha256 } from '../../src/index.ts';
+import { assembleSha256Wasm, base64ModuleSource } from '../../wasm/assemble.ts';
+import { type Sha256WatOptions, sha256Wat } from '../../wasm/sha256Wat.ts';
+
+const committed = (name: string): Buffer => readFileSync(new URL(`../../src/${name}`, import.meta.url));
+
+async function compile(text: string): Promise<WebAssembly.Module> {
+  const wabt = await wabtInit();
+  const module = wabt.parseWat('test.wat', text, { simd: true });
+  try {
+    module.validate();
+    return WebAssembly.compile(new Uint8Array(module.toBinary({}).buffer));
+  } finally {
+    module.destroy();
+  }
+}
+
+describe('sha256.wasm is built from wasm/sha256Wat.ts', () => {
+  it('src/sha256.wasm and src/_sha256WasmBase64.ts match the source (run `pnpm build:wasm` if not)', async () => {
+    const bytes = await assembleSha256Wasm();
+    expect(Buffer.compare(committed('sha256.wasm'), bytes)).toBe(0);
+    expect(committed('_sha256WasmBase64.ts').toString('utf8')).toBe(base64ModuleSource(bytes));
+    expect(SHA256_WASM_BASE64).toBe(Buffer.from(bytes).toString('base64'));
+  });
+
+  const variants: Sha256WatOptions[] = [];
+  for (const loads of ['scalar', 'simd'] as const)
+    for (const sigma of ['spread', 'chained'] as const)
+      for (const maj of ['plain', 'carry'] as const) variants.push({ loads, sigma, maj });
+  for (const variant of variants) {
+    it(`variant ${JSON.stringify(variant)} matches node:crypto`, async () => {
+      ResumableSha256.useWasm(await compile(sha256Wat(variant)));
+      fc.assert(
+        fc.property(fc.uint8Array({ maxLength: 2000 }), fc.nat({ max: 2000 }), (data, cut) => {
+          const hasher = new ResumableSha256().update(data.subarray(0, cut)).update(data.subarray(cut));
+          expect(hasher.digestHex()).toBe(createHash('sha256').update(data).digest('hex'));
+        }),
+        { numRuns: 50 },
+      );
+    });
+  }
+});
+
+describe('ResumableSha256.useWasm refuses other modules', () => {
+  it('a module without the exports of sha256.wasm', async () => {
+    await expect(async () => ResumableSha256.useWasm(await compile('(module)'))).rejects.toThrow(
+      /expected the compiled sha256\.wasm/,
+    );
+  });
+  it('a module that computes something else', async () => {
+    // One round constant off: instantiates fine, hashes wrong.
+    const broken = sha256Wat().replace(`(i32.const ${0x428a2f98})`, '(i32.const 1)');
+    expect(broken).not.toBe(sha256Wat());
+    await expect(async () => ResumableSha256.useWasm(await compile(broken))).rejects.toThrow(
+      /known-answer check failed/,
+    );
+  });
+});
