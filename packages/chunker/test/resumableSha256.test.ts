@@ -122,7 +122,12 @@ describe('ResumableSha256.restore validation', () => {
     ['an unsafe length', { ...valid(), length: 2 ** 53 }, RangeError, /"state\.length"/],
     ['tail missing', { ...valid(), tail: undefined }, TypeError, /"state\.tail"/],
     ['tail not base64', { ...valid(), tail: '!!!!' }, TypeError, /"state\.tail" expected base64/],
-    ['tail unpadded', { ...valid(), tail: 'AAECAwQF' + 'Bg' }, TypeError, /"state\.tail" expected canonical/],
+    [
+      'tail unpadded',
+      { ...valid(), tail: 'AAECAwQF' + 'Bg' },
+      TypeError,
+      /"state\.tail" expected base64.*multiple of 4/,
+    ],
     [
       'tail longer than length % 64',
       { ...valid(), tail: 'AAEC' },
