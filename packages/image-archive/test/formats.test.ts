@@ -1,13 +1,21 @@
 import { describe, expect, it } from 'vitest';
 import {
+  assertBlobDigest,
   DOCKER_CONFIG,
   DOCKER_LAYER_TAR,
+  DOCKER_LAYER_TAR_GZIP,
   DOCKER_MANIFEST,
   OCI_INDEX,
   OCI_MANIFEST,
   readImageArchive,
 } from '../src/index.ts';
-import { asFolder, dockerSaveClassic, dockerSaveOci, ociLayoutTwoPlatforms } from '../src/testing/index.ts';
+import {
+  asFolder,
+  buildTar,
+  dockerSaveClassic,
+  dockerSaveOci,
+  ociLayoutTwoPlatforms,
+} from '../src/testing/index.ts';
 
 const text = (stream: ReadableStream<Uint8Array>) =>
   new Response(stream).arrayBuffer().then((b) => new Uint8Array(b));
@@ -49,6 +57,29 @@ describe('classic docker save', () => {
     }
   });
 
+  it('pushes a layer stored gzip-compressed in this form as tar.gzip, with the digest of its bytes', async () => {
+    const layer = new TextEncoder().encode('pretend this is a layer tar'.repeat(100));
+    const gz = new Uint8Array(
+      await new Response(new Blob([layer]).stream().pipeThrough(new CompressionStream('gzip'))).arrayBuffer(),
+    );
+    const config = JSON.stringify({ rootfs: { type: 'layers', diff_ids: [await sha256(layer)] } });
+    const tar = await buildTar([
+      { name: 'c.json', body: config },
+      { name: 'l.tar.gz', body: gz },
+      {
+        name: 'manifest.json',
+        body: JSON.stringify([{ Config: 'c.json', RepoTags: ['x:1'], Layers: ['l.tar.gz'] }]),
+      },
+    ]);
+    const [image] = (await readImageArchive(tar)).images;
+    expect(image?.blobs[0]).toMatchObject({
+      kind: 'layer',
+      mediaType: DOCKER_LAYER_TAR_GZIP,
+      digest: await sha256(gz),
+      size: gz.length,
+    });
+  });
+
   it('follows a symbolic link to a layer shared by two images', async () => {
     const { archive, facts } = await dockerSaveClassic({ sharedLayerImage: true });
     const { images } = await readImageArchive(archive);
@@ -56,6 +87,23 @@ describe('classic docker save', () => {
     const baseLayer = images[1]?.blobs[0];
     expect(baseLayer?.digest).toBe(facts.layers[0]?.digest);
     expect(await text(baseLayer?.open() ?? new ReadableStream())).toEqual(facts.layers[0]?.bytes);
+  });
+});
+
+describe('assertBlobDigest', () => {
+  it('passes the digest the archive states and refuses another, naming both', async () => {
+    const { archive, facts } = await dockerSaveClassic();
+    const layer = (await readImageArchive(archive)).images[0]?.blobs[0];
+    if (!layer) throw new Error('no layer');
+    expect(() => assertBlobDigest(layer, facts.layers[0]?.digest ?? '')).not.toThrow();
+    const wrong = `sha256:${'b'.repeat(64)}`;
+    expect(() => assertBlobDigest(layer, wrong)).toThrow(
+      expect.objectContaining({
+        code: 'DigestMismatch',
+        digest: layer.digest,
+        message: expect.stringContaining(wrong),
+      }),
+    );
   });
 });
 
