@@ -11,9 +11,9 @@ import { indexTar, type TarFile } from './tarIndex.ts';
 const MAX_LINK_HOPS = 16;
 
 /** One file of a folder: its path relative to the folder (or to the folder's parent) and its bytes. */
-export interface FolderFile {
+export interface FolderFile<B extends BlobLike = Blob> {
   readonly path: string;
-  readonly blob: BlobLike;
+  readonly blob: B;
 }
 
 /** The files of an archive, by path relative to the image layout's root. */
@@ -85,7 +85,7 @@ export async function tarArchiveFiles(tar: BlobLike): Promise<ArchiveFiles> {
 }
 
 /** Wraps a folder's files (a browser folder drop, or files read from a directory in Node). */
-export function folderArchiveFiles(files: Iterable<FolderFile>): ArchiveFiles {
+export function folderArchiveFiles(files: Iterable<FolderFile<BlobLike>>): ArchiveFiles {
   const map = new Map<string, BlobLike>();
   for (const file of files) map.set(normalise(file.path), file.blob);
   if (map.size === 0) throw new ImageArchiveError('NotAnImageArchive', 'The folder is empty.');

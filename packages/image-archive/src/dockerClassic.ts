@@ -30,7 +30,7 @@ function fileOf(files: ArchiveFiles, path: string, what: string): BlobLike {
  * Layers some tools write in this form gzip-compressed (`<digest>.tar.gz`): such a layer's digest is not its
  * diff_id, so it is hashed here (the only case that reads layer bytes before the upload).
  */
-async function layerBlob(blob: BlobLike, diffId: string): Promise<ArchiveBlob> {
+async function layerBlob(blob: BlobLike, diffId: string): Promise<ArchiveBlob<BlobLike>> {
   const magic = await readRange(blob, 0, 2);
   if (magic[0] === 0x1f && magic[1] === 0x8b) {
     const { digest } = await digestBlob(blob.stream());
@@ -39,7 +39,7 @@ async function layerBlob(blob: BlobLike, diffId: string): Promise<ArchiveBlob> {
   return archiveBlob('layer', { digest: diffId, size: blob.size, mediaType: DOCKER_LAYER_TAR }, blob);
 }
 
-async function readImage(files: ArchiveFiles, entry: unknown, n: number): Promise<ArchiveImage> {
+async function readImage(files: ArchiveFiles, entry: unknown, n: number): Promise<ArchiveImage<BlobLike>> {
   const { Config, RepoTags, Layers } = asObject(entry) ?? {};
   const what = `manifest.json, image ${n + 1}`;
   if (typeof Config !== 'string' || !Array.isArray(Layers) || !Layers.every((l) => typeof l === 'string')) {
@@ -57,7 +57,7 @@ async function readImage(files: ArchiveFiles, entry: unknown, n: number): Promis
         `but manifest.json lists ${Layers.length} layers.`,
     );
   }
-  const layers: ArchiveBlob[] = [];
+  const layers: ArchiveBlob<BlobLike>[] = [];
   for (const [i, path] of Layers.entries()) {
     const diffId = diffIds[i];
     if (typeof diffId !== 'string' || !/^sha256:[a-f0-9]{64}$/.test(diffId)) {
@@ -70,7 +70,7 @@ async function readImage(files: ArchiveFiles, entry: unknown, n: number): Promis
     { digest: await sha256Digest(configBytes), size: configBytes.length, mediaType: DOCKER_CONFIG },
     configFile,
   );
-  const describe = ({ mediaType, size, digest }: ArchiveBlob) => ({ mediaType, size, digest });
+  const describe = ({ mediaType, size, digest }: ArchiveBlob<BlobLike>) => ({ mediaType, size, digest });
   const manifestBytes = new TextEncoder().encode(
     JSON.stringify({
       schemaVersion: 2,
@@ -98,12 +98,15 @@ async function readImage(files: ArchiveFiles, entry: unknown, n: number): Promis
 }
 
 /** Reads every image of a classic `docker save` archive's `manifest.json`. */
-export async function readDockerClassic(files: ArchiveFiles, file: BlobLike): Promise<ArchiveImage[]> {
+export async function readDockerClassic(
+  files: ArchiveFiles,
+  file: BlobLike,
+): Promise<ArchiveImage<BlobLike>[]> {
   const entries = parseJson(await readDocument(file, 'manifest.json', MALFORMED), 'manifest.json', MALFORMED);
   if (!Array.isArray(entries) || entries.length === 0) {
     throw new ImageArchiveError(MALFORMED, 'manifest.json is not a list of images.');
   }
-  const images: ArchiveImage[] = [];
+  const images: ArchiveImage<BlobLike>[] = [];
   for (const [n, entry] of entries.entries()) images.push(await readImage(files, entry, n));
   return images;
 }

@@ -100,7 +100,7 @@ export function archiveBlob(
   kind: ArchiveBlobKind,
   descriptor: Pick<Descriptor, 'digest' | 'size' | 'mediaType' | 'platform'>,
   blob: BlobLike,
-): ArchiveBlob {
+): ArchiveBlob<BlobLike> {
   const { digest, size, mediaType, platform } = descriptor;
   return {
     kind,

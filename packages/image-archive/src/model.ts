@@ -24,8 +24,11 @@ export interface ArchivePlatform {
   readonly variant?: string;
 }
 
-/** One blob to push: its identity and where its bytes are (a slice of the archive, never a copy). */
-export interface ArchiveBlob {
+/**
+ * One blob to push: its identity and where its bytes are (a slice of the archive, never a copy). `B` is the
+ * kind of blob the source was: a `Blob` source gives `Blob` slices.
+ */
+export interface ArchiveBlob<B extends BlobLike = Blob> {
   readonly kind: ArchiveBlobKind;
   /**
    * What the bytes must hash to (`sha256:<hex>`). The reader checks manifests, indexes and classic configs
@@ -37,7 +40,7 @@ export interface ArchiveBlob {
   readonly size: number;
   readonly mediaType: string;
   /** The bytes: a slice of the archive (or, for a manifest the reader built, the manifest's own bytes). */
-  readonly blob: BlobLike;
+  readonly blob: B | Blob;
   /** For a manifest an index lists with a platform: that platform. */
   readonly platform?: ArchivePlatform;
   /** `blob.stream()`: a fresh stream of the bytes each call. */
@@ -54,7 +57,7 @@ export interface ArchiveManifest {
 }
 
 /** One image of the archive: a single-platform manifest or a multi-platform index with all its platforms. */
-export interface ArchiveImage {
+export interface ArchiveImage<B extends BlobLike = Blob> {
   /**
    * The references the archive gives the image, as written: `manifest.json`'s `RepoTags`
    * (`alpine:3.20`), the index's `io.containerd.image.name` or `org.opencontainers.image.ref.name`.
@@ -68,11 +71,11 @@ export interface ArchiveImage {
    * Everything to push, each digest once, in push order: layers and configs, then child manifests, then the
    * top manifest or index itself (the last entry, the same as `manifest`).
    */
-  readonly blobs: readonly ArchiveBlob[];
+  readonly blobs: readonly ArchiveBlob<B>[];
 }
 
 /** An image archive, indexed. */
-export interface ImageArchive {
+export interface ImageArchive<B extends BlobLike = Blob> {
   readonly format: ArchiveFormat;
-  readonly images: readonly ArchiveImage[];
+  readonly images: readonly ArchiveImage<B>[];
 }

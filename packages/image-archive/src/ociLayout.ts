@@ -48,8 +48,8 @@ function blobOf(files: ArchiveFiles, descriptor: Descriptor, referrer: string): 
 
 /** Collects one image's blobs: layers and configs, then manifests after the manifests they list. */
 class ImageCollector {
-  readonly contents = new Map<string, ArchiveBlob>();
-  readonly manifests = new Map<string, ArchiveBlob>();
+  readonly contents = new Map<string, ArchiveBlob<BlobLike>>();
+  readonly manifests = new Map<string, ArchiveBlob<BlobLike>>();
 
   constructor(private readonly files: ArchiveFiles) {}
 
@@ -137,7 +137,7 @@ async function repoTagsByConfig(files: ArchiveFiles): Promise<Map<string, string
 }
 
 /** Reads every image an OCI layout's `index.json` lists (entries naming the same image are merged). */
-export async function readOciLayout(files: ArchiveFiles): Promise<ArchiveImage[]> {
+export async function readOciLayout(files: ArchiveFiles): Promise<ArchiveImage<BlobLike>[]> {
   const layout = files.get('oci-layout');
   if (layout !== undefined) {
     const doc = asObject(

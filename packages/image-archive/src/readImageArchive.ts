@@ -11,11 +11,14 @@ import { readOciLayout } from './ociLayout.ts';
 
 /**
  * An archive: a tar as a `Blob` (a browser `File`, a Node `fs.openAsBlob` Blob), or a folder as its files
- * with paths relative to it (a browser folder drop: `{ path: file.webkitRelativePath, blob: file }`).
+ * with paths relative to it (a browser folder drop: `{ path: file.webkitRelativePath, blob: file }`). Any
+ * {@link BlobLike} whose `slice` returns its own kind works too (the tests count bytes through one).
  */
-export type ArchiveSource = BlobLike | { readonly files: Iterable<FolderFile> };
+export type ArchiveSource<B extends BlobLike = Blob> = B | { readonly files: Iterable<FolderFile<B>> };
 
-function isFolder(source: ArchiveSource): source is { readonly files: Iterable<FolderFile> } {
+function isFolder(
+  source: ArchiveSource<BlobLike>,
+): source is { readonly files: Iterable<FolderFile<BlobLike>> } {
   return 'files' in source;
 }
 
@@ -40,7 +43,15 @@ function isFolder(source: ArchiveSource): source is { readonly files: Iterable<F
  *   await putImage(image.tags[0] ?? 'latest', new TextDecoder().decode(image.manifest.bytes));
  * }
  */
-export async function readImageArchive(source: ArchiveSource): Promise<ImageArchive> {
+export async function readImageArchive<B extends BlobLike = Blob>(
+  source: ArchiveSource<B>,
+): Promise<ImageArchive<B>> {
+  // Every blob in the answer is the source's (or a folder file's) `slice`, of the source's kind, or a `Blob`
+  // the reader made (a classic archive's manifest): what ImageArchive<B> states.
+  return (await readArchive(source)) as ImageArchive<B>;
+}
+
+async function readArchive(source: ArchiveSource<BlobLike>): Promise<ImageArchive<BlobLike>> {
   const files: ArchiveFiles = isFolder(source)
     ? folderArchiveFiles(source.files)
     : await tarArchiveFiles(source);
@@ -63,7 +74,7 @@ export async function readImageArchive(source: ArchiveSource): Promise<ImageArch
  * archive states (for a classic `docker save` layer: the config's `rootfs.diff_ids` entry). Call it before
  * completing the upload, so an archive whose bytes do not match its manifests is never tagged.
  */
-export function assertBlobDigest(blob: ArchiveBlob, computedDigest: string): void {
+export function assertBlobDigest(blob: ArchiveBlob<BlobLike>, computedDigest: string): void {
   if (computedDigest !== blob.digest) {
     throw new ImageArchiveError(
       'DigestMismatch',

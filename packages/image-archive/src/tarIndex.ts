@@ -109,13 +109,18 @@ export async function indexTar(blob: BlobLike): Promise<TarFile[]> {
       );
     }
     const type = String.fromCharCode(block[156] ?? 0);
-    const size = pending.size ?? readNumber(block, 124, 12);
+    const isMeta = type === 'x' || type === 'L' || type === 'K';
+    // A pax size is for the entry the pax header describes, not for another extended header in between.
+    const size = (isMeta ? undefined : pending.size) ?? readNumber(block, 124, 12);
+    if (!Number.isSafeInteger(size) || size < 0) {
+      throw notATar(`The tar archive is damaged: the entry header at byte ${offset} has no valid size.`);
+    }
     const dataOffset = offset + BLOCK;
     if (dataOffset + size > blob.size) {
       throw notATar(`The tar archive is cut short: an entry needs ${size} bytes at byte ${dataOffset}.`);
     }
     const next = dataOffset + Math.ceil(size / BLOCK) * BLOCK;
-    if (type === 'x' || type === 'L' || type === 'K') {
+    if (isMeta) {
       if (size > MAX_META_BODY) throw notATar(`The tar archive is damaged: a ${size}-byte extended header.`);
       const body = await readRange(blob, dataOffset, size);
       if (type === 'x') {

@@ -4,18 +4,18 @@
  * @module
  */
 export {
-  type ArchiveFixture,
-  asFolder,
   type DockerSaveClassicFacts,
   type DockerSaveOciFacts,
   dockerSaveClassic,
   dockerSaveOci,
-  type FixtureBlob,
+} from './dockerFixtures.ts';
+export { type ArchiveFixture, asFolder, type FixtureBlob } from './fixtureBlobs.ts';
+export {
   type FixturePlatform,
   type LargeArchiveFacts,
   largeOciLayout,
   notATar,
   type OciLayoutFacts,
   ociLayoutTwoPlatforms,
-} from './fixtures.ts';
+} from './ociFixtures.ts';
 export { buildSparseTar, buildTar, type FixtureBody, type FixtureEntry, SparseBlob } from './tarWriter.ts';
