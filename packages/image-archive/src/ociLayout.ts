@@ -26,13 +26,21 @@ function blobPath(digest: string): string {
   return `blobs/${digest.replace(':', '/')}`;
 }
 
+/**
+ * Said when a platform's manifest is missing: `docker save` of a multi-platform image from the containerd
+ * image store keeps the index but only the platforms pulled locally.
+ */
+const PARTIAL_INDEX_HINT =
+  ' The archive holds only some platforms of a multi-platform image: save it for one platform ' +
+  '(docker save --platform linux/amd64 …) or with every platform pulled.';
+
 /** The blob a descriptor names, present and of the stated size. */
-function blobOf(files: ArchiveFiles, descriptor: Descriptor, referrer: string): BlobLike {
+function blobOf(files: ArchiveFiles, descriptor: Descriptor, referrer: string, hint = ''): BlobLike {
   const blob = files.get(blobPath(descriptor.digest));
   if (blob === undefined) {
     throw new ImageArchiveError(
       'MissingBlob',
-      `${referrer} references blob ${descriptor.digest}, which is not in the archive (${blobPath(descriptor.digest)}).`,
+      `${referrer} references blob ${descriptor.digest}, which is not in the archive (${blobPath(descriptor.digest)}).${hint}`,
       { digest: descriptor.digest },
     );
   }
@@ -54,7 +62,7 @@ class ImageCollector {
   constructor(private readonly files: ArchiveFiles) {}
 
   /** Collects what `descriptor` (a manifest or index) needs, and returns its bytes. */
-  async visit(descriptor: Descriptor, referrer: string): Promise<Uint8Array> {
+  async visit(descriptor: Descriptor, referrer: string, listedByIndex = false): Promise<Uint8Array> {
     const isIndex = INDEX_MEDIA_TYPES.includes(descriptor.mediaType);
     if (!isIndex && !MANIFEST_MEDIA_TYPES.includes(descriptor.mediaType)) {
       throw new ImageArchiveError(
@@ -66,7 +74,7 @@ class ImageCollector {
     }
     const code = isIndex ? 'MalformedIndex' : 'MalformedManifest';
     const what = `${isIndex ? 'Image index' : 'Manifest'} ${descriptor.digest}`;
-    const blob = blobOf(this.files, descriptor, referrer);
+    const blob = blobOf(this.files, descriptor, referrer, listedByIndex ? PARTIAL_INDEX_HINT : '');
     const bytes = await readDocument(blob, what, code);
     await verifyDigest(bytes, descriptor.digest, what);
     const doc = asObject(parseJson(bytes, what, code));
@@ -81,7 +89,7 @@ class ImageCollector {
       const children = doc.manifests;
       if (!Array.isArray(children)) throw new ImageArchiveError(code, `${what} has no "manifests" list.`);
       for (const [i, child] of children.entries()) {
-        await this.visit(parseDescriptor(child, `${what}, manifests[${i}]`, code), what);
+        await this.visit(parseDescriptor(child, `${what}, manifests[${i}]`, code), what, true);
       }
     } else {
       const config = parseDescriptor(doc.config, `${what}, config`, code);

@@ -105,6 +105,22 @@ describe('errors', () => {
     expect(error.digest).toBe(missing);
   });
 
+  it('a multi-platform index holding only some platforms says how to save it', async () => {
+    let missing = '';
+    const { archive } = await ociLayoutTwoPlatforms({
+      omit: (facts) => {
+        missing = facts.platforms[1]?.manifest.digest ?? '';
+        return missing;
+      },
+    });
+    const error = await expectFailure(
+      archive,
+      'MissingBlob',
+      /only some platforms.*docker save --platform/,
+    );
+    expect(error.digest).toBe(missing);
+  });
+
   it('a classic layer file that is missing', async () => {
     const config = JSON.stringify({ rootfs: { diff_ids: [`sha256:${'a'.repeat(64)}`] } });
     const tar = buildTar([
