@@ -113,11 +113,7 @@ describe('errors', () => {
         return missing;
       },
     });
-    const error = await expectFailure(
-      archive,
-      'MissingBlob',
-      /only some platforms.*docker save --platform/,
-    );
+    const error = await expectFailure(archive, 'MissingBlob', /only some platforms.*docker save --platform/);
     expect(error.digest).toBe(missing);
   });
 
