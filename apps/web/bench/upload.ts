@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { MiB } from '@edgecr/protocol';
 import type { Browser } from 'playwright-core';
-import { discardServer } from '../../worker/bench/_discardServer.ts';
+import { ecrDiscardServer } from '../../worker/bench/discard.ts';
 import { removeState, startLocalStack } from '../../worker/test/e2e/_wrangler.ts';
 import { blobSource, EcrClient, fetchTransport, LayerPush, MemoryStateStore } from '../src/engine/index.ts';
 import { LOCAL_DEV_KEY } from '../src/ui/settings.ts';
@@ -130,7 +130,7 @@ const dir = mkdtempSync(join(tmpdir(), 'edgecr-web-bench-'));
 console.log(`Generating a ${mib(SIZE)} layer…`);
 const layer = await writeLayerFile(join(dir, 'layer.bin'), SIZE, 42);
 const stack = await startLocalStack();
-const discard = await discardServer();
+const discard = await ecrDiscardServer();
 const stackPage = await startPageServer(stack.endpoint);
 const discardPage = await startPageServer(discard.endpoint);
 const browser = await launchChromium();
@@ -166,7 +166,7 @@ try {
 } finally {
   await browser.close();
   await Promise.all([stackPage.close(), discardPage.close()]);
-  discard.server.close();
+  await discard.close();
   await stack.stop();
   removeState(stack);
   rmSync(dir, { recursive: true, force: true });

@@ -1,0 +1,36 @@
+// Bundles a Worker entry for Miniflare, as wrangler would (ES module, workerd's export conditions).
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { build } from 'esbuild';
+import { deferCleanup } from './cleanup.ts';
+
+/** A bundled Worker on disk; `remove` deletes it. */
+export interface Bundle {
+  scriptPath: string;
+  remove(): Promise<void>;
+}
+
+export async function bundle(entry: string): Promise<Bundle> {
+  const dir = mkdtempSync(join(tmpdir(), 'edgecr-bench-bundle-'));
+  const scriptPath = join(dir, 'worker.js');
+  const remove = deferCleanup(() => rmSync(dir, { recursive: true, force: true }));
+  try {
+    await build({
+      entryPoints: [entry],
+      outfile: scriptPath,
+      bundle: true,
+      format: 'esm',
+      platform: 'neutral',
+      target: 'es2024',
+      conditions: ['workerd', 'worker', 'browser'],
+      mainFields: ['module', 'main'],
+      external: ['cloudflare:*'],
+      logLevel: 'error',
+    });
+  } catch (error) {
+    await remove();
+    throw error;
+  }
+  return { scriptPath, remove };
+}
