@@ -69,11 +69,11 @@ export class RegistryService {
     return this.catalog.createRepository(newRepositoryRecord(input, new Date()));
   }
 
-  describeRepositories(query: RepositoryQuery): Promise<RepositoryPage> {
+  async describeRepositories(query: RepositoryQuery): Promise<RepositoryPage> {
     if (query.repositoryNames && (query.maxResults !== undefined || query.nextToken !== undefined)) {
       throw paginationWithNames();
     }
-    return this.catalog.describeRepositories(query);
+    return await this.catalog.describeRepositories(query);
   }
 
   deleteRepository(repositoryName: string): Promise<RepositoryRecord> {

@@ -5,7 +5,6 @@ import {
   type CatalogHandle,
   type RegistryHosting,
   RegistryService,
-  type UploadHandle,
   type UploadSettings,
 } from '../service.ts';
 import { type LayerCatalog, LayerUploadRules } from '../uploads/layerUploadRules.ts';
@@ -73,7 +72,7 @@ export class MemoryHost implements RegistryHosting {
     return catalog;
   }
 
-  upload(uploadId: string): UploadHandle {
+  upload(uploadId: string): LayerUploadRules {
     return this.hosted(uploadId).rules;
   }
 
