@@ -1,7 +1,7 @@
 // The memory adapter against the conformance suite, in Node and in workerd.
 import { MiB } from '@edgecr/protocol';
-import { MemoryBlobStore, MemoryCatalogStore, MemoryHost, MemoryUploadStore } from '../src/index.ts';
 import { runConformance } from '../src/conformance/index.ts';
+import { MemoryBlobStore, MemoryCatalogStore, MemoryHost, MemoryUploadStore } from '../src/index.ts';
 
 const PART_SIZE = 10 * MiB;
 

@@ -2,7 +2,7 @@ import { env, runDurableObjectAlarm, runInDurableObject, SELF } from 'cloudflare
 import { encodeBase64, MiB } from '@edgecr/protocol';
 import { describe, expect, it } from 'vitest';
 import { PART_SIZE } from '../../src/config.ts';
-import type { LayerUpload } from '../../src/layerUpload.ts';
+import type { LayerUpload } from '../../src/hosts/layerUpload.ts';
 import { call, createRepository, randomBytes, repositoryName, sha256Digest, uploadInParts } from './_api.ts';
 
 async function complete(repository: string, uploadId: string, layerDigests: string[]) {
@@ -56,7 +56,7 @@ describe('a full push', () => {
     expect(progress).toEqual({
       received: total,
       staged: total % PART_SIZE,
-      r2Parts: Math.floor(total / PART_SIZE),
+      blobParts: Math.floor(total / PART_SIZE),
       phase: 'uploading',
     });
 
@@ -339,7 +339,7 @@ describe('abandoned uploads', () => {
     const uploadId = await uploadInParts(repository, layer, [12 * MiB]);
     const stub = uploadObject(uploadId);
     expect(await runInDurableObject(stub, (instance: LayerUpload) => instance.inspect())).toMatchObject({
-      r2Parts: 1,
+      blobParts: 1,
     });
     // The TTL is a day: move the deadline into the past instead of waiting.
     await runInDurableObject(stub, (_instance: LayerUpload, state) => {

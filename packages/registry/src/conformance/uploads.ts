@@ -114,23 +114,17 @@ export function uploadsSuite(factories: ConformanceFactories): void {
       expect(await t.complete([await sha256Digest(part)])).toBe(await sha256Digest(part));
     });
 
-    it('commits nothing of a part whose stream fails midway', async () => {
+    it('commits nothing of a part whose stream ends short, as a door abandons a bad request', async () => {
       const t = await started(factories);
       const part = testBytes(12 * MiB, 5);
-      let sent = 0;
-      const failing = new ReadableStream<Uint8Array>({
-        pull(controller) {
-          if (sent >= 11 * MiB) {
-            controller.error(new Error('the request broke'));
-            return;
-          }
-          controller.enqueue(part.slice(sent, sent + MiB));
-          sent += MiB;
-        },
-      });
+      // Every byte but the last chunk, the way a door holds back the last chunk of a request it refuses.
+      const short = streamOf(part.subarray(0, 11 * MiB));
       await expect(
-        t.registry.uploadLayerPart(t.ref, { first: 0, last: part.length - 1 }, failing),
-      ).rejects.toThrow();
+        t.registry.uploadLayerPart(t.ref, { first: 0, last: part.length - 1 }, short),
+      ).rejects.toMatchObject({
+        code: 'InvalidLayerPartException',
+        fields: { lastValidByteReceived: -1 },
+      });
       expect(await t.fixture.inspect(t.uploadId)).toMatchObject({ received: 0, staged: 0 });
       expect(await t.send(0, part)).toBe(part.length - 1);
       expect(await t.complete([await sha256Digest(part)])).toBe(await sha256Digest(part));

@@ -1,5 +1,6 @@
 import { ResumableSha256 } from '@edgecr/chunker';
 import { EcrError } from '@edgecr/protocol';
+import type { LayerRecord, Registration } from '../catalog/records.ts';
 import {
   emptyUpload,
   layerAlreadyExists,
@@ -7,7 +8,6 @@ import {
   uploadIdInUse,
   uploadNotFound,
 } from '../errors.ts';
-import type { LayerRecord, Registration } from '../catalog/records.ts';
 import type { BlobStore } from '../ports/blobStore.ts';
 import type { UploadRecord, UploadRef, UploadStore } from '../ports/uploadStore.ts';
 import { checkLayerDigests } from './layerDigests.ts';
