@@ -11,14 +11,14 @@ import {
   NetworkError,
   startCheckpoint,
 } from '../../src/engine/index.ts';
-import { FakeEcr, layerBytes, sha256 } from './_fakeEcr.ts';
+import { InProcessEcr, layerBytes, sha256 } from './_inProcessEcr.ts';
 
 const PART = 5 * MiB;
 const SIZE = 2 * PART + 12_345; // three parts, the last one short
 const scope = { endpoint: 'http://fake.test/', registryId: '' };
 
 function setup() {
-  const ecr = new FakeEcr();
+  const ecr = new InProcessEcr();
   const store = new MemoryStateStore();
   const delays: number[] = [];
   const sleep = async (ms: number, signal: AbortSignal) => {
@@ -70,7 +70,7 @@ describe('LayerUpload: the happy path', () => {
     expect(result.bytesUploaded).toBe(SIZE);
     expect(ecr.partStarts()).toEqual([0, PART, 2 * PART]);
     // Compared by digest: a deep equality of megabytes is slow in expect.
-    expect(sha256(ecr.layers.get(`app@${digestOf(bytes)}`) ?? new Uint8Array())).toBe(sha256(bytes));
+    expect(sha256((await ecr.layer('app', digestOf(bytes))) ?? new Uint8Array())).toBe(sha256(bytes));
     expect(seen).toEqual(['queued', 'checking', 'uploading', 'completing', 'done']);
     expect(await store.list()).toEqual([]);
   });
@@ -284,8 +284,8 @@ describe('LayerUpload: resume after a reload', () => {
     const context = setup();
     const bytes = layerBytes(SIZE);
     await interrupted(context, bytes);
-    const [uploadId] = [...context.ecr.uploads.keys()];
-    context.ecr.truncate(uploadId as string, PART);
+    const [uploadId] = await context.ecr.openUploads();
+    await context.ecr.truncate(uploadId as string, PART);
     const result = await context.make(bytes).start();
     expect(result.status).toBe('done');
     expect(result.result?.digest).toBe(digestOf(bytes));
@@ -341,7 +341,7 @@ describe('LayerUpload: resume after a reload', () => {
     const context = setup();
     const bytes = layerBytes(SIZE);
     await interrupted(context, bytes);
-    context.ecr.uploads.clear();
+    await context.ecr.expireUploads();
     const result = await context.make(bytes).start();
     expect(result.status).toBe('done');
     expect(result.result?.digest).toBe(digestOf(bytes));
