@@ -53,6 +53,9 @@ export interface UploadSettings {
 /**
  * The registry as a service: ECR's operations on one registry, whatever hosts the rules. Doors (the ECR
  * JSON API, downloads) call this and nothing else.
+ * @example
+ * const registry = new RegistryService('123456789012', new MemoryHost(), { partSize: 10 * MiB, uploadTtlSeconds: 86_400 });
+ * const { uploadId } = await registry.initiateLayerUpload('app');
  */
 export class RegistryService {
   private readonly catalog: CatalogHandle;

@@ -22,6 +22,9 @@ const DELETE_BATCH = 1000;
 /**
  * The rules of one registry's catalog: repositories, content-addressed blobs and which repository holds which
  * layer. Every change is one transaction of the store; the host serialises calls per registry.
+ * @example
+ * const catalog = new CatalogRules('123456789012', new MemoryCatalogStore(), new MemoryBlobStore());
+ * await catalog.createRepository(newRepositoryRecord({ repositoryName: 'app' }, new Date()));
  */
 export class CatalogRules {
   constructor(

@@ -1,6 +1,7 @@
+import { MiB } from '@edgecr/protocol';
 import { describe, expect, it } from 'vitest';
 import type { BlobStore } from '../ports/blobStore.ts';
-import { type ConformanceFactories, MiB, readAll, sha256Digest, testBytes } from './fixtures.ts';
+import { type ConformanceFactories, readAll, sha256Digest, testBytes } from './fixtures.ts';
 
 /** What the registry relies on of a BlobStore. */
 export function blobStoreSuite(factories: ConformanceFactories): void {

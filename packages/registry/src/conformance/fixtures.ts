@@ -1,3 +1,4 @@
+import { MiB } from '@edgecr/protocol';
 import type { BlobStore } from '../ports/blobStore.ts';
 import type { CatalogStore } from '../ports/catalogStore.ts';
 import type { UploadStore } from '../ports/uploadStore.ts';
@@ -50,7 +51,7 @@ export async function sha256Digest(bytes: Uint8Array): Promise<string> {
 }
 
 /** The bytes as a stream of chunks of the given size, as a door would hand them on. */
-export function streamOf(bytes: Uint8Array, chunkSize = 1024 * 1024): ReadableStream<Uint8Array> {
+export function streamOf(bytes: Uint8Array, chunkSize = MiB): ReadableStream<Uint8Array> {
   let offset = 0;
   return new ReadableStream({
     pull(controller) {
@@ -73,5 +74,3 @@ export async function readAll(stream: ReadableStream<Uint8Array>): Promise<Uint8
 export function freshRegistryId(): string {
   return String(Math.floor(Math.random() * 9e11) + 1e11);
 }
-
-export const MiB = 1024 * 1024;

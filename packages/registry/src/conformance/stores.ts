@@ -1,8 +1,9 @@
 import { ResumableSha256 } from '@edgecr/chunker';
+import { MiB } from '@edgecr/protocol';
 import { describe, expect, it } from 'vitest';
 import { newRepositoryRecord } from '../catalog/records.ts';
 import type { UploadRecord } from '../ports/uploadStore.ts';
-import { type ConformanceFactories, MiB, sha256Digest, testBytes } from './fixtures.ts';
+import { type ConformanceFactories, sha256Digest, testBytes } from './fixtures.ts';
 
 function record(overrides: Partial<UploadRecord> = {}): UploadRecord {
   return {

@@ -1,9 +1,9 @@
-import { MAX_LAYER_BYTES } from '@edgecr/protocol';
+import { MAX_LAYER_BYTES, MiB } from '@edgecr/protocol';
 import { describe, expect, it } from 'vitest';
+import { layerObjectKey } from '../uploads/layerUploadRules.ts';
 import {
   type ConformanceFactories,
   freshRegistryId,
-  MiB,
   type RegistryFixture,
   readAll,
   sha256Digest,
@@ -210,7 +210,7 @@ export function uploadsSuite(factories: ConformanceFactories): void {
         message: `Layer with digest '${digest}' already exists in the repository with name '${t.repositoryName}' in registry with id '${t.registryId}'`,
       });
       expect(await t.fixture.inspect(again.uploadId)).toBeNull();
-      expect(await t.fixture.blobs.head(`layers/${again.uploadId}`)).toBeNull();
+      expect(await t.fixture.blobs.head(layerObjectKey(again.uploadId))).toBeNull();
     });
 
     it('stores one copy of a layer two repositories hold, deleting it only with the last of them', async () => {
@@ -225,8 +225,8 @@ export function uploadsSuite(factories: ConformanceFactories): void {
       await t.registry.uploadLayerPart(other, { first: 0, last: layer.length - 1 }, streamOf(layer));
       expect(await t.registry.completeLayerUpload(other, [digest])).toBe(digest);
       const kept = await t.registry.findLayer(second, digest);
-      expect(kept?.objectKey).toBe(`layers/${t.uploadId}`);
-      expect(await t.fixture.blobs.head(`layers/${other.uploadId}`)).toBeNull();
+      expect(kept?.objectKey).toBe(layerObjectKey(t.uploadId));
+      expect(await t.fixture.blobs.head(layerObjectKey(other.uploadId))).toBeNull();
 
       await t.registry.deleteRepository(t.repositoryName);
       expect(await t.fixture.blobs.head(kept?.objectKey as string)).toEqual({ size: layer.length });

@@ -92,7 +92,11 @@ export const ECR_HANDLERS: { [Op in OperationName]?: EcrHandler<Op> } = {
   },
 };
 
-/** The handler of an operation; UnknownOperationException for one edgecr does not serve. */
+/**
+ * The handler of an operation; UnknownOperationException for one edgecr does not serve.
+ * @example
+ * const output = await ecrHandler('CreateRepository')({ repositoryName: 'app' }, context);
+ */
 export function ecrHandler<Op extends OperationName>(operation: Op): EcrHandler<Op> {
   const handler = ECR_HANDLERS[operation] as EcrHandler<Op> | undefined;
   if (!handler) throw operationNotImplemented(operation);

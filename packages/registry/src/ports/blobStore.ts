@@ -1,3 +1,5 @@
+import { MiB } from '@edgecr/protocol';
+
 /** One part of a multipart upload, as the store acknowledged it; completion lists them all. */
 export interface UploadedPart {
   partNumber: number;
@@ -45,4 +47,4 @@ export interface BlobStore {
 }
 
 /** The smallest part a multipart upload accepts, but for the last (R2 and S3 both: 5 MiB). */
-export const MIN_MULTIPART_PART_BYTES = 5 * 1024 * 1024;
+export const MIN_MULTIPART_PART_BYTES = 5 * MiB;

@@ -5,6 +5,8 @@ import { layerDigestMismatch } from '../errors.ts';
  * in either case), however many there are. ECR treats the digest as an optional check it can only make for
  * sha256, and its own reference example passes an entry of another form; such entries are not checked, and
  * the answer always carries the computed digest.
+ * @example
+ * checkLayerDigests(['sha256:AB…', 'sha512:…'], 'sha256:ab…'); // passes: case is ignored, sha512 not checked
  */
 export function checkLayerDigests(layerDigests: string[], computed: string): void {
   for (const given of layerDigests) {

@@ -44,6 +44,10 @@ export function layerObjectKey(uploadId: string): string {
  * registry's catalog. Parts must come in order; their bytes are laid out into equal BlobStore parts, the
  * remainder staged in the upload's state, and the SHA-256 midstate saved with every part, so completion never
  * reads the layer back. The host serialises calls on one upload.
+ * @example
+ * const upload = new LayerUploadRules(new MemoryUploadStore(), blobs, (registryId) => catalogOf(registryId));
+ * await upload.begin({ registryId, repositoryName: 'app', uploadId, partSize: 10 * MiB, ttlSeconds: 86_400 });
+ * const lastByteReceived = await upload.uploadPart(ref, { first: 0, last: size - 1 }, body);
  */
 export class LayerUploadRules {
   constructor(
