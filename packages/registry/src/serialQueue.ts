@@ -11,7 +11,9 @@ export class SerialQueue {
 
   /** Runs `fn` after every call queued before it. */
   run<T>(fn: () => Promise<T>): Promise<T> {
-    const run = this.tail.then(fn);
+    // Awaited inside, so a refusal is handled at once; returning `fn()`'s promise to `then` would leave it
+    // unhandled for a tick, which workerd reports as an unhandled rejection.
+    const run = this.tail.then(async () => await fn());
     this.tail = run.catch(() => undefined);
     return run;
   }
