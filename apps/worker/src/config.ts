@@ -1,12 +1,12 @@
-import { MiB } from '@edgecr/protocol';
+import { LAYER_PART_SIZE } from '@edgecr/protocol';
 
 /**
- * The size of every R2 part but the last, and the `partSize` InitiateLayerUpload announces. R2 demands equal
- * parts; a client that follows the announcement sends parts that fill R2 parts exactly. 10 MiB is what ECR
- * announces, keeps the staged remainder of odd-sized client parts small, and allows 100 GiB layers within
- * R2's 10,000 parts (ECR's own limit is 52,000 MiB).
+ * The size of every R2 part but the last: the `partSize` InitiateLayerUpload announces (ECR's 10 MiB). R2 demands
+ * equal parts; a client that follows the announcement sends parts that fill R2 parts exactly. 10 MiB keeps the
+ * staged remainder of odd-sized client parts small and allows 100 GiB layers within R2's 10,000 parts (ECR's own
+ * limit is 52,000 MiB).
  */
-export const PART_SIZE = 10 * MiB;
+export const PART_SIZE = LAYER_PART_SIZE;
 
 /** Settings read from the Worker's environment (`vars` in wrangler.jsonc, secrets for keys). */
 export interface Settings {

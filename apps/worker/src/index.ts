@@ -1,11 +1,11 @@
 import { EcrError, errorResponse } from '@edgecr/protocol';
-import { handleApi } from './api.ts';
 import { readSettings } from './config.ts';
 import { preflight, withCors } from './cors.ts';
-import { DOWNLOAD_PATH_PREFIX, serveDownload } from './downloads.ts';
+import { DOWNLOAD_PATH_PREFIX, serveDownload } from './doors/downloads.ts';
+import { handleApi } from './doors/ecr/api.ts';
 
-export { LayerUpload } from './layerUpload.ts';
-export { Registry } from './registry.ts';
+export { LayerUpload } from './hosts/layerUpload.ts';
+export { Registry } from './hosts/registry.ts';
 
 export default {
   async fetch(request, env) {

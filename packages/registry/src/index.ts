@@ -1,2 +1,42 @@
-// The registry core; its modules are exported here as they land.
-export {};
+// The registry core: ECR's rules over storage ports, runtime-neutral (web-platform APIs only).
+export { CatalogRules } from './catalog/catalogRules.ts';
+export {
+  type LayerRecord,
+  newRepositoryRecord,
+  type Registration,
+  type RepositoryPage,
+  type RepositoryQuery,
+  type RepositoryRecord,
+} from './catalog/records.ts';
+export type { EcrContext, EcrHandler, EcrInput, StreamedUploadLayerPartRequest } from './ecr/context.ts';
+export { ECR_HANDLERS, ecrHandler } from './ecr/handlers.ts';
+export * from './errors.ts';
+export { MemoryBlobStore } from './memory/blobStore.ts';
+export { MemoryCatalogStore } from './memory/catalogStore.ts';
+export { MemoryHost, type MemoryHostOptions } from './memory/host.ts';
+export { type MemoryUploadSnapshot, MemoryUploadStore } from './memory/uploadStore.ts';
+export {
+  type BlobStore,
+  type ByteRange,
+  MIN_MULTIPART_PART_BYTES,
+  type StoredObject,
+  type UploadedPart,
+} from './ports/blobStore.ts';
+export type { CatalogStore, CatalogTransaction } from './ports/catalogStore.ts';
+export type { PartCommit, UploadRecord, UploadRef, UploadStore } from './ports/uploadStore.ts';
+export { SerialQueue } from './serialQueue.ts';
+export {
+  type CatalogHandle,
+  type RegistryHosting,
+  RegistryService,
+  type UploadHandle,
+  type UploadSettings,
+} from './service.ts';
+export {
+  type BeginUpload,
+  type LayerCatalog,
+  LayerUploadRules,
+  layerObjectKey,
+  type UploadProgress,
+} from './uploads/layerUploadRules.ts';
+export type { PartRange } from './uploads/receivePart.ts';

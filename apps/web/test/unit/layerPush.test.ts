@@ -1,3 +1,4 @@
+import { testLayerBytes } from '@edgecr/chunker/testing';
 import { EcrError, MiB } from '@edgecr/protocol';
 import { describe, expect, it } from 'vitest';
 import {
@@ -11,14 +12,14 @@ import {
   NetworkError,
   startCheckpoint,
 } from '../../src/engine/index.ts';
-import { FakeEcr, layerBytes, sha256 } from './_fakeEcr.ts';
+import { InProcessEcr, sha256 } from './_inProcessEcr.ts';
 
 const PART = 5 * MiB;
 const SIZE = 2 * PART + 12_345; // three parts, the last one short
 const scope = { endpoint: 'http://fake.test/', registryId: '' };
 
 function setup() {
-  const ecr = new FakeEcr();
+  const ecr = new InProcessEcr();
   const store = new MemoryStateStore();
   const delays: number[] = [];
   const sleep = async (ms: number, signal: AbortSignal) => {
@@ -56,7 +57,7 @@ const digestOf = (bytes: Uint8Array) => `sha256:${sha256(bytes)}`;
 describe('LayerPush: the happy path', () => {
   it('uploads a layer in parts, completes it with the digest hashed on the way, and links it', async () => {
     const { ecr, store, make } = setup();
-    const bytes = layerBytes(SIZE);
+    const bytes = testLayerBytes(SIZE);
     const upload = make(bytes);
     const seen = statuses(upload);
     const result = await upload.start();
@@ -70,14 +71,14 @@ describe('LayerPush: the happy path', () => {
     expect(result.bytesUploaded).toBe(SIZE);
     expect(ecr.partStarts()).toEqual([0, PART, 2 * PART]);
     // Compared by digest: a deep equality of megabytes is slow in expect.
-    expect(sha256(ecr.layers.get(`app@${digestOf(bytes)}`) ?? new Uint8Array())).toBe(sha256(bytes));
+    expect(sha256((await ecr.layer('app', digestOf(bytes))) ?? new Uint8Array())).toBe(sha256(bytes));
     expect(seen).toEqual(['queued', 'checking', 'uploading', 'completing', 'done']);
     expect(await store.list()).toEqual([]);
   });
 
   it('saves the offset, hash state and fingerprint after every acknowledged part', async () => {
     const { ecr, store, make } = setup();
-    const bytes = layerBytes(SIZE);
+    const bytes = testLayerBytes(SIZE);
     const saved: { offset: number; length: number; head: string; headBytes: number }[] = [];
     const put = store.put.bind(store);
     store.put = async (record) => {
@@ -109,7 +110,7 @@ describe('LayerPush: the happy path', () => {
 
   it('fails clearly when the file turns out shorter than its size (changed on disk)', async () => {
     const { make } = setup();
-    const bytes = layerBytes(SIZE);
+    const bytes = testLayerBytes(SIZE);
     const upload = make(bytes, {
       source: {
         name: 'layer.tar',
@@ -131,7 +132,7 @@ describe('LayerPush: retries', () => {
     ecr.fail('UploadLayerPart', () => new EcrError('ServerException', 'boom'), 1, { at: PART });
     ecr.fail('UploadLayerPart', () => new EcrError('ThrottlingException', 'slow down'), 1, { at: PART });
     ecr.fail('CompleteLayerUpload', () => new EcrError('UnknownError', 'bad gateway', { status: 502 }));
-    const upload = make(layerBytes(SIZE));
+    const upload = make(testLayerBytes(SIZE));
     const seen = statuses(upload);
     const result = await upload.start();
     expect(result.status).toBe('done');
@@ -144,13 +145,13 @@ describe('LayerPush: retries', () => {
   it('adds jitter to the delays', async () => {
     const { ecr, delays, make } = setup();
     ecr.fail('InitiateLayerUpload', () => new NetworkError('reset'), 2);
-    await make(layerBytes(SIZE), { random: () => 0.5 }).start();
+    await make(testLayerBytes(SIZE), { random: () => 0.5 }).start();
     expect(delays).toEqual([0, 1_100]);
   });
 
   it('does not retry other 4xx: a missing repository fails at once, in words', async () => {
     const { ecr, make } = setup();
-    const result = await make(layerBytes(SIZE), { repositoryName: 'missing' }).start();
+    const result = await make(testLayerBytes(SIZE), { repositoryName: 'missing' }).start();
     expect(result.status).toBe('failed');
     expect(result.error).toMatchObject({ kind: 'repository-missing', code: 'RepositoryNotFoundException' });
     expect(ecr.count('InitiateLayerUpload')).toBe(1);
@@ -159,7 +160,7 @@ describe('LayerPush: retries', () => {
   it('does not retry refused credentials', async () => {
     const { ecr, delays, make } = setup();
     ecr.fail('InitiateLayerUpload', () => new EcrError('InvalidSignatureException', 'signature mismatch'));
-    const result = await make(layerBytes(SIZE)).start();
+    const result = await make(testLayerBytes(SIZE)).start();
     expect(result.error).toMatchObject({
       kind: 'credentials',
       code: 'InvalidSignatureException',
@@ -170,7 +171,7 @@ describe('LayerPush: retries', () => {
 
   it('fails when the retries run out, and resume goes on from the acknowledged parts', async () => {
     const { ecr, delays, make } = setup();
-    const bytes = layerBytes(SIZE);
+    const bytes = testLayerBytes(SIZE);
     ecr.fail('UploadLayerPart', () => new NetworkError('down'), 7, { at: PART });
     const upload = make(bytes);
     const failed = await upload.start();
@@ -208,7 +209,7 @@ describe('LayerPush: retries', () => {
       1,
       { at: PART },
     );
-    const upload = make(layerBytes(SIZE), { connectivity });
+    const upload = make(testLayerBytes(SIZE), { connectivity });
     const seen = statuses(upload);
     const result = await upload.start();
     expect(result.status).toBe('done');
@@ -221,7 +222,7 @@ describe('LayerPush: retries', () => {
 describe('LayerPush: pause, resume, cancel', () => {
   it('pauses in the middle of a part and resumes from the last acknowledged part', async () => {
     const { ecr, store, make } = setup();
-    const bytes = layerBytes(SIZE);
+    const bytes = testLayerBytes(SIZE);
     const upload = make(bytes);
     let paused = false;
     ecr.onPart = (input) => {
@@ -243,7 +244,7 @@ describe('LayerPush: pause, resume, cancel', () => {
 
   it('cancels and forgets the saved progress', async () => {
     const { ecr, store, make } = setup();
-    const upload = make(layerBytes(SIZE));
+    const upload = make(testLayerBytes(SIZE));
     ecr.onPart = (input) => {
       if (input.partFirstByte === PART) void upload.cancel();
     };
@@ -270,7 +271,7 @@ describe('LayerPush: resume after a reload', () => {
 
   it('continues at the saved offset without re-reading the bytes before it', async () => {
     const context = setup();
-    const bytes = layerBytes(SIZE);
+    const bytes = testLayerBytes(SIZE);
     await interrupted(context, bytes);
     const again = context.make(bytes);
     const result = await again.start();
@@ -282,10 +283,10 @@ describe('LayerPush: resume after a reload', () => {
 
   it('goes back to lastValidByteReceived when the endpoint holds less than was saved', async () => {
     const context = setup();
-    const bytes = layerBytes(SIZE);
+    const bytes = testLayerBytes(SIZE);
     await interrupted(context, bytes);
-    const [uploadId] = [...context.ecr.uploads.keys()];
-    context.ecr.truncate(uploadId as string, PART);
+    const [uploadId] = await context.ecr.openUploads();
+    await context.ecr.truncate(uploadId as string, PART);
     const result = await context.make(bytes).start();
     expect(result.status).toBe('done');
     expect(result.result?.digest).toBe(digestOf(bytes));
@@ -296,7 +297,7 @@ describe('LayerPush: resume after a reload', () => {
 
   it('moves forward to lastValidByteReceived when the endpoint holds more than was saved', async () => {
     const context = setup();
-    const bytes = layerBytes(SIZE);
+    const bytes = testLayerBytes(SIZE);
     await interrupted(context, bytes);
     const record = (await context.store.list())[0];
     if (!record) throw new Error('no record');
@@ -311,7 +312,7 @@ describe('LayerPush: resume after a reload', () => {
 
   it('re-hashes the prefix only when the saved hash state does not match the offset', async () => {
     const context = setup();
-    const bytes = layerBytes(SIZE);
+    const bytes = testLayerBytes(SIZE);
     await interrupted(context, bytes);
     const record = (await context.store.list())[0];
     if (!record) throw new Error('no record');
@@ -327,8 +328,8 @@ describe('LayerPush: resume after a reload', () => {
 
   it('starts afresh when the file chosen again has other content', async () => {
     const context = setup();
-    await interrupted(context, layerBytes(SIZE, 1));
-    const other = layerBytes(SIZE, 2);
+    await interrupted(context, testLayerBytes(SIZE, 1));
+    const other = testLayerBytes(SIZE, 2);
     const result = await context.make(other).start();
     expect(result.status).toBe('done');
     expect(result.resumedFrom).toBeUndefined();
@@ -339,9 +340,9 @@ describe('LayerPush: resume after a reload', () => {
 
   it('starts over when the endpoint no longer has the upload', async () => {
     const context = setup();
-    const bytes = layerBytes(SIZE);
+    const bytes = testLayerBytes(SIZE);
     await interrupted(context, bytes);
-    context.ecr.uploads.clear();
+    await context.ecr.expireUploads();
     const result = await context.make(bytes).start();
     expect(result.status).toBe('done');
     expect(result.result?.digest).toBe(digestOf(bytes));
@@ -353,7 +354,7 @@ describe('LayerPush: resume after a reload', () => {
 describe('LayerPush: what is there already', () => {
   it('hashes first and skips a layer the repository has, sending no byte', async () => {
     const { ecr, make } = setup();
-    const bytes = layerBytes(SIZE);
+    const bytes = testLayerBytes(SIZE);
     await make(bytes).start();
     ecr.calls.length = 0;
     const upload = make(bytes, { precheck: true });
@@ -368,7 +369,7 @@ describe('LayerPush: what is there already', () => {
 
   it('uploads after the pre-check when the repository lacks the layer', async () => {
     const { ecr, make } = setup();
-    const bytes = layerBytes(SIZE);
+    const bytes = testLayerBytes(SIZE);
     const result = await make(bytes, { precheck: true }).start();
     expect(result.result).toMatchObject({ outcome: 'uploaded', digest: digestOf(bytes) });
     expect(ecr.count('BatchCheckLayerAvailability')).toBe(1);
@@ -377,7 +378,7 @@ describe('LayerPush: what is there already', () => {
 
   it('reports LayerAlreadyExistsException at completion as already present, not a failure', async () => {
     const { make } = setup();
-    const bytes = layerBytes(SIZE);
+    const bytes = testLayerBytes(SIZE);
     await make(bytes).start();
     const result = await make(bytes).start();
     expect(result.status).toBe('done');
@@ -387,7 +388,7 @@ describe('LayerPush: what is there already', () => {
 
   it('finishes when a completion succeeded but its answer was lost', async () => {
     const { ecr, make } = setup();
-    const bytes = layerBytes(SIZE);
+    const bytes = testLayerBytes(SIZE);
     ecr.fail('CompleteLayerUpload', () => new NetworkError('reset after send'), 1, { afterEffect: true });
     const result = await make(bytes).start();
     expect(result.status).toBe('done');
@@ -398,7 +399,7 @@ describe('LayerPush: what is there already', () => {
 
   it('accepts a part sent again after its answer was lost', async () => {
     const { ecr, make } = setup();
-    const bytes = layerBytes(SIZE);
+    const bytes = testLayerBytes(SIZE);
     ecr.fail('UploadLayerPart', () => new NetworkError('reset after send'), 1, {
       at: PART,
       afterEffect: true,

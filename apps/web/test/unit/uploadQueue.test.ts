@@ -1,15 +1,16 @@
+import { testLayerBytes } from '@edgecr/chunker/testing';
 import { MiB } from '@edgecr/protocol';
 import { describe, expect, it } from 'vitest';
 import { blobSource, MemoryStateStore, UploadQueue } from '../../src/engine/index.ts';
-import { FakeEcr, layerBytes } from './_fakeEcr.ts';
+import { InProcessEcr } from './_inProcessEcr.ts';
 
 const scope = { endpoint: 'http://fake.test/', registryId: '' };
 const source = (name: string, size: number, seed: number) =>
-  blobSource(new Blob([layerBytes(size, seed) as Uint8Array<ArrayBuffer>]), { name, lastModified: 1 });
+  blobSource(new Blob([testLayerBytes(size, seed) as Uint8Array<ArrayBuffer>]), { name, lastModified: 1 });
 
 describe('UploadQueue', () => {
   it('runs `concurrency` layers at a time, in order, and adds up their bytes', async () => {
-    const ecr = new FakeEcr();
+    const ecr = new InProcessEcr();
     const queue = new UploadQueue({ api: ecr, scope, store: new MemoryStateStore(), concurrency: 1 });
     let most = 0;
     queue.subscribe((snapshot) => {
@@ -28,7 +29,7 @@ describe('UploadQueue', () => {
   });
 
   it('pauses and resumes all, and a paused layer leaves its place to the next', async () => {
-    const ecr = new FakeEcr();
+    const ecr = new InProcessEcr();
     const queue = new UploadQueue({ api: ecr, scope, concurrency: 1 });
     let paused = false;
     ecr.onPart = (input) => {
@@ -52,7 +53,7 @@ describe('UploadQueue', () => {
   });
 
   it('does not add the same file twice while it is unfinished, and removes finished layers', async () => {
-    const queue = new UploadQueue({ api: new FakeEcr(), scope });
+    const queue = new UploadQueue({ api: new InProcessEcr(), scope });
     const [first] = queue.add([source('a.tar', MiB, 1)], { repositoryName: 'app' });
     const [again] = queue.add([source('a.tar', MiB, 1)], { repositoryName: 'app' });
     expect(again).toBe(first);
@@ -62,7 +63,7 @@ describe('UploadQueue', () => {
   });
 
   it('puts a paused layer back in line when its file is added again, and replaces a failed one', async () => {
-    const ecr = new FakeEcr();
+    const ecr = new InProcessEcr();
     const store = new MemoryStateStore();
     const queue = new UploadQueue({ api: ecr, scope, store, sleep: async () => {} });
     const [first] = queue.add([source('a.tar', MiB, 1)], { repositoryName: 'app' });
@@ -71,11 +72,11 @@ describe('UploadQueue', () => {
     expect(again).toBe(first);
     expect((await queue.idle()).layers.map((l) => l.status)).toEqual(['done']);
 
-    ecr.repositories.delete('app');
+    await ecr.registry.deleteRepository('app');
     const [failing] = queue.add([source('b.tar', MiB, 2)], { repositoryName: 'app' });
     await queue.idle();
     expect(failing?.snapshot.status).toBe('failed');
-    ecr.repositories.add('app');
+    await ecr.registry.createRepository({ repositoryName: 'app' });
     const [replacement] = queue.add([source('b.tar', MiB, 2)], { repositoryName: 'app' });
     expect(replacement).not.toBe(failing);
     const done = await queue.idle();
@@ -86,7 +87,7 @@ describe('UploadQueue', () => {
   });
 
   it('cancels all', async () => {
-    const ecr = new FakeEcr();
+    const ecr = new InProcessEcr();
     const queue = new UploadQueue({ api: ecr, scope, concurrency: 1 });
     queue.add([source('a.tar', 6 * MiB, 1), source('b.tar', MiB, 2)], { repositoryName: 'app' });
     await queue.cancelAll();

@@ -1,10 +1,10 @@
 import { SELF } from 'cloudflare:test';
 import { formatTarget, JSON_CONTENT_TYPE } from '@edgecr/protocol';
 import { describe, expect, it } from 'vitest';
-import { authenticate } from '../../src/authenticate.ts';
-import { verifyAuthorizationToken } from '../../src/authorizationToken.ts';
+import { authenticate } from '../../src/auth/authenticate.ts';
+import { verifyAuthorizationToken } from '../../src/auth/authorizationToken.ts';
+import { parseCredentials } from '../../src/auth/credentials.ts';
 import { readSettings } from '../../src/config.ts';
-import { parseCredentials } from '../../src/credentials.ts';
 import { call, createRepository, KEYS, ORIGIN, repositoryName, signedCall } from './_api.ts';
 
 async function send(init: { headers: Record<string, string>; body: string }) {

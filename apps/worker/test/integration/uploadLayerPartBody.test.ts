@@ -1,6 +1,9 @@
 import { EcrError, encodeBase64, MAX_LAYER_PART_BYTES } from '@edgecr/protocol';
 import { describe, expect, it } from 'vitest';
-import { readUploadLayerPartBody, STREAMED_BLOB_LENGTH } from '../../src/uploadLayerPartBody.ts';
+import {
+  readUploadLayerPartBody,
+  STREAMED_BLOB_LENGTH,
+} from '../../src/doors/ecr/body/uploadLayerPartBody.ts';
 import { randomBytes } from './_api.ts';
 
 const encoder = new TextEncoder();

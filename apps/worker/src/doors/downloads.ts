@@ -1,8 +1,9 @@
 import { EcrError } from '@edgecr/protocol';
 import { constantTimeEqual } from '@edgecr/sigv4';
 import { bytesToHex } from '@noble/hashes/utils.js';
-import type { Settings } from './config.ts';
-import { unwrap } from './outcome.ts';
+import { R2BlobStore } from '../adapters/r2BlobStore.ts';
+import type { Settings } from '../config.ts';
+import { registryService } from './ecr/context.ts';
 
 /** Where download URLs live: `/layers/<registryId>/<repositoryName>/<digest>?expires=…&signature=…`. */
 export const DOWNLOAD_PATH_PREFIX = '/layers/';
@@ -99,8 +100,13 @@ export async function serveDownload(request: Request, env: Env, settings: Settin
     return text(403, 'The download URL signature is not valid');
   }
   if (Date.now() / 1000 > expires) return text(403, 'The download URL has expired');
-  const registry = env.REGISTRY.get(env.REGISTRY.idFromName(location.registryId));
-  const layer = unwrap(await registry.findLayer(location.repositoryName, location.digest));
+  const layer = await registryService(env, settings, location.registryId)
+    .findLayer(location.repositoryName, location.digest)
+    // A repository deleted since the URL was issued holds no layer.
+    .catch((error: unknown) => {
+      if (error instanceof EcrError && error.code === 'RepositoryNotFoundException') return null;
+      throw error;
+    });
   if (!layer) return text(404, 'The layer does not exist');
 
   const etag = `"${layer.digest}"`;
@@ -121,7 +127,7 @@ export async function serveDownload(request: Request, env: Env, settings: Settin
   };
   const status = range ? 206 : 200;
   if (request.method === 'HEAD') return new Response(null, { status, headers });
-  const object = await env.LAYERS.get(layer.objectKey, range ? { range } : {});
+  const object = await new R2BlobStore(env.LAYERS).get(layer.objectKey, range ?? undefined);
   if (!object) return text(404, 'The layer bytes are missing');
   return new Response(object.body, { status, headers });
 }

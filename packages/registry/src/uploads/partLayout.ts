@@ -1,11 +1,14 @@
+import type { UploadedPart } from '../ports/blobStore.ts';
+
 /**
- * Lays a stream of bytes out into R2 parts of exactly `partSize` bytes, as R2 requires of every part but the
- * last. A part that lies inside one incoming chunk is written as a view of it (no copy); bytes that straddle
+ * Lays a stream of bytes out into BlobStore parts of exactly `partSize` bytes, as R2 requires of every part
+ * but the last. A part that lies inside one incoming chunk is written as a view of it (no copy); bytes that straddle
  * chunks are gathered in one part-sized buffer. Part numbers follow from layer offsets, so writing the same
  * bytes again after a crash overwrites the same parts.
  */
 export class PartLayout {
-  readonly parts: R2UploadedPart[] = [];
+  /** The parts written so far. */
+  readonly parts: UploadedPart[] = [];
   private buffer: Uint8Array | null;
   private fill: number;
 
@@ -22,12 +25,13 @@ export class PartLayout {
     private nextPartNumber: number,
     staged: Uint8Array | null,
     stagedLength: number,
-    private readonly upload: (partNumber: number, bytes: Uint8Array) => Promise<R2UploadedPart>,
+    private readonly upload: (partNumber: number, bytes: Uint8Array) => Promise<UploadedPart>,
   ) {
     this.buffer = staged;
     this.fill = stagedLength;
   }
 
+  /** Lays out the next bytes, writing every part they complete. */
   async write(chunk: Uint8Array): Promise<void> {
     let offset = 0;
     while (offset < chunk.length) {

@@ -1,6 +1,6 @@
 import { EcrError } from '@edgecr/protocol';
 import { parseAuthorization, SigV4Error, verifyRequest } from '@edgecr/sigv4';
-import type { Settings } from './config.ts';
+import type { Settings } from '../config.ts';
 import { type AccessKey, parseCredentials } from './credentials.ts';
 
 /** The SigV4 signing name of ECR's API. */

@@ -8,37 +8,13 @@ import {
   parseTarget,
   validateRequest,
 } from '@edgecr/protocol';
-import { authenticate } from './authenticate.ts';
-import type { Settings } from './config.ts';
-import type { OperationContext } from './context.ts';
-import { authorize } from './credentials.ts';
-import { getAuthorizationToken } from './operations/authorization.ts';
-import {
-  batchCheckLayerAvailability,
-  completeLayerUpload,
-  getDownloadUrlForLayer,
-  initiateLayerUpload,
-  uploadLayerPart,
-} from './operations/layers.ts';
-import { createRepository, deleteRepository, describeRepositories } from './operations/repositories.ts';
-import { parseJson, readBody } from './requestBody.ts';
-
-type Handler<Op extends OperationName> = (
-  input: Operations[Op]['input'],
-  context: OperationContext,
-) => Promise<Operations[Op]['output']>;
-
-/** The operations edgecr serves; the rest of the model's operations answer that they are not available. */
-const HANDLERS: { [Op in OperationName]?: Handler<Op> } = {
-  CreateRepository: createRepository,
-  DescribeRepositories: describeRepositories,
-  DeleteRepository: deleteRepository,
-  InitiateLayerUpload: initiateLayerUpload,
-  CompleteLayerUpload: completeLayerUpload,
-  BatchCheckLayerAvailability: batchCheckLayerAvailability,
-  GetDownloadUrlForLayer: getDownloadUrlForLayer,
-  GetAuthorizationToken: getAuthorizationToken,
-};
+import { type EcrContext, type EcrInput, ecrHandler } from '@edgecr/registry';
+import { authenticate } from '../../auth/authenticate.ts';
+import { type AccessKey, authorize } from '../../auth/credentials.ts';
+import type { Settings } from '../../config.ts';
+import { parseJson, readBody } from './body/requestBody.ts';
+import { runStreamedPart } from './body/streamedPart.ts';
+import { ecrContext } from './context.ts';
 
 /** The repositories a request names, for the key's prefix check. */
 function repositoriesNamed(input: Record<string, unknown>): (string | undefined)[] {
@@ -62,14 +38,15 @@ function registriesNamed(input: Record<string, unknown>, own: string): string[] 
 function checkInput<Op extends OperationName>(
   operation: Op,
   raw: unknown,
-  context: OperationContext,
+  key: AccessKey,
+  settings: Settings,
 ): Operations[Op]['input'] {
   const input = validateRequest(operation, raw);
   const members = input as Record<string, unknown>;
-  for (const registryId of registriesNamed(members, context.registryId)) {
+  for (const registryId of registriesNamed(members, key.registryId)) {
     for (const repositoryName of repositoriesNamed(members)) {
-      authorize(context.key, operation, {
-        region: context.settings.region,
+      authorize(key, operation, {
+        region: settings.region,
         registryId,
         ...(repositoryName !== undefined && { repositoryName }),
       });
@@ -84,33 +61,28 @@ async function dispatch(request: Request, env: Env, settings: Settings, origin: 
   if (!isJsonContentType(request.headers.get('content-type'))) {
     throw new EcrError('SerializationException', `The content type must be ${JSON_CONTENT_TYPE}`);
   }
-  const { registryId } = caller.key;
-  const context: OperationContext = {
-    env,
-    settings,
-    key: caller.key,
-    registryId,
-    registry: env.REGISTRY.get(env.REGISTRY.idFromName(registryId)),
-    origin,
-  };
+  const context: EcrContext = ecrContext(env, settings, caller.key, origin);
+  const run = (input: EcrInput<typeof operation>) => ecrHandler(operation)(input, context);
   if (operation === 'UploadLayerPart') {
-    return await uploadLayerPart(request, context, caller, (raw) =>
-      checkInput('UploadLayerPart', raw, context),
+    // The one operation whose input streams: the handler starts before the body has been read to its end.
+    return await runStreamedPart(
+      request,
+      caller,
+      (raw) => checkInput(operation, raw, caller.key, settings),
+      run,
     );
   }
   const body = await readBody(request);
   await caller.verify(body.sha256);
-  const input = checkInput(operation, parseJson(body.bytes), context);
-  const handler = HANDLERS[operation] as Handler<typeof operation> | undefined;
-  if (!handler) {
-    throw new EcrError('UnknownOperationException', `edgecr does not implement ${operation} yet`);
-  }
-  return await handler(input, context);
+  return await run(
+    checkInput(operation, parseJson(body.bytes), caller.key, settings) as EcrInput<typeof operation>,
+  );
 }
 
 /**
- * The ECR API: AWS JSON 1.1 at `POST /`, every request signed with SigV4. Every failure is an ECR error on
- * the wire; anything unexpected is logged and answered as `ServerException` without its details.
+ * The ECR API: AWS JSON 1.1 at `POST /`, every request signed with SigV4, every operation through the core's
+ * handler table. Every failure is an ECR error on the wire; anything unexpected is logged and answered as
+ * `ServerException` without its details.
  */
 export async function handleApi(request: Request, env: Env, settings: Settings): Promise<Response> {
   const requestId = crypto.randomUUID();

@@ -31,6 +31,9 @@ export const REQUIRED_PERMISSION: Record<OperationName, Permission> = {
   PutImage: 'push',
   CreateRepository: 'admin',
   DeleteRepository: 'admin',
+  // Neither is in ECR's power-user policy: deleting images and changing tag rules take full access.
+  BatchDeleteImage: 'admin',
+  PutImageTagMutability: 'admin',
 };
 
 const ACCESS_KEY_ID = /^[A-Z0-9]{16,128}$/;

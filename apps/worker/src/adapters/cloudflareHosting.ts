@@ -1,0 +1,45 @@
+import type { CatalogHandle, LayerCatalog, RegistryHosting, UploadHandle } from '@edgecr/registry';
+import { unwrap } from './outcome.ts';
+
+/** The Durable Object that hosts a registry's catalog. */
+function registryStub(env: Env, registryId: string) {
+  return env.REGISTRY.get(env.REGISTRY.idFromName(registryId));
+}
+
+/** What an upload needs of its registry's catalog, by RPC to the registry's object. */
+export function layerCatalog(env: Env, registryId: string): LayerCatalog {
+  const stub = registryStub(env, registryId);
+  return {
+    hasLayer: async (repositoryName, digest) => unwrap(await stub.hasLayer(repositoryName, digest)),
+    registerLayer: async (repositoryName, layer) => unwrap(await stub.registerLayer(repositoryName, layer)),
+    objectInUse: async (objectKey) => unwrap(await stub.objectInUse(objectKey)),
+  };
+}
+
+/**
+ * The registry hosted on Cloudflare: each registry's catalog in a `Registry` Durable Object, each upload in a
+ * `LayerUpload` Durable Object, reached by RPC.
+ */
+export function cloudflareHosting(env: Env): RegistryHosting {
+  return {
+    catalog(registryId): CatalogHandle {
+      const stub = registryStub(env, registryId);
+      return {
+        createRepository: async (record) => unwrap(await stub.createRepository(record)),
+        describeRepositories: async (query) => unwrap(await stub.describeRepositories(query)),
+        deleteRepository: async (name) => unwrap(await stub.deleteRepository(name)),
+        requireRepository: async (name) => unwrap(await stub.requireRepository(name)),
+        checkLayers: async (name, digests) => unwrap(await stub.checkLayers(name, digests)),
+        findLayer: async (name, digest) => unwrap(await stub.findLayer(name, digest)),
+      };
+    },
+    upload(uploadId): UploadHandle {
+      const stub = env.UPLOADS.get(env.UPLOADS.idFromName(uploadId));
+      return {
+        begin: async (input) => unwrap(await stub.begin(input)),
+        uploadPart: async (ref, range, body) => unwrap(await stub.uploadPart(ref, range, body)),
+        complete: async (ref, digests) => unwrap(await stub.complete(ref, digests)),
+      };
+    },
+  };
+}

@@ -1,0 +1,62 @@
+import type {
+  CreateRepositoryRequest,
+  EncryptionConfiguration,
+  ImageScanningConfiguration,
+  ImageTagMutability,
+  ImageTagMutabilityExclusionFilter,
+  Tag,
+} from '@edgecr/protocol';
+import { toEpochSeconds } from '@edgecr/protocol';
+
+/** A repository as the catalog keeps it; a door adds what depends on the request (ARN, URI). */
+export interface RepositoryRecord {
+  repositoryName: string;
+  createdAt: number;
+  imageTagMutability: ImageTagMutability;
+  imageTagMutabilityExclusionFilters?: ImageTagMutabilityExclusionFilter[];
+  imageScanningConfiguration: ImageScanningConfiguration;
+  encryptionConfiguration: EncryptionConfiguration;
+  tags: Tag[];
+}
+
+/** A page of DescribeRepositories. */
+export interface RepositoryPage {
+  repositories: RepositoryRecord[];
+  nextToken?: string;
+}
+
+/** What DescribeRepositories asks: named repositories, or a page of all of them. */
+export interface RepositoryQuery {
+  repositoryNames?: string[];
+  maxResults?: number;
+  nextToken?: string;
+}
+
+/** A layer that completed and is stored in the BlobStore under `objectKey`. */
+export interface LayerRecord {
+  digest: string;
+  size: number;
+  objectKey: string;
+}
+
+/** What registering a finished layer did: a new blob, or a link to the copy another repository already has. */
+export type Registration = 'created' | 'linked';
+
+/**
+ * The record CreateRepository stores: the request's settings with ECR's defaults for what it leaves out.
+ * @example
+ * const record = newRepositoryRecord({ repositoryName: 'app' }, new Date());
+ */
+export function newRepositoryRecord(input: CreateRepositoryRequest, now: Date): RepositoryRecord {
+  return {
+    repositoryName: input.repositoryName,
+    createdAt: toEpochSeconds(now),
+    imageTagMutability: input.imageTagMutability ?? 'MUTABLE',
+    ...(input.imageTagMutabilityExclusionFilters && {
+      imageTagMutabilityExclusionFilters: input.imageTagMutabilityExclusionFilters,
+    }),
+    imageScanningConfiguration: { scanOnPush: input.imageScanningConfiguration?.scanOnPush ?? false },
+    encryptionConfiguration: input.encryptionConfiguration ?? { encryptionType: 'AES256' },
+    tags: input.tags ?? [],
+  };
+}

@@ -1,0 +1,63 @@
+import { MiB } from '@edgecr/protocol';
+import type { BlobStore } from '../ports/blobStore.ts';
+import type { CatalogStore } from '../ports/catalogStore.ts';
+import type { UploadStore } from '../ports/uploadStore.ts';
+import type { RegistryService } from '../service.ts';
+import type { UploadProgress } from '../uploads/layerUploadRules.ts';
+
+/** A whole registry on the adapters under test, as one host serves it. */
+export interface RegistryFixture {
+  /** The registry service of a registry (each test names a fresh one). */
+  registry(registryId: string): RegistryService;
+  /** The store layer bytes go to. */
+  blobs: BlobStore;
+  /** The size of every BlobStore part but the last, as the host announces it. */
+  partSize: number;
+  /** An upload's progress, or null once it is gone. */
+  inspect(uploadId: string): Promise<UploadProgress | null>;
+  /** Moves the upload's deadline into the past and runs its wake-up, as its host's timer would. */
+  expire(uploadId: string): Promise<void>;
+}
+
+/** How the conformance suite gets fresh adapters. Stores that live inside a host are lent to a callback. */
+export interface ConformanceFactories {
+  /** A BlobStore (shared between tests is fine: every test uses fresh keys). */
+  blobStore(): BlobStore | Promise<BlobStore>;
+  /** Runs `fn` with an empty UploadStore, inside whatever context the store needs. */
+  withUploadStore<T>(fn: (store: UploadStore) => Promise<T>): Promise<T>;
+  /** Runs `fn` with an empty CatalogStore, inside whatever context the store needs. */
+  withCatalogStore<T>(fn: (store: CatalogStore) => Promise<T>): Promise<T>;
+  /** The registry hosted on the adapters. */
+  registry(): RegistryFixture | Promise<RegistryFixture>;
+}
+
+/** `sha256:<hex>` of the bytes. */
+export async function sha256Digest(bytes: Uint8Array): Promise<string> {
+  const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', bytes as Uint8Array<ArrayBuffer>));
+  return `sha256:${Array.from(digest, (b) => b.toString(16).padStart(2, '0')).join('')}`;
+}
+
+/** The bytes as a stream of chunks of the given size, as a door would hand them on. */
+export function streamOf(bytes: Uint8Array, chunkSize = MiB): ReadableStream<Uint8Array> {
+  let offset = 0;
+  return new ReadableStream({
+    pull(controller) {
+      if (offset >= bytes.length) {
+        controller.close();
+        return;
+      }
+      controller.enqueue(bytes.slice(offset, offset + chunkSize));
+      offset += chunkSize;
+    },
+  });
+}
+
+/** Reads a stream to its end. */
+export async function readAll(stream: ReadableStream<Uint8Array>): Promise<Uint8Array> {
+  return new Uint8Array(await new Response(stream).arrayBuffer());
+}
+
+/** A fresh 12-digit registry id, so tests on a shared host never see each other's state. */
+export function freshRegistryId(): string {
+  return String(Math.floor(Math.random() * 9e11) + 1e11);
+}

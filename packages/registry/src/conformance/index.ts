@@ -1,0 +1,22 @@
+// The conformance suite: what every adapter (memory, R2 + Durable Objects, any later one) must pass. It runs
+// under Vitest; an adapter's tests call `runConformance` with factories for its stores and its hosting.
+import { blobStoreSuite } from './blobStore.ts';
+import { catalogSuite } from './catalog.ts';
+import type { ConformanceFactories } from './fixtures.ts';
+import { storesSuite } from './stores.ts';
+import { uploadsSuite } from './uploads.ts';
+
+export type { ConformanceFactories, RegistryFixture } from './fixtures.ts';
+
+/**
+ * Registers the whole suite: the BlobStore, UploadStore and CatalogStore contracts, then the registry's rules
+ * through a hosting on the adapters.
+ * @example
+ * runConformance({ blobStore: () => new MemoryBlobStore(), withUploadStore: (fn) => fn(new MemoryUploadStore()), … });
+ */
+export function runConformance(factories: ConformanceFactories): void {
+  blobStoreSuite(factories);
+  storesSuite(factories);
+  catalogSuite(factories);
+  uploadsSuite(factories);
+}

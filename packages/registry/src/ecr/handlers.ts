@@ -1,0 +1,104 @@
+import type { OperationName, Repository } from '@edgecr/protocol';
+import type { RepositoryRecord } from '../catalog/records.ts';
+import { layerInaccessible, layerNotFound, operationNotImplemented } from '../errors.ts';
+import type { EcrContext, EcrHandler } from './context.ts';
+
+/** The wire form of a catalog record: ECR's ARN, and a URI on this endpoint's host. */
+function toRepository(record: RepositoryRecord, context: EcrContext): Repository {
+  const { tags: _tags, createdAt, ...rest } = record;
+  const { registryId } = context.registry;
+  return {
+    ...rest,
+    repositoryArn: `arn:aws:ecr:${context.region}:${registryId}:repository/${record.repositoryName}`,
+    registryId,
+    repositoryUri: `${context.host}/${record.repositoryName}`,
+    createdAt,
+  };
+}
+
+/** The upload an input names, in the caller's registry. */
+function uploadOf(input: { repositoryName: string; uploadId: string }, context: EcrContext) {
+  return {
+    registryId: context.registry.registryId,
+    repositoryName: input.repositoryName,
+    uploadId: input.uploadId,
+  };
+}
+
+/**
+ * The ECR operations edgecr serves, each from a validated input to the registry service to ECR's output; the
+ * model's other operations answer that they are not available. Doors (the Worker's AWS JSON 1.1 endpoint, an
+ * in-process endpoint in tests) validate, authorise and frame; these only map.
+ */
+export const ECR_HANDLERS: { [Op in OperationName]?: EcrHandler<Op> } = {
+  async CreateRepository(input, context) {
+    return { repository: toRepository(await context.registry.createRepository(input), context) };
+  },
+
+  async DescribeRepositories(input, context) {
+    const page = await context.registry.describeRepositories(input);
+    return {
+      // A key limited to prefixes lists only what it may reach (a page may then hold fewer than maxResults).
+      repositories: page.repositories
+        .filter((record) => context.reaches(record.repositoryName))
+        .map((record) => toRepository(record, context)),
+      ...(page.nextToken && { nextToken: page.nextToken }),
+    };
+  },
+
+  async DeleteRepository(input, context) {
+    return {
+      repository: toRepository(await context.registry.deleteRepository(input.repositoryName), context),
+    };
+  },
+
+  async InitiateLayerUpload(input, context) {
+    return await context.registry.initiateLayerUpload(input.repositoryName);
+  },
+
+  async UploadLayerPart(input, context) {
+    const lastByteReceived = await context.registry.uploadLayerPart(
+      input,
+      { first: input.partFirstByte, last: input.partLastByte },
+      input.layerPartBlob,
+    );
+    return { ...uploadOf(input, context), lastByteReceived };
+  },
+
+  async CompleteLayerUpload(input, context) {
+    const layerDigest = await context.registry.completeLayerUpload(input, input.layerDigests);
+    return { ...uploadOf(input, context), layerDigest };
+  },
+
+  async BatchCheckLayerAvailability(input, context) {
+    return await context.registry.checkLayers(input.repositoryName, input.layerDigests);
+  },
+
+  async GetDownloadUrlForLayer(input, context) {
+    const { registry } = context;
+    const layer = await registry.findLayer(input.repositoryName, input.layerDigest);
+    if (!layer) throw layerNotFound(registry.registryId, input.repositoryName, input.layerDigest);
+    // edgecr has no images yet, so under ECR's rule no layer is referenced by one.
+    if (context.requireImageReference) throw layerInaccessible(input.repositoryName, input.layerDigest);
+    const downloadUrl = await context.downloadUrl({
+      repositoryName: input.repositoryName,
+      digest: layer.digest,
+    });
+    return { downloadUrl, layerDigest: layer.digest };
+  },
+
+  async GetAuthorizationToken(_input, context) {
+    return { authorizationData: await context.authorizationData() };
+  },
+};
+
+/**
+ * The handler of an operation; UnknownOperationException for one edgecr does not serve.
+ * @example
+ * const output = await ecrHandler('CreateRepository')({ repositoryName: 'app' }, context);
+ */
+export function ecrHandler<Op extends OperationName>(operation: Op): EcrHandler<Op> {
+  const handler = ECR_HANDLERS[operation] as EcrHandler<Op> | undefined;
+  if (!handler) throw operationNotImplemented(operation);
+  return handler;
+}

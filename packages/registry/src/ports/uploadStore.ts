@@ -1,0 +1,65 @@
+import type { Sha256State } from '@edgecr/chunker';
+import type { UploadedPart } from './blobStore.ts';
+
+/** Who an upload belongs to; every call names it, and a mismatch is an unknown upload. */
+export interface UploadRef {
+  registryId: string;
+  repositoryName: string;
+  uploadId: string;
+}
+
+/** The durable record of one layer upload: everything but the staged bytes and the part list. */
+export interface UploadRecord extends UploadRef {
+  /** Where the finished layer is stored in the BlobStore. */
+  objectKey: string;
+  /** Size of every BlobStore part but the last. */
+  partSize: number;
+  ttlSeconds: number;
+  /** Epoch milliseconds after which the upload is abandoned. */
+  expiresAt: number;
+  /** The BlobStore multipart upload, created when the first full part is ready. */
+  multipartId: string | null;
+  /** Bytes accepted so far; the next part must start here. */
+  received: number;
+  /** Bytes at the end of the layer not yet in a BlobStore part (always < partSize). */
+  staged: number;
+  /** The layer's SHA-256 midstate after every byte received. */
+  hash: Sha256State;
+  /** The last accepted part and the layer's midstate before it, to recognise the same part sent again. */
+  lastPart: { first: number; last: number; hashBefore: Sha256State } | null;
+  /** A part other than the last was under the minimum: CompleteLayerUpload must refuse. */
+  partTooSmall: boolean;
+  /** 'stored': the layer object is complete; only the catalog entry is left to write. */
+  phase: 'uploading' | 'stored';
+}
+
+/** What accepting a part changes, written at once. */
+export interface PartCommit {
+  record: UploadRecord;
+  /** BlobStore parts the part filled (a part number written again replaces the earlier etag). */
+  parts: UploadedPart[];
+  /** The new staged remainder (replaces the old one). */
+  staged: Uint8Array;
+}
+
+/**
+ * One upload's durable state (a Durable Object's SQLite in the Worker, memory in tests). Each call is atomic;
+ * `commitPart` writes the record, the parts and the staged bytes in one transaction, so a crash leaves the
+ * upload at the previous part or the next, never between. The host serialises calls on one upload.
+ */
+export interface UploadStore {
+  /** The record, or null when there is no upload (never begun, or released). */
+  read(): Promise<UploadRecord | null>;
+  /** Writes the record alone. */
+  write(record: UploadRecord): Promise<void>;
+  /** The staged remainder, `record.staged` bytes. */
+  readStaged(): Promise<Uint8Array>;
+  /** The BlobStore parts written so far, in part-number order. */
+  parts(): Promise<UploadedPart[]>;
+  /** Accepts a part: record, new parts and staged remainder, atomically. */
+  commitPart(commit: PartCommit): Promise<void>;
+  /** Asks to be woken (`LayerUploadRules.expire`) at `at` epoch ms; replaces any earlier request. */
+  wakeAt(at: number): Promise<void>;
+  /** Forgets the upload: record, parts, staged bytes and wake-up. */
+  clear(): Promise<void>;
+}

@@ -1,0 +1,220 @@
+import { ResumableSha256 } from '@edgecr/chunker';
+import { EcrError } from '@edgecr/protocol';
+import type { LayerRecord, Registration } from '../catalog/records.ts';
+import {
+  emptyUpload,
+  layerAlreadyExists,
+  layerPartTooSmall,
+  uploadIdInUse,
+  uploadNotFound,
+} from '../errors.ts';
+import type { BlobStore } from '../ports/blobStore.ts';
+import type { UploadRecord, UploadRef, UploadStore } from '../ports/uploadStore.ts';
+import { checkLayerDigests } from './layerDigests.ts';
+import { checkResentPart, type PartRange, placePart, receiveNextPart } from './receivePart.ts';
+
+/** What an upload needs of its registry's catalog (CatalogRules, reached however the host reaches it). */
+export interface LayerCatalog {
+  hasLayer(repositoryName: string, digest: string): Promise<boolean>;
+  registerLayer(repositoryName: string, layer: LayerRecord): Promise<Registration>;
+  objectInUse(objectKey: string): Promise<boolean>;
+}
+
+/** InitiateLayerUpload's input to a fresh upload. */
+export interface BeginUpload extends UploadRef {
+  partSize: number;
+  ttlSeconds: number;
+}
+
+/** An upload's progress, for tests and operators. */
+export interface UploadProgress {
+  received: number;
+  staged: number;
+  blobParts: number;
+  phase: UploadRecord['phase'];
+}
+
+/** Where the finished layer of an upload is stored. */
+export function layerObjectKey(uploadId: string): string {
+  return `layers/${uploadId}`;
+}
+
+/**
+ * The rules of one layer upload, over its durable state (`UploadStore`), the layer bytes (`BlobStore`) and its
+ * registry's catalog. Parts must come in order; their bytes are laid out into equal BlobStore parts, the
+ * remainder staged in the upload's state, and the SHA-256 midstate saved with every part, so completion never
+ * reads the layer back. The host serialises calls on one upload.
+ * @example
+ * const upload = new LayerUploadRules(new MemoryUploadStore(), blobs, (registryId) => catalogOf(registryId));
+ * await upload.begin({ registryId, repositoryName: 'app', uploadId, partSize: 10 * MiB, ttlSeconds: 86_400 });
+ * const lastByteReceived = await upload.uploadPart(ref, { first: 0, last: size - 1 }, body);
+ */
+export class LayerUploadRules {
+  constructor(
+    private readonly store: UploadStore,
+    private readonly blobs: BlobStore,
+    /** The catalog of a registry (an upload learns its registry at `begin`). */
+    private readonly catalogOf: (registryId: string) => LayerCatalog,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  async begin(input: BeginUpload): Promise<void> {
+    if (await this.store.read()) throw uploadIdInUse(input.uploadId);
+    const { partSize, ttlSeconds, ...ref } = input;
+    const expiresAt = this.now() + ttlSeconds * 1000;
+    await this.store.write({
+      ...ref,
+      objectKey: layerObjectKey(input.uploadId),
+      partSize,
+      ttlSeconds,
+      expiresAt,
+      multipartId: null,
+      received: 0,
+      staged: 0,
+      hash: new ResumableSha256().save(),
+      lastPart: null,
+      partTooSmall: false,
+      phase: 'uploading',
+    });
+    await this.store.wakeAt(expiresAt);
+  }
+
+  /**
+   * Accepts the next part, streamed: nothing is committed unless the stream ends normally with exactly the
+   * range's bytes (a door abandons a bad request by ending the stream short). BlobStore parts written by a
+   * refused attempt are overwritten by the next one.
+   * @returns The new `lastByteReceived`.
+   */
+  async uploadPart(ref: UploadRef, range: PartRange, body: ReadableStream<Uint8Array>): Promise<number> {
+    try {
+      const record = await this.recordFor(ref);
+      if (record.phase !== 'uploading')
+        throw uploadNotFound(ref.registryId, ref.repositoryName, ref.uploadId);
+      if (placePart(record, range) === 'resend') {
+        await checkResentPart(record, range, body);
+        return record.received - 1;
+      }
+      const staged = record.staged > 0 ? await this.store.readStaged() : new Uint8Array(0);
+      const commit = await receiveNextPart(
+        record,
+        range,
+        body,
+        staged,
+        async (partNumber, bytes) =>
+          this.blobs.uploadPart(record.objectKey, await this.multipart(record), partNumber, bytes),
+        this.now(),
+      );
+      await this.store.commitPart(commit);
+      await this.store.wakeAt(commit.record.expiresAt);
+      return range.last;
+    } finally {
+      // Whatever happened, release the sender's side of the stream.
+      await body.cancel().catch(() => undefined);
+    }
+  }
+
+  /**
+   * CompleteLayerUpload: checks the upload and the digests, writes the last part and puts the layer in the
+   * catalog. The digest comes from the saved midstate: the cost is one staged remainder whatever the size.
+   * @returns The layer's digest.
+   */
+  async complete(ref: UploadRef, layerDigests: string[]): Promise<string> {
+    const record = await this.recordFor(ref);
+    if (record.received === 0) throw emptyUpload(ref.registryId, ref.repositoryName, ref.uploadId);
+    if (record.partTooSmall) throw layerPartTooSmall();
+    const digest = `sha256:${ResumableSha256.restore(record.hash).digestHex()}`;
+    checkLayerDigests(layerDigests, digest);
+    if (record.phase === 'uploading') {
+      if (await this.catalogOf(ref.registryId).hasLayer(ref.repositoryName, digest)) {
+        await this.release(record, false);
+        throw layerAlreadyExists(ref.registryId, ref.repositoryName, digest);
+      }
+      await this.storeObject(record);
+      record.phase = 'stored';
+      await this.store.write(record);
+    }
+    let registration: Registration;
+    try {
+      registration = await this.catalogOf(ref.registryId).registerLayer(ref.repositoryName, {
+        digest,
+        size: record.received,
+        objectKey: record.objectKey,
+      });
+    } catch (error) {
+      // The catalog refused the layer (its repository is gone, or another upload linked it first): its bytes
+      // go. Any other failure leaves the stored object for a retried completion.
+      if (error instanceof EcrError) await this.release(record, true);
+      throw error;
+    }
+    // A layer another repository already holds keeps that one copy: this upload's bytes go.
+    await this.release(record, registration === 'linked');
+    return digest;
+  }
+
+  /** The wake-up the store asked for: an upload past its deadline is aborted and its bytes deleted. */
+  async expire(): Promise<void> {
+    const record = await this.store.read();
+    if (!record) return;
+    if (this.now() < record.expiresAt) {
+      await this.store.wakeAt(record.expiresAt);
+      return;
+    }
+    // A stored object may already be in the catalog if the host died between the two steps.
+    const catalogued =
+      record.phase === 'stored' && (await this.catalogOf(record.registryId).objectInUse(record.objectKey));
+    await this.release(record, !catalogued);
+  }
+
+  /** The upload's progress, or null once it is gone. */
+  async inspect(): Promise<UploadProgress | null> {
+    const record = await this.store.read();
+    if (!record) return null;
+    const blobParts = (await this.store.parts()).length;
+    return { received: record.received, staged: record.staged, blobParts, phase: record.phase };
+  }
+
+  private async recordFor(ref: UploadRef): Promise<UploadRecord> {
+    const record = await this.store.read();
+    if (
+      !record ||
+      record.uploadId !== ref.uploadId ||
+      record.repositoryName !== ref.repositoryName ||
+      record.registryId !== ref.registryId
+    ) {
+      throw uploadNotFound(ref.registryId, ref.repositoryName, ref.uploadId);
+    }
+    return record;
+  }
+
+  /** The multipart upload, created (and remembered) when the first full part is ready. */
+  private async multipart(record: UploadRecord): Promise<string> {
+    if (record.multipartId) return record.multipartId;
+    record.multipartId = await this.blobs.createMultipart(record.objectKey);
+    await this.store.write(record);
+    return record.multipartId;
+  }
+
+  private async storeObject(record: UploadRecord): Promise<void> {
+    const remainder = await this.store.readStaged();
+    if (!record.multipartId) {
+      await this.blobs.put(record.objectKey, remainder);
+      return;
+    }
+    const parts = await this.store.parts();
+    if (remainder.length > 0) {
+      parts.push(
+        await this.blobs.uploadPart(record.objectKey, record.multipartId, parts.length + 1, remainder),
+      );
+    }
+    await this.blobs.completeMultipart(record.objectKey, record.multipartId, parts);
+  }
+
+  private async release(record: UploadRecord, deleteObject: boolean): Promise<void> {
+    if (record.phase === 'uploading' && record.multipartId) {
+      await this.blobs.abortMultipart(record.objectKey, record.multipartId);
+    } else if (record.phase === 'stored' && deleteObject) {
+      await this.blobs.delete([record.objectKey]);
+    }
+    await this.store.clear();
+  }
+}

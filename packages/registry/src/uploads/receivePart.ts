@@ -1,0 +1,137 @@
+import { ResumableSha256 } from '@edgecr/chunker';
+import { MAX_LAYER_BYTES, MIN_LAYER_PART_BYTES } from '@edgecr/protocol';
+import {
+  layerTooLarge,
+  partLengthMismatch,
+  partOutOfOrder,
+  partRangeReversed,
+  partResentDifferently,
+} from '../errors.ts';
+import type { UploadedPart } from '../ports/blobStore.ts';
+import type { PartCommit, UploadRecord } from '../ports/uploadStore.ts';
+import { PartLayout } from './partLayout.ts';
+
+/** A part's place in the layer: its first and last byte offsets, inclusive (ECR's `partFirstByte`/`partLastByte`). */
+export interface PartRange {
+  first: number;
+  last: number;
+}
+
+/** The chunks of a stream, read so that its reader's `closed` promise never goes unhandled when it errors. */
+async function* readChunks(stream: ReadableStream<Uint8Array>): AsyncGenerator<Uint8Array> {
+  const reader = stream.getReader();
+  reader.closed.catch(() => undefined);
+  let done = false;
+  try {
+    while (!done) {
+      const next = await reader.read();
+      done = next.done;
+      if (next.value) yield next.value;
+    }
+  } finally {
+    if (!done) await reader.cancel().catch(() => undefined);
+    reader.releaseLock();
+  }
+}
+
+/**
+ * Where a part goes: `'resend'` when it is the last accepted part sent again (a client that lost the answer),
+ * `'next'` when it starts right after the last valid byte. Anything else is refused with ECR's error.
+ */
+export function placePart(record: UploadRecord, { first, last }: PartRange): 'resend' | 'next' {
+  if (last < first) throw partRangeReversed(record, first, last);
+  if (record.lastPart && first === record.lastPart.first && last === record.lastPart.last) return 'resend';
+  if (first !== record.received) throw partOutOfOrder(record);
+  if (record.received + (last - first + 1) > MAX_LAYER_BYTES) throw layerTooLarge();
+  return 'next';
+}
+
+/**
+ * Reads a part every chunk of which goes to `take`, refusing it as soon as it is longer than its range and at
+ * its end if shorter.
+ */
+async function readExactly(
+  record: UploadRecord,
+  { first, last }: PartRange,
+  body: ReadableStream<Uint8Array>,
+  take: (chunk: Uint8Array) => Promise<void> | void,
+): Promise<void> {
+  const length = last - first + 1;
+  let received = 0;
+  for await (const chunk of readChunks(body)) {
+    received += chunk.length;
+    if (received > length) throw partLengthMismatch(record, first, last, received);
+    await take(chunk);
+  }
+  if (received !== length) throw partLengthMismatch(record, first, last, received);
+}
+
+/**
+ * Checks the last part sent again: the same bytes are accepted once more and change nothing; other bytes are
+ * refused. Compared through the layer's midstate before the part, so no hash of each part is kept.
+ */
+export async function checkResentPart(
+  record: UploadRecord,
+  range: PartRange,
+  body: ReadableStream<Uint8Array>,
+): Promise<void> {
+  const before = record.lastPart?.hashBefore;
+  if (!before) throw new Error('checkResentPart needs the last part');
+  const hasher = ResumableSha256.restore(before);
+  await readExactly(record, range, body, (chunk) => void hasher.update(chunk));
+  if (hasher.digestHex() !== ResumableSha256.restore(record.hash).digestHex()) {
+    throw partResentDifferently(record, range.first, range.last);
+  }
+}
+
+/**
+ * Receives the next part: hashes its bytes into the layer's midstate and lays them out into equal BlobStore
+ * parts as they arrive (with the staged remainder in front), holding at most one part in memory. Nothing is
+ * committed here: the caller writes the returned change, only once every byte arrived.
+ * @param staged The staged remainder from earlier parts.
+ * @param writePart Writes one BlobStore part.
+ */
+export async function receiveNextPart(
+  record: UploadRecord,
+  range: PartRange,
+  body: ReadableStream<Uint8Array>,
+  staged: Uint8Array,
+  writePart: (partNumber: number, bytes: Uint8Array) => Promise<UploadedPart>,
+  now: number,
+): Promise<PartCommit> {
+  const { partSize } = record;
+  let stagedBuffer: Uint8Array | null = null;
+  if (staged.length > 0) {
+    stagedBuffer = new Uint8Array(partSize);
+    stagedBuffer.set(staged);
+  }
+  const layout = new PartLayout(
+    partSize,
+    Math.floor((record.received - record.staged) / partSize) + 1,
+    stagedBuffer,
+    staged.length,
+    writePart,
+  );
+  const hasher = ResumableSha256.restore(record.hash);
+  await readExactly(record, range, body, async (chunk) => {
+    hasher.update(chunk);
+    await layout.write(chunk);
+  });
+  const previous = record.lastPart;
+  // The 5 MiB rule applies to every part but the last, so a small part is only known to break it now.
+  const previousWasSmall = previous !== null && previous.last - previous.first + 1 < MIN_LAYER_PART_BYTES;
+  const remainder = layout.remainder();
+  return {
+    record: {
+      ...record,
+      received: record.received + (range.last - range.first + 1),
+      staged: remainder.length,
+      hash: hasher.save(),
+      lastPart: { first: range.first, last: range.last, hashBefore: record.hash },
+      partTooSmall: record.partTooSmall || previousWasSmall,
+      expiresAt: now + record.ttlSeconds * 1000,
+    },
+    parts: layout.parts,
+    staged: remainder,
+  };
+}
