@@ -80,7 +80,7 @@ export async function startLocalStack(
     {
       cwd: WORKER_DIR,
       stdio: ['ignore', 'pipe', 'pipe'],
-      env: { ...process.env, WRANGLER_SEND_METRICS: 'false' },
+      env: { ...process.env, CLOUDFLARE_CF_FETCH_ENABLED: 'false', WRANGLER_SEND_METRICS: 'false' },
       // Its own process group: wrangler starts node and workerd children, and all of them must stop together.
       detached: true,
     },
