@@ -1,2 +1,2 @@
 // The registry core; its modules are exported here as they land.
-export {};
+export * from './images/index.ts';

@@ -1,0 +1,123 @@
+/**
+ * Every message the image rules answer with, in one place. Wordings marked "ECR's" were read in published
+ * ECR responses (CLI and SDK logs quoted in public issue threads); the others are edgecr's, written in
+ * ECR's style, because no published response showed ECR's own.
+ * @module
+ */
+
+import { EcrError, type ImageIdentifier } from '@edgecr/protocol';
+
+/** How ECR prints an image id inside a message: absent members print as `null`, as its Java service does. */
+function printId(id: ImageIdentifier): string {
+  const digest = id.imageDigest === undefined ? 'null' : `'${id.imageDigest}'`;
+  const tag = id.imageTag === undefined ? 'null' : `'${id.imageTag}'`;
+  return `{imageDigest:${digest}, imageTag:${tag}}`;
+}
+
+/** RepositoryNotFoundException (ECR's wording; the repository rules raise the same one). */
+export function repositoryNotFound(registryId: string, repositoryName: string): EcrError {
+  return new EcrError(
+    'RepositoryNotFoundException',
+    `The repository with name '${repositoryName}' does not exist in the registry with id '${registryId}'`,
+  );
+}
+
+/** ImageNotFoundException (ECR's wording, `null` for an absent member included). */
+export function imageNotFound(registryId: string, repositoryName: string, id: ImageIdentifier): EcrError {
+  return new EcrError(
+    'ImageNotFoundException',
+    `The image with imageId ${printId(id)} does not exist within the repository with name '${repositoryName}' in the registry with id '${registryId}'`,
+  );
+}
+
+/** ImageAlreadyExistsException (ECR's wording). */
+export function imageAlreadyExists(
+  registryId: string,
+  repositoryName: string,
+  digest: string,
+  tag: string | undefined,
+): EcrError {
+  return new EcrError(
+    'ImageAlreadyExistsException',
+    `Image with digest '${digest}' and tag '${tag ?? 'null'}' already exists in the repository with name '${repositoryName}' in registry with id '${registryId}'`,
+  );
+}
+
+/** ImageTagAlreadyExistsException (ECR's wording, as its registry endpoint reports it to docker push). */
+export function imageTagAlreadyExists(repositoryName: string, tag: string): EcrError {
+  return new EcrError(
+    'ImageTagAlreadyExistsException',
+    `The image tag '${tag}' already exists in the '${repositoryName}' repository and cannot be overwritten because the repository is immutable.`,
+  );
+}
+
+/** ImageDigestDoesNotMatchException (edgecr's wording). */
+export function imageDigestDoesNotMatch(given: string, computed: string): EcrError {
+  return new EcrError(
+    'ImageDigestDoesNotMatchException',
+    `The image digest '${given}' does not match the digest '${computed}' calculated for the image manifest`,
+  );
+}
+
+/** LayersNotFoundException raised by PutImage (edgecr's wording). */
+export function layersNotFound(registryId: string, repositoryName: string, digests: string[]): EcrError {
+  return new EcrError(
+    'LayersNotFoundException',
+    `Layers with digests '[${digests.join(', ')}]' required for pushing image into repository with name '${repositoryName}' in the registry with id '${registryId}' do not exist`,
+  );
+}
+
+/** ReferencedImagesNotFoundException (edgecr's wording). */
+export function referencedImagesNotFound(
+  registryId: string,
+  repositoryName: string,
+  digests: string[],
+): EcrError {
+  return new EcrError(
+    'ReferencedImagesNotFoundException',
+    `Images with digests '[${digests.join(', ')}]' referenced by the manifest list do not exist within the repository with name '${repositoryName}' in the registry with id '${registryId}'`,
+  );
+}
+
+/** RepositoryNotEmptyException (ECR's wording). */
+export function repositoryNotEmpty(registryId: string, repositoryName: string): EcrError {
+  return new EcrError(
+    'RepositoryNotEmptyException',
+    `The repository with name '${repositoryName}' in registry with id '${registryId}' cannot be deleted because it still contains images`,
+  );
+}
+
+/**
+ * InvalidParameterException in the form of ECR's constraint messages. ECR's own answer to a manifest it
+ * cannot read is `Invalid parameter at 'ImageManifest' failed to satisfy constraint: 'Invalid JSON syntax'`.
+ */
+export function invalidParameter(member: string, constraint: string): EcrError {
+  return new EcrError(
+    'InvalidParameterException',
+    `Invalid parameter at '${member}' failed to satisfy constraint: '${constraint}'`,
+  );
+}
+
+/** The constraint ECR names for any manifest it cannot parse (ECR's wording). */
+export const INVALID_JSON = 'Invalid JSON syntax';
+
+/** Failure reasons of BatchGetImage and BatchDeleteImage entries. */
+export const FAILURE_REASONS = {
+  /** ECR's wording. */
+  ImageNotFound: 'Requested image not found',
+  /** ECR's wording. */
+  MissingDigestAndTag: 'Invalid request parameters: both tag and digest cannot be null',
+  /** ECR's wording. */
+  InvalidImageDigest:
+    "Invalid request parameters: image digest should satisfy the regex '[a-zA-Z0-9-_+.]+:[a-fA-F0-9]+'",
+  InvalidImageTag:
+    'Invalid request parameters: image tag should satisfy the regex [a-zA-Z0-9_][a-zA-Z0-9._-]{0,299}',
+  ImageTagDoesNotMatchDigest: 'Invalid request parameters: the image tag does not match the image digest',
+  ImageReferencedByManifestList:
+    'The image is referenced by a manifest list in this repository and cannot be deleted',
+} as const;
+
+/** Failure reason of a BatchGetImage entry whose stored type the caller does not accept (edgecr's wording). */
+export function unacceptedMediaType(mediaType: string): string {
+  return `The image's manifest media type '${mediaType}' is not one of the accepted media types and cannot be converted to one`;
+}
