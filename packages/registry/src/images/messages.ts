@@ -7,11 +7,9 @@
 
 import { EcrError, type ImageIdentifier } from '@edgecr/protocol';
 
-/** How ECR prints an image id inside a message: absent members print as `null`, as its Java service does. */
+/** How ECR prints an image id inside a message: an absent member prints as `'null'`, quoted, as ECR does. */
 function printId(id: ImageIdentifier): string {
-  const digest = id.imageDigest === undefined ? 'null' : `'${id.imageDigest}'`;
-  const tag = id.imageTag === undefined ? 'null' : `'${id.imageTag}'`;
-  return `{imageDigest:${digest}, imageTag:${tag}}`;
+  return `{imageDigest:'${id.imageDigest ?? 'null'}', imageTag:'${id.imageTag ?? 'null'}'}`;
 }
 
 /** RepositoryNotFoundException (ECR's wording; the repository rules raise the same one). */
@@ -22,7 +20,7 @@ export function repositoryNotFound(registryId: string, repositoryName: string): 
   );
 }
 
-/** ImageNotFoundException (ECR's wording, `null` for an absent member included). */
+/** ImageNotFoundException (ECR's wording, `'null'` for an absent member included). */
 export function imageNotFound(registryId: string, repositoryName: string, id: ImageIdentifier): EcrError {
   return new EcrError(
     'ImageNotFoundException',
