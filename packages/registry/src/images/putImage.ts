@@ -39,6 +39,9 @@ export function putImage(ctx: ImageContext, input: PutImageRequest): PutImageRes
   }
   const { store } = ctx;
   const existing = store.image(repositoryName, digest);
+  // What the manifest references is checked before the tag: a manifest that cannot be stored is refused as
+  // such whatever tag it comes with.
+  const created = existing ? null : newImage(ctx, repositoryName, manifest);
   const tagged = tag === undefined ? null : store.taggedDigest(repositoryName, tag);
   if (existing && (tag === undefined || tagged === digest)) {
     throw imageAlreadyExists(ctx.registryId, repositoryName, digest, tag);
@@ -46,10 +49,7 @@ export function putImage(ctx: ImageContext, input: PutImageRequest): PutImageRes
   if (tag !== undefined && tagged !== null && tagged !== digest && isTagImmutable(settings, tag)) {
     throw imageTagAlreadyExists(repositoryName, tag);
   }
-  if (!existing) {
-    const { record, references } = newImage(ctx, repositoryName, manifest);
-    store.putImage(repositoryName, record, input.imageManifest, references);
-  }
+  if (created) store.putImage(repositoryName, created.record, input.imageManifest, created.references);
   if (tag !== undefined) store.setTag(repositoryName, tag, digest);
   return {
     image: {

@@ -63,6 +63,9 @@ describe('listImages', () => {
       } while (nextToken);
       expect(seen).toEqual(all);
     }
+    // A page that reaches the end says so: no token that leads to an empty page.
+    expect(listImages(ctx, { repositoryName: REPO, maxResults: 4 }).nextToken).toBeUndefined();
+    expect(listImages(ctx, { repositoryName: REPO, maxResults: 3 }).nextToken).toBeDefined();
   });
 
   it('refuses a token it did not issue, and an unknown repository', () => {
@@ -130,5 +133,6 @@ describe('describeImages', () => {
     expect(digestsOf('ANY', 1)).toEqual(Object.values(digests).sort());
     expect(digestsOf('TAGGED', 2)).toEqual([digests.ab, digests.c].sort());
     expect(digestsOf('UNTAGGED', 5)).toEqual([digests.none]);
+    expect(describeImages(ctx, { repositoryName: REPO, maxResults: 3 }).nextToken).toBeUndefined();
   });
 });
