@@ -10,6 +10,13 @@ import { unacceptedMediaType } from './messages.ts';
 import type { ImageContext } from './store.ts';
 
 /**
+ * How stale `lastRecordedPullTime` may be. ECR documents that it refreshes the time at least once every 24
+ * hours rather than on every pull; edgecr refreshes it at most once an hour, so a busy image costs one catalog
+ * write an hour instead of one per pull.
+ */
+export const PULL_TIME_RESOLUTION_SECONDS = 3600;
+
+/**
  * BatchGetImage. Each id names an image by tag, digest or both; ids that do not get a failure entry with the
  * model's failure code. Without `acceptedMediaTypes` every stored manifest is returned as pushed.
  *
@@ -22,7 +29,8 @@ import type { ImageContext } from './store.ts';
  * be given in an accepted type fails with `ImageNotFound` (the model has no closer failure code) and a reason
  * naming its media type.
  *
- * Every image returned gets its pull recorded (`lastRecordedPullTime`).
+ * Every image returned gets its pull recorded (`lastRecordedPullTime`), at most once per
+ * {@link PULL_TIME_RESOLUTION_SECONDS}.
  * @throws EcrError `RepositoryNotFoundException`.
  * @example
  * batchGetImage(ctx, { repositoryName: 'app', imageIds: [{ imageTag: 'latest' }] }).images?.[0]?.imageManifest;
@@ -57,7 +65,11 @@ export function batchGetImage(ctx: ImageContext, input: BatchGetImageRequest): B
       }
       manifest = converted;
     }
-    ctx.store.recordPull(repositoryName, digest, ctx.now());
+    const now = ctx.now();
+    const last = found.image.lastRecordedPullTime;
+    if (last === undefined || now - last >= PULL_TIME_RESOLUTION_SECONDS) {
+      ctx.store.recordPull(repositoryName, digest, now);
+    }
     images.push({
       registryId: ctx.registryId,
       repositoryName,

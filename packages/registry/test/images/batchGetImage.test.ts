@@ -6,6 +6,7 @@ import {
   describeImages,
   OCI_INDEX,
   OCI_MANIFEST,
+  PULL_TIME_RESOLUTION_SECONDS,
   parseManifest,
   putImage,
 } from '../../src/index.ts';
@@ -120,11 +121,21 @@ describe('batchGetImage', () => {
     expect(accepted.images?.[0]?.imageManifest).toBe(list);
   });
 
-  it('records the pull time of what it returns', () => {
-    const { ctx } = repository();
+  it('records the pull time of what it returns, at most once per resolution', () => {
+    const { store, digest } = repository();
+    let clock = 2_000_000_000;
+    const ctx = { store, registryId: REGISTRY, now: () => clock };
+    const pullTime = () =>
+      describeImages(ctx, { repositoryName: REPO }).imageDetails?.[0]?.lastRecordedPullTime;
+    expect(pullTime()).toBeUndefined();
     batchGetImage(ctx, { repositoryName: REPO, imageIds: [{ imageTag: 'v1' }] });
-    const [detail] = describeImages(ctx, { repositoryName: REPO }).imageDetails ?? [];
-    expect(detail?.lastRecordedPullTime).toBeGreaterThan(detail?.imagePushedAt as number);
+    expect(pullTime()).toBe(2_000_000_000);
+    clock += PULL_TIME_RESOLUTION_SECONDS - 1;
+    batchGetImage(ctx, { repositoryName: REPO, imageIds: [{ imageDigest: digest }] });
+    expect(pullTime()).toBe(2_000_000_000);
+    clock += 1;
+    batchGetImage(ctx, { repositoryName: REPO, imageIds: [{ imageDigest: digest }] });
+    expect(pullTime()).toBe(2_000_000_000 + PULL_TIME_RESOLUTION_SECONDS);
   });
 
   it('refuses an unknown repository', () => {
