@@ -10,7 +10,6 @@ import type {
   ImageIdentifier,
 } from '@edgecr/protocol';
 import { failure, requireRepository, resolveImageId } from './imageIds.ts';
-import { INDEX_TYPES } from './mediaTypes.ts';
 import { repositoryNotEmpty } from './messages.ts';
 import type { ImageContext, ImageRecord } from './store.ts';
 
@@ -33,11 +32,19 @@ export function batchDeleteImage(
   const failures: ImageFailure[] = [];
   const imageIds: ImageIdentifier[] = [];
   const plan = planDeletion(ctx, repositoryName, input.imageIds, failures);
-  // Indexes first, so the references they hold are gone before their children go.
-  const doomed = [...plan.images.values()].sort((a, b) => rank(a) - rank(b));
-  for (const image of doomed) {
-    imageIds.push(...deletedIds(image));
-    store.deleteImage(repositoryName, image.digest);
+  // Parents before children, so no image goes while a reference to it is still stored. Every parent of a
+  // planned image is planned too, and digests cannot form a cycle, so each round deletes at least one.
+  const remaining = new Map(plan.images);
+  while (remaining.size > 0) {
+    const before = remaining.size;
+    for (const image of remaining.values()) {
+      if (store.parentsOf(repositoryName, image.digest).length > 0) continue;
+      imageIds.push(...deletedIds(image));
+      store.deleteImage(repositoryName, image.digest);
+      remaining.delete(image.digest);
+    }
+    // Only a store that contradicts itself gets here; fail the call rather than loop in the catalog.
+    if (remaining.size === before) throw new Error('image references form a cycle');
   }
   for (const [tag, image] of plan.tags) {
     store.deleteTag(repositoryName, tag);
@@ -98,10 +105,6 @@ function planDeletion(
     else plan.tags.set(id.imageTag as string, image);
   }
   return plan;
-}
-
-function rank(image: ImageRecord): number {
-  return INDEX_TYPES.includes(image.mediaType) ? 0 : 1;
 }
 
 function deletedIds(image: ImageRecord): ImageIdentifier[] {

@@ -125,6 +125,10 @@ export class MemoryImageStore implements ImageStore {
   }
 
   deleteImage(repositoryName: string, digest: string): void {
+    // As a foreign key would: the rules must never leave an index listing a deleted image.
+    if (this.parentsOf(repositoryName, digest).length > 0) {
+      throw new Error(`image ${digest} is still listed by an index`);
+    }
     const repo = this.repo(repositoryName);
     for (const tag of tagsOf(repo, digest)) repo.tags.delete(tag);
     repo.images.delete(digest);

@@ -4,10 +4,21 @@ import {
   batchDeleteImage,
   checkRepositoryDeletable,
   DOCKER_MANIFEST,
+  OCI_INDEX,
   putImage,
   repositoryHasImages,
 } from '../../src/index.ts';
-import { blobs, digestOf, dockerList, dockerManifest, REGISTRY, REPO, setup, upload } from './_fixtures.ts';
+import {
+  blobs,
+  digestOf,
+  dockerList,
+  dockerManifest,
+  ociIndex,
+  REGISTRY,
+  REPO,
+  setup,
+  upload,
+} from './_fixtures.ts';
 
 type Blob = ReturnType<typeof blobs>[number];
 
@@ -87,6 +98,26 @@ describe('batchDeleteImage', () => {
     expect(result.failures).toEqual([]);
     expect(result.imageIds).toHaveLength(3);
     for (const digest of [d.arm, d.amd, d.list]) expect(store.image(REPO, digest)).toBeNull();
+  });
+
+  it('deletes nested indexes with their images in one call, refusing while an outer index stays', () => {
+    const { ctx, store, d } = repository();
+    const inner = ociIndex([{ digest: d.other, size: 1, mediaType: DOCKER_MANIFEST, architecture: 'amd64' }]);
+    const outer = ociIndex([
+      { digest: digestOf(inner), size: inner.length, mediaType: OCI_INDEX, architecture: 'amd64' },
+    ]);
+    putImage(ctx, { repositoryName: REPO, imageManifest: inner });
+    putImage(ctx, { repositoryName: REPO, imageManifest: outer, imageTag: 'nested' });
+    const ids = [{ imageDigest: d.other }, { imageDigest: digestOf(inner) }];
+    const refused = batchDeleteImage(ctx, { repositoryName: REPO, imageIds: ids });
+    expect(refused.failures?.map((f) => f.failureCode)).toEqual([
+      'ImageReferencedByManifestList',
+      'ImageReferencedByManifestList',
+    ]);
+    const done = batchDeleteImage(ctx, { repositoryName: REPO, imageIds: [...ids, { imageTag: 'nested' }] });
+    expect(done.failures).toEqual([]);
+    for (const digest of [d.other, digestOf(inner), digestOf(outer)])
+      expect(store.image(REPO, digest)).toBeNull();
   });
 
   it('answers unknown and invalid ids with failures and deletes nothing for them', () => {
