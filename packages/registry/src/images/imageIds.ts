@@ -7,8 +7,11 @@ import type { ImageFailure, ImageFailureCode, ImageIdentifier } from '@edgecr/pr
 import { FAILURE_REASONS, invalidParameter, repositoryNotFound } from './messages.ts';
 import type { ImageContext, ImageRecord, ImageRepositorySettings } from './store.ts';
 
-/** A digest as ECR accepts it in an image id (the pattern its InvalidImageDigest reason quotes). */
-export const IMAGE_DIGEST = /^[a-zA-Z0-9-_+.]+:[a-fA-F0-9]+$/;
+/**
+ * A digest as ECR accepts it in an image id: the pattern its InvalidImageDigest reason quotes, with the `-`
+ * moved to the end of the class so that it means a hyphen rather than the range `9-_`.
+ */
+export const IMAGE_DIGEST = /^[a-zA-Z0-9_+.-]+:[a-fA-F0-9]+$/;
 
 /** A tag: the OCI tag grammar, up to the model's 300 characters. */
 export const IMAGE_TAG = /^[a-zA-Z0-9_][a-zA-Z0-9._-]{0,299}$/;

@@ -74,7 +74,11 @@ const REGISTERED_DIGEST: Record<string, RegExp> = {
 
 /** The image digest of manifest text: `sha256:` and the hex SHA-256 of its UTF-8 bytes. */
 export function manifestDigest(text: string): string {
-  return `sha256:${bytesToHex(sha256(new TextEncoder().encode(text)))}`;
+  return digestOfBytes(new TextEncoder().encode(text));
+}
+
+function digestOfBytes(bytes: Uint8Array): string {
+  return `sha256:${bytesToHex(sha256(bytes))}`;
 }
 
 /**
@@ -113,7 +117,7 @@ export function parseManifest(text: string, declaredMediaType?: string): ParsedM
   if (!SUPPORTED_MANIFEST_TYPES.includes(mediaType)) {
     throw invalidParameter('imageManifestMediaType', `unsupported manifest media type '${mediaType}'`);
   }
-  const digest = `sha256:${bytesToHex(sha256(bytes))}`;
+  const digest = digestOfBytes(bytes);
   const oci = mediaType === OCI_MANIFEST || mediaType === OCI_INDEX;
   const common = {
     mediaType,
