@@ -1,9 +1,10 @@
 /**
  * Reading an image manifest as PutImage receives it: the media type, the digest of the exact bytes and what
- * the manifest references. Hand-written: the libraries that parse OCI manifests are Go (containerd,
- * distribution, go-containerregistry); the JavaScript ones found either pull in Node's `crypto`/`fs` or only
- * provide types, and the checks needed here (the descriptors' shape and the media type rules PutImage
- * enforces) are small.
+ * the manifest references. Hand-written: the maintained manifest parsers and validators are Go (containerd,
+ * distribution, go-containerregistry); the JavaScript packages in this space are registry HTTP clients for
+ * Node, not validators that run in browsers and Workers, and the checks needed here (the descriptors' shape
+ * and the media type rules PutImage enforces) are small. SHA-256 comes from @noble/hashes, as everywhere in
+ * edgecr, because the rules are synchronous and WebCrypto's digest is not.
  * @module
  */
 

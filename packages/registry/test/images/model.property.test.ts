@@ -150,6 +150,57 @@ describe('image rules against a model', () => {
   });
 });
 
+describe('batch deletes of several ids', () => {
+  const idArb: fc.Arbitrary<ImageIdentifier> = fc.oneof(
+    fc.constantFrom(...TAGS).map((imageTag) => ({ imageTag })),
+    fc.constantFrom(...DIGESTS).map((imageDigest) => ({ imageDigest })),
+  );
+
+  it('delete exactly what they name, and never an image an index that stays lists', () => {
+    fc.assert(
+      fc.property(
+        fc.array(
+          fc.tuple(fc.nat(MANIFESTS.length - 1), fc.option(fc.constantFrom(...TAGS), { nil: undefined })),
+        ),
+        fc.array(idArb, { minLength: 1, maxLength: 6 }),
+        (puts, ids) => {
+          const { ctx, store } = setup();
+          upload(store, config, ...layers);
+          for (const [manifest, imageTag] of puts) {
+            codeOf(() =>
+              putImage(ctx, { repositoryName: REPO, imageManifest: MANIFESTS[manifest] as string, imageTag }),
+            );
+          }
+          const before = new Map(DIGESTS.map((digest) => [digest, store.image(REPO, digest)]));
+          // The memory store refuses, as a foreign key would, to delete an image an index still lists.
+          const { imageIds, failures } = batchDeleteImage(ctx, { repositoryName: REPO, imageIds: ids });
+          const failed = (id: ImageIdentifier) => failures?.some((f) => f.imageId === id);
+          for (const id of ids.filter((x) => !failed(x))) {
+            if (id.imageDigest !== undefined) expect(store.image(REPO, id.imageDigest)).toBeNull();
+            else expect(store.taggedDigest(REPO, id.imageTag as string)).toBeNull();
+          }
+          for (const [digest, image] of before) {
+            if (image === null) continue;
+            const named = ids.some(
+              (id) => id.imageDigest === digest || image.tags.includes(id.imageTag as string),
+            );
+            if (!named) expect(store.image(REPO, digest)?.tags).toEqual(image.tags);
+            // An image with no tag left that was not asked for by digest is still there only if it had none.
+            const after = store.image(REPO, digest);
+            if (after && image.tags.length > 0) expect(after.tags.length).toBeGreaterThan(0);
+          }
+          // Every id the answer lists is gone: a deleted image's tags, or the tag alone.
+          for (const id of imageIds ?? []) {
+            if (id.imageTag !== undefined) expect(store.taggedDigest(REPO, id.imageTag)).toBeNull();
+            else expect(store.image(REPO, id.imageDigest as string)).toBeNull();
+          }
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+});
+
 function checkState(
   ctx: ReturnType<typeof setup>['ctx'],
   store: ReturnType<typeof setup>['store'],
