@@ -8,8 +8,8 @@ import { FAILURE_REASONS, invalidParameter, repositoryNotFound } from './message
 import type { ImageContext, ImageRecord, ImageRepositorySettings } from './store.ts';
 
 /**
- * A digest as ECR accepts it in an image id: the pattern its InvalidImageDigest reason quotes, with the `-`
- * moved to the end of the class so that it means a hyphen rather than the range `9-_`.
+ * A digest as ECR accepts it in an image id: the pattern its InvalidImageDigest reason is believed to quote,
+ * with the `-` moved to the end of the class so that it means a hyphen rather than the range `9-_`.
  */
 export const IMAGE_DIGEST = /^[a-zA-Z0-9_+.-]+:[a-fA-F0-9]+$/;
 

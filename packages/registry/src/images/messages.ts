@@ -103,9 +103,9 @@ export const INVALID_JSON = 'Invalid JSON syntax';
 export const FAILURE_REASONS = {
   /** ECR's wording. */
   ImageNotFound: 'Requested image not found',
-  /** ECR's wording. */
+  /** Believed to be ECR's wording; not confirmed in a published response. */
   MissingDigestAndTag: 'Invalid request parameters: both tag and digest cannot be null',
-  /** ECR's wording. */
+  /** Believed to be ECR's wording (its pattern included); not confirmed in a published response. */
   InvalidImageDigest:
     "Invalid request parameters: image digest should satisfy the regex '[a-zA-Z0-9-_+.]+:[a-fA-F0-9]+'",
   InvalidImageTag:
