@@ -11,8 +11,8 @@ import type { ImageContext } from './store.ts';
 
 /**
  * How stale `lastRecordedPullTime` may be. ECR documents that it refreshes the time at least once every 24
- * hours rather than on every pull; edgecr refreshes it at most once an hour, so a busy image costs one catalog
- * write an hour instead of one per pull.
+ * hours rather than on every pull; edgecr refreshes it at most once an hour, so a busy image costs one
+ * catalog write an hour instead of one per pull.
  */
 export const PULL_TIME_RESOLUTION_SECONDS = 3600;
 
@@ -33,7 +33,7 @@ export const PULL_TIME_RESOLUTION_SECONDS = 3600;
  * {@link PULL_TIME_RESOLUTION_SECONDS}.
  * @throws EcrError `RepositoryNotFoundException`.
  * @example
- * batchGetImage(ctx, { repositoryName: 'app', imageIds: [{ imageTag: 'latest' }] }).images?.[0]?.imageManifest;
+ * const { images } = batchGetImage(ctx, { repositoryName: 'app', imageIds: [{ imageTag: 'latest' }] });
  */
 export function batchGetImage(ctx: ImageContext, input: BatchGetImageRequest): BatchGetImageResponse {
   const { repositoryName, acceptedMediaTypes: accepted } = input;

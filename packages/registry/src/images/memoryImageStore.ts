@@ -27,8 +27,9 @@ interface MemoryRepository {
 }
 
 /**
- * {@link ImageStore} over maps. Repositories and layers are set up with {@link MemoryImageStore.addRepository}
- * and {@link MemoryImageStore.addLayer}, the parts the repository and layer rules own.
+ * {@link ImageStore} over maps. Repositories and layers are set up with
+ * {@link MemoryImageStore.addRepository} and {@link MemoryImageStore.addLayer}, the parts the repository and
+ * layer rules own.
  * @example
  * const store = new MemoryImageStore();
  * store.addRepository('app', { imageTagMutability: 'MUTABLE' });

@@ -115,7 +115,7 @@ export const FAILURE_REASONS = {
     'The image is referenced by a manifest list in this repository and cannot be deleted',
 } as const;
 
-/** Failure reason of a BatchGetImage entry whose stored type the caller does not accept (edgecr's wording). */
+/** Failure reason of a BatchGetImage entry whose stored type is not accepted (edgecr's wording). */
 export function unacceptedMediaType(mediaType: string): string {
   return `The image's manifest media type '${mediaType}' is not one of the accepted media types and cannot be converted to one`;
 }

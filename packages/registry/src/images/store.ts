@@ -4,8 +4,9 @@
  * so a rule's reads and writes are serialisable.
  *
  * Where manifests live: in the catalog, always, never in the blob store. A manifest is at most 4 MiB and a
- * Durable Object SQLite value at most 2 MB, so the SQLite adapter keeps a manifest in chunks of at most
- * 1 MiB (`manifest_chunk(repository, digest, seq, text)`), as the upload objects already stage bytes. The
+ * Durable Object SQLite value at most 2 MB, so the SQLite adapter keeps a manifest's UTF-8 bytes in BLOB
+ * chunks of at most 1 MiB (`manifest_chunk(repository, digest, seq, bytes)`), as the upload objects already
+ * stage bytes (bytes, not slices of the text, which could cut a surrogate pair that TEXT cannot keep). The
  * reasons: the rules stay synchronous and transactional (PutImage stores the manifest, its tags and its
  * references atomically; R2 would need an await inside the transaction, or a write before it that can be
  * orphaned); BatchGetImage answers from one object with no R2 round trip; and deleting an image never leaves

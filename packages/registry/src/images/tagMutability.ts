@@ -43,7 +43,8 @@ function matches(filter: ImageTagMutabilityExclusionFilter, tag: string): boolea
 }
 
 /**
- * PutImageTagMutability. Exclusion filters belong to the `*_WITH_EXCLUSION` settings only, and those need one.
+ * PutImageTagMutability. Exclusion filters belong to the `*_WITH_EXCLUSION` settings only, and those need
+ * one.
  * @throws EcrError `RepositoryNotFoundException`; `InvalidParameterException` for filters that do not fit
  * the setting.
  */

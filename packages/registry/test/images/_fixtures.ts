@@ -98,7 +98,7 @@ export function dockerList(children: Child[]): string {
   );
 }
 
-/** An OCI image index as buildx writes it: platform images plus an attestation manifest for unknown/unknown. */
+/** An OCI image index as buildx writes it: platform images, then an attestation manifest (unknown/unknown). */
 export function ociIndex(children: Child[], attestation?: Child): string {
   return JSON.stringify({
     schemaVersion: 2,

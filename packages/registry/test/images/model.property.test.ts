@@ -1,6 +1,6 @@
-// Random sequences of PutImage and BatchDeleteImage against the memory store, checked after every step against a
-// model written here from ECR's documented behaviour: what the rules answer, which tags name which images, and
-// which layers some image still references.
+// Random sequences of PutImage and BatchDeleteImage against the memory store, checked after every step
+// against a model written here from ECR's documented behaviour: what the rules answer, which tags name which
+// images, and which layers some image still references.
 import { EcrError, type ImageIdentifier } from '@edgecr/protocol';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
