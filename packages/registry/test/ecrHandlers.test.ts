@@ -81,10 +81,4 @@ describe('the ECR handler table', () => {
       ecrHandler('GetDownloadUrlForLayer')({ repositoryName: 'app', layerDigest: digest }, strict),
     ).rejects.toMatchObject({ code: 'LayerInaccessibleException' });
   });
-
-  it('answers an operation edgecr does not serve with UnknownOperationException', () => {
-    expect(() => ecrHandler('ListImages')).toThrow(
-      expect.objectContaining({ code: 'UnknownOperationException' }),
-    );
-  });
 });

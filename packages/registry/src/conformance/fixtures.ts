@@ -31,11 +31,7 @@ export interface ConformanceFactories {
   registry(): RegistryFixture | Promise<RegistryFixture>;
 }
 
-/** `sha256:<hex>` of the bytes. */
-export async function sha256Digest(bytes: Uint8Array): Promise<string> {
-  const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', bytes as Uint8Array<ArrayBuffer>));
-  return `sha256:${Array.from(digest, (b) => b.toString(16).padStart(2, '0')).join('')}`;
-}
+export { sha256Digest } from '../images/manifest.ts';
 
 /** The bytes as a stream of chunks of the given size, as a door would hand them on. */
 export function streamOf(bytes: Uint8Array, chunkSize = MiB): ReadableStream<Uint8Array> {
