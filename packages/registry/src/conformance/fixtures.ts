@@ -17,6 +17,13 @@ export interface RegistryFixture {
   inspect(uploadId: string): Promise<UploadProgress | null>;
   /** Moves the upload's deadline into the past and runs its wake-up, as its host's timer would. */
   expire(uploadId: string): Promise<void>;
+  /** How long an unreferenced layer stays before the sweep reclaims it, as the host is set up. */
+  graceSeconds: number;
+  /**
+   * Makes everything the registry's catalog timed `seconds` older (as if that much time had passed), then
+   * runs the catalog's wake-up (the sweep), as its host's timer would once due.
+   */
+  age(registryId: string, seconds: number): Promise<void>;
 }
 
 /** How the conformance suite gets fresh adapters. Stores that live inside a host are lent to a callback. */
