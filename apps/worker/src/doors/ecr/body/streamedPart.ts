@@ -79,7 +79,7 @@ export async function runStreamedPart<T>(
     check({ ...members, layerPartBlob: new Uint8Array(0) });
   try {
     const reading = readUploadLayerPartBody(
-      body.stream,
+      body,
       declaredLength(request, MAX_UPLOAD_LAYER_PART_BODY_BYTES),
       (before) => {
         if (PLACEMENT.some((name) => before[name] === undefined)) return undefined;
