@@ -7,17 +7,41 @@ import { bytesToHex } from '@noble/hashes/utils.js';
  */
 const MAX_BODY_BYTES = MAX_IMAGE_MANIFEST_LENGTH * 6 + 64 * 1024;
 
+/** Errors answered while the client may still be sending the body: their responses close the connection. */
+const answeredUnread = new WeakSet<EcrError>();
+
+/**
+ * Marks `error` as answered before the body was read to its end. A client still sending would otherwise see
+ * the connection reset instead of the answer; `Connection: close` tells it the answer is complete and final.
+ */
+export function unread(error: EcrError): EcrError {
+  answeredUnread.add(error);
+  return error;
+}
+
+/** Whether {@link unread} marked `error`. */
+export function isUnread(error: EcrError): boolean {
+  return answeredUnread.has(error);
+}
+
 function tooLarge(length: number, limit: number): EcrError {
-  return new EcrError(
-    'RequestEntityTooLargeException',
-    `The request body is ${length} bytes; at most ${limit} are accepted`,
+  return unread(
+    new EcrError(
+      'RequestEntityTooLargeException',
+      `The request body is ${length} bytes; at most ${limit} are accepted`,
+    ),
   );
+}
+
+/** The body's declared length (`null` when unknown). */
+export function contentLength(request: Request): number | null {
+  const header = request.headers.get('content-length');
+  return header === null ? null : Number(header);
 }
 
 /** The body's declared length, refusing one over `limit` before a byte of it is read. */
 export function declaredLength(request: Request, limit: number): number | null {
-  const header = request.headers.get('content-length');
-  const length = header === null ? null : Number(header);
+  const length = contentLength(request);
   if (length !== null && length > limit) throw tooLarge(length, limit);
   return length;
 }
@@ -31,8 +55,12 @@ export interface ChunkReader {
 export interface HashedBody extends ChunkReader {
   /** The hex SHA-256 of the body; settles once it has been read to its end. */
   sha256: Promise<string>;
-  /** Reads and hashes whatever is left, after a reader gave up midway. */
-  drain(): Promise<void>;
+  /**
+   * Reads and hashes whatever is left, after a reader gave up midway, as long as the whole body stays within
+   * `limit` bytes. Nothing is kept, so the cost is time only.
+   * @returns whether the body was read to its end (false: it passed `limit` and was left unread).
+   */
+  drain(limit: number): Promise<boolean>;
 }
 
 /**
@@ -48,22 +76,28 @@ export function hashBody(request: Request): HashedBody {
   sha256.catch(() => undefined);
   let ended = !reader;
   if (ended) void writer.close();
+  let received = 0;
   const read = async (): Promise<ReadableStreamReadResult<Uint8Array>> => {
     if (ended || !reader) return { done: true, value: undefined };
     const next = await reader.read();
     if (next.done) {
       ended = true;
       await writer.close();
-    } else await writer.write(next.value);
+    } else {
+      received += next.value.length;
+      await writer.write(next.value);
+    }
     return next;
   };
   return {
     read,
     sha256,
-    async drain() {
-      for (let next = await read(); !next.done; next = await read()) {
-        // Only the hash is wanted.
+    async drain(limit) {
+      while (!ended) {
+        if (received > limit) return false;
+        await read();
       }
+      return true;
     },
   };
 }

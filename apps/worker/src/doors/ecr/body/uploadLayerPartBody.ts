@@ -82,7 +82,8 @@ enum Byte {
 
 const isSpace = (b: number) => b === 0x20 || b === 0x0a || b === 0x0d || b === 0x09;
 
-function blobTooLarge(): EcrError {
+/** The error of a blob over ECR's largest part, as the model's length constraint words it. */
+export function blobTooLarge(): EcrError {
   return new EcrError(
     'InvalidParameterException',
     `Invalid parameter at '${BLOB_MEMBER}' failed to satisfy constraint: 'must have length less than or equal to ${MAX_LAYER_PART_BYTES}'`,
