@@ -1,5 +1,6 @@
-// Bundles a Worker entry for Miniflare, as wrangler would (ES module, workerd's export conditions).
-import { mkdtempSync, rmSync } from 'node:fs';
+// Bundles a Worker entry for Miniflare, as wrangler would (ES module, workerd's export conditions, `.wasm`
+// imports kept as modules beside the script, which Miniflare loads as compiled WebAssembly).
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { build } from 'esbuild';
@@ -8,6 +9,8 @@ import { deferCleanup } from './cleanup.ts';
 /** A bundled Worker on disk; `remove` deletes it. */
 export interface Bundle {
   scriptPath: string;
+  /** Miniflare's `modules`: the script, then the `.wasm` files esbuild copied beside it, as compiled modules. */
+  modules: { type: 'ESModule' | 'CompiledWasm'; path: string }[];
   remove(): Promise<void>;
 }
 
@@ -26,11 +29,20 @@ export async function bundle(entry: string): Promise<Bundle> {
       conditions: ['workerd', 'worker', 'browser'],
       mainFields: ['module', 'main'],
       external: ['cloudflare:*'],
+      loader: { '.wasm': 'copy' },
       logLevel: 'error',
     });
   } catch (error) {
     await remove();
     throw error;
   }
-  return { scriptPath, remove };
+  const wasm = readdirSync(dir).filter((name) => name.endsWith('.wasm'));
+  return {
+    scriptPath,
+    modules: [
+      { type: 'ESModule', path: scriptPath },
+      ...wasm.map((name) => ({ type: 'CompiledWasm' as const, path: join(dir, name) })),
+    ],
+    remove,
+  };
 }

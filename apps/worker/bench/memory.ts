@@ -8,7 +8,7 @@ import { CreateRepositoryCommand, ECRClient } from '@aws-sdk/client-ecr';
 import { MiB } from '@edgecr/protocol';
 import { LOCAL_CREDENTIALS, layerStream, pushLayer } from '../test/e2e/_layers.ts';
 import { freePort } from '../test/e2e/_wrangler.ts';
-import { bundle } from './bundle.ts';
+import { type Bundle, bundle } from './bundle.ts';
 import { PART_SIZE_BYTES } from './constants.ts';
 import {
   type HeapUsage,
@@ -32,7 +32,7 @@ export interface IsolatePeak {
   samples: number;
 }
 
-function workerOptions(scriptPath: string): V4WorkerOptions[] {
+function workerOptions({ scriptPath, modules }: Bundle): V4WorkerOptions[] {
   // The bindings, vars and .dev.vars secrets exactly as `wrangler dev` reads them from wrangler.jsonc.
   const {
     compatibilityDate,
@@ -46,8 +46,7 @@ function workerOptions(scriptPath: string): V4WorkerOptions[] {
     compatibilityFlags,
     bindings,
     r2Buckets,
-    modules: true,
-    scriptPath,
+    modules,
     // Module names are paths relative to this root; the bundle lives in its own temporary folder.
     rootPath: dirname(scriptPath),
     // The page's assets are never asked for here; a stand-in keeps the ASSETS binding defined.
@@ -95,7 +94,7 @@ export async function measureLiveMemory(parts = 3): Promise<IsolatePeak[]> {
   let workerd: Workerd | undefined;
   try {
     const inspectorPort = await freePort();
-    workerd = await startWorkerd(workerOptions(built.scriptPath), inspectorPort);
+    workerd = await startWorkerd(workerOptions(built), inspectorPort);
     const endpoint = workerd.origin;
     const ecr = new ECRClient({
       endpoint,

@@ -63,19 +63,16 @@ describe('round trips', () => {
     });
   });
 
-  test('a 20 MiB layer part takes well under a second each way', () => {
+  // Its speed is measured by bench/base64.ts, as a ratio to the native codec in the same run.
+  test('a 20 MiB layer part round-trips both ways', () => {
     const bytes = new Uint8Array(20 * MiB);
     for (let i = 0; i < bytes.length; i++) bytes[i] = (i * 2654435761) >>> 24;
     for (const [encode, decode] of [
       [encodeBase64, decodeBase64],
       [encodeWithTable, (text: string) => decodeWithTable(text, base64DecodedLength(text))],
     ] as const) {
-      let started = performance.now();
       const text = encode(bytes);
-      expect(performance.now() - started).toBeLessThan(2000);
-      started = performance.now();
       const decoded = decode(text);
-      expect(performance.now() - started).toBeLessThan(2000);
       expect(decoded.length).toBe(bytes.length);
       expect(decoded[decoded.length - 1]).toBe(bytes[bytes.length - 1]);
       expect(text.length).toBe(Math.ceil(bytes.length / 3) * 4);

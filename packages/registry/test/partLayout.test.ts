@@ -23,6 +23,7 @@ async function layOut(partSize: number, staged: Uint8Array, bytes: Uint8Array, c
     await layout.write(bytes.subarray(offset, offset + size));
     offset += size;
   }
+  await layout.settle();
   return { written, layout };
 }
 
@@ -62,7 +63,57 @@ describe('PartLayout', () => {
       return { partNumber, etag: 'e' };
     });
     await layout.write(chunk);
+    await layout.settle();
     expect(seen.map((bytes) => bytes.buffer === chunk.buffer)).toEqual([true, true]);
     expect(layout.remainder().length).toBe(5);
+  });
+
+  it('fills the next part while one is written, never two writes at once', async () => {
+    const events: string[] = [];
+    const release: (() => void)[] = [];
+    let running = 0;
+    let most = 0;
+    const layout = new PartLayout(10, 1, null, 0, async (partNumber) => {
+      running++;
+      most = Math.max(most, running);
+      events.push(`start ${partNumber}`);
+      await new Promise<void>((resolve) => release.push(resolve));
+      running--;
+      events.push(`end ${partNumber}`);
+      return { partNumber, etag: `e${partNumber}` };
+    });
+    // The first part goes out; writing the bytes that fill the second does not wait for it.
+    await layout.write(new Uint8Array(10));
+    await layout.write(new Uint8Array(5));
+    events.push('filled');
+    // Completing the second part waits for the first (one in flight at most).
+    const second = layout.write(new Uint8Array(5));
+    await Promise.resolve();
+    expect(events).toEqual(['start 1', 'filled']);
+    release.shift()?.();
+    await second;
+    const settled = layout.settle();
+    await Promise.resolve();
+    release.shift()?.();
+    await settled;
+    expect(events).toEqual(['start 1', 'filled', 'end 1', 'start 2', 'end 2']);
+    expect(most).toBe(1);
+    expect(layout.parts).toEqual([
+      { partNumber: 1, etag: 'e1' },
+      { partNumber: 2, etag: 'e2' },
+    ]);
+  });
+
+  it('throws a failed write at the next write or at settle', async () => {
+    const failing = new PartLayout(4, 1, null, 0, async () => {
+      throw new Error('store down');
+    });
+    await failing.write(new Uint8Array(4));
+    await expect(failing.settle()).rejects.toThrow('store down');
+    const again = new PartLayout(4, 1, null, 0, async () => {
+      throw new Error('store down');
+    });
+    await again.write(new Uint8Array(4));
+    await expect(again.write(new Uint8Array(4))).rejects.toThrow('store down');
   });
 });

@@ -4,15 +4,23 @@
 //
 // POST /load      keeps the body (an UploadLayerPart JSON) and its decoded blob for the stages below
 // POST /read      reads the request body to its end (the Worker's request body read)
-// POST /read-hash reads it through a TransformStream into DigestStream (the SigV4 payload hash, as hashBody does)
+// POST /read-hash reads it through a TransformStream into DigestStream (the SigV4 payload hash, as it was)
+// POST /read-tee  tees it: one branch piped into DigestStream, the other read (the SigV4 hash by tee)
+// POST /read-loop reads it, writing each chunk to a DigestStream in the read loop (the SigV4 hash, as hashBody does)
 // GET  /decode    TextDecoder + JSON.parse + Uint8Array.fromBase64 on the kept body (JSON + base64 decode)
 // GET  /rpc       the blob in 1 MiB chunks through an IdentityTransformStream to a Durable Object over RPC
-// GET  /digest    DigestStream over the blob in 1 MiB writes (the per-part digest)
+// GET  /rpc-r2   the same stream, the object laying it out into 10 MiB R2 parts, each awaited before reading on
+// GET  /rpc-r2-overlap  the same, one R2 part in flight while the next fills (as PartLayout does)
 // GET  /r2        the blob as two 10 MiB R2 multipart parts, awaited one by one (the R2 part writes)
-// GET  /noble     @noble/hashes SHA-256 over the blob in 1 MiB updates (the layer digest)
+// GET  /noble     @noble/hashes SHA-256 over the blob in 1 MiB updates (the layer digest, as it was)
+// GET  /wasm      ResumableSha256 on the bundled sha256.wasm, 1 MiB updates (the layer digest, as it is)
 // GET  /noop      nothing (the request's own cost)
 import { DurableObject } from 'cloudflare:workers';
+import { ResumableSha256 } from '@edgecr/chunker';
+import sha256Wasm from '@edgecr/chunker/sha256.wasm';
 import { sha256 } from '@noble/hashes/sha2.js';
+
+ResumableSha256.useWasm(sha256Wasm);
 
 interface Env {
   SINK: DurableObjectNamespace<Sink>;
@@ -49,6 +57,51 @@ export class Sink extends DurableObject<Env> {
   consume(stream: ReadableStream<Uint8Array>): Promise<number> {
     return readAll(stream);
   }
+
+  /** Lays the stream out into 10 MiB R2 parts; `overlap` keeps one part in flight while the next fills. */
+  async toR2(stream: ReadableStream<Uint8Array>, overlap: boolean): Promise<number> {
+    const upload = await this.env.BUCKET.createMultipartUpload('stage');
+    let part = 1;
+    let fill = 0;
+    let buffer = new Uint8Array(R2_PART);
+    let inFlight: Promise<unknown> = Promise.resolve();
+    const flush = async (bytes: Uint8Array) => {
+      await inFlight;
+      inFlight = upload.uploadPart(part++, bytes);
+      if (!overlap) await inFlight;
+    };
+    let length = 0;
+    const reader = stream.getReader();
+    for (let next = await reader.read(); !next.done; next = await reader.read()) {
+      buffer.set(next.value, fill);
+      fill += next.value.length;
+      length += next.value.length;
+      if (fill === R2_PART) {
+        await flush(buffer);
+        buffer = new Uint8Array(R2_PART);
+        fill = 0;
+      }
+    }
+    await inFlight;
+    await upload.abort();
+    return length;
+  }
+}
+
+/** The blob in 1 MiB chunks through an IdentityTransformStream to the Sink object, which `consume`s it. */
+async function streamToSink(
+  env: Env,
+  blob: Uint8Array,
+  consume: (sink: DurableObjectStub<Sink>, stream: ReadableStream<Uint8Array>) => Promise<number>,
+): Promise<number> {
+  const pipe = new IdentityTransformStream({ highWaterMark: CHUNK });
+  const received = consume(env.SINK.get(env.SINK.idFromName('sink')), pipe.readable);
+  const writer = pipe.writable.getWriter();
+  for (const chunk of chunks(blob)) await writer.write(chunk);
+  await writer.close();
+  const length = await received;
+  if (length !== blob.length) throw new Error(`the object received ${length} of ${blob.length} bytes`);
+  return length;
 }
 
 const stages: Record<string, (request: Request, env: Env, blob: Uint8Array) => Promise<unknown>> = {
@@ -70,24 +123,28 @@ const stages: Record<string, (request: Request, env: Env, blob: Uint8Array) => P
     await readAll(hashed);
     return digest.digest;
   },
-  decode: async () => decode((kept as { body: Uint8Array }).body).length,
-  rpc: async (_request, env, blob) => {
-    const pipe = new IdentityTransformStream({ highWaterMark: CHUNK });
-    const received = env.SINK.get(env.SINK.idFromName('sink')).consume(pipe.readable);
-    const writer = pipe.writable.getWriter();
-    for (const chunk of chunks(blob)) await writer.write(chunk);
-    await writer.close();
-    const length = await received;
-    if (length !== blob.length) throw new Error(`the object received ${length} of ${blob.length} bytes`);
-    return length;
+  'read-tee': async (request) => {
+    const [forHash, forReader] = (request.body as ReadableStream<Uint8Array>).tee();
+    const digest = new crypto.DigestStream('SHA-256');
+    const hashed = forHash.pipeTo(digest);
+    await readAll(forReader);
+    await hashed;
+    return digest.digest;
   },
-  digest: async (_request, _env, blob) => {
+  'read-loop': async (request) => {
     const digest = new crypto.DigestStream('SHA-256');
     const writer = digest.getWriter();
-    for (const chunk of chunks(blob)) await writer.write(chunk);
+    const reader = (request.body as ReadableStream<Uint8Array>).getReader();
+    for (let next = await reader.read(); !next.done; next = await reader.read())
+      await writer.write(next.value);
     await writer.close();
     return digest.digest;
   },
+  decode: async () => decode((kept as { body: Uint8Array }).body).length,
+  rpc: (_request, env, blob) => streamToSink(env, blob, (sink, stream) => sink.consume(stream)),
+  'rpc-r2': (_request, env, blob) => streamToSink(env, blob, (sink, stream) => sink.toR2(stream, false)),
+  'rpc-r2-overlap': (_request, env, blob) =>
+    streamToSink(env, blob, (sink, stream) => sink.toR2(stream, true)),
   r2: async (_request, env, blob) => {
     const upload = await env.BUCKET.createMultipartUpload('stage');
     for (let offset = 0, part = 1; offset < blob.length; offset += R2_PART, part++)
@@ -98,6 +155,12 @@ const stages: Record<string, (request: Request, env: Env, blob: Uint8Array) => P
     const hash = sha256.create();
     for (const chunk of chunks(blob)) hash.update(chunk);
     return hash.digest();
+  },
+  wasm: async (_request, _env, blob) => {
+    if (ResumableSha256.implementation !== 'wasm') throw new Error('the wasm SHA-256 did not load');
+    const hash = new ResumableSha256();
+    for (const chunk of chunks(blob)) hash.update(chunk);
+    return hash.digestHex();
   },
   noop: async () => undefined,
 };

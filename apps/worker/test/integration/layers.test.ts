@@ -1,4 +1,5 @@
 import { env, runDurableObjectAlarm, runInDurableObject, SELF } from 'cloudflare:test';
+import { ResumableSha256 } from '@edgecr/chunker';
 import { encodeBase64, MiB } from '@edgecr/protocol';
 import { describe, expect, it } from 'vitest';
 import { PART_SIZE } from '../../src/config.ts';
@@ -46,9 +47,15 @@ describe('a full push', () => {
     const layer = randomBytes(total, sizes.length + 7);
     const digest = await sha256Digest(layer);
     const uploadId = await uploadInParts(repository, layer, sizes);
-    const progress = await runInDurableObject(uploadObject(uploadId), (instance: LayerUpload) =>
-      instance.inspect(),
+    const { progress, implementation } = await runInDurableObject(
+      uploadObject(uploadId),
+      async (instance: LayerUpload) => ({
+        progress: await instance.inspect(),
+        implementation: ResumableSha256.implementation,
+      }),
     );
+    // The upload object hashed the layer on the WebAssembly SHA-256 it was handed, not noble's fallback.
+    expect(implementation).toBe('wasm');
     expect(progress).toEqual({
       received: total,
       staged: total % PART_SIZE,

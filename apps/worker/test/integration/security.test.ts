@@ -1,11 +1,11 @@
 import { SELF } from 'cloudflare:test';
-import { formatTarget, JSON_CONTENT_TYPE } from '@edgecr/protocol';
+import { encodeBase64, formatTarget, JSON_CONTENT_TYPE, MiB } from '@edgecr/protocol';
 import { describe, expect, it } from 'vitest';
 import { authenticate } from '../../src/auth/authenticate.ts';
 import { verifyAuthorizationToken } from '../../src/auth/authorizationToken.ts';
 import { parseCredentials } from '../../src/auth/credentials.ts';
 import { readSettings } from '../../src/config.ts';
-import { call, createRepository, KEYS, ORIGIN, repositoryName, signedCall } from './_api.ts';
+import { call, createRepository, KEYS, ORIGIN, randomBytes, repositoryName, signedCall } from './_api.ts';
 
 async function send(init: { headers: Record<string, string>; body: string }) {
   const response = await SELF.fetch(`${ORIGIN}/`, { method: 'POST', ...init });
@@ -266,15 +266,63 @@ describe('CORS', () => {
 });
 
 describe('hostile input', () => {
-  it('refuses a body larger than the largest legal request before reading it', async () => {
-    const { headers } = signedCall('UploadLayerPart', {});
-    const response = await SELF.fetch(`${ORIGIN}/`, {
+  /** Sends `headers` with a body that never ends: only an answer that does not wait for it can come back. */
+  function sendUnending(headers: Record<string, string>) {
+    return SELF.fetch(`${ORIGIN}/`, {
       method: 'POST',
-      headers: { ...headers, 'content-length': String(64 * 1024 * 1024) },
-      body: new ReadableStream({ start: (c) => c.close() }),
+      headers,
+      body: new ReadableStream({
+        pull: (controller) => controller.enqueue(new Uint8Array(64 * 1024)),
+      }),
       duplex: 'half',
     } as RequestInit);
+  }
+
+  it('answers a hopelessly large part at once, without reading it, closing the connection', async () => {
+    const { headers } = signedCall('UploadLayerPart', {});
+    const response = await sendUnending({ ...headers, 'content-length': String(200 * MiB) });
+    expect(response.status).toBe(400);
+    expect(response.headers.get('connection')).toBe('close');
+    expect(((await response.json()) as { __type: string }).__type).toBe('InvalidParameterException');
+  });
+
+  it('refuses any other body larger than the largest legal request before reading it', async () => {
+    const { headers } = signedCall('CreateRepository', {});
+    const response = await sendUnending({ ...headers, 'content-length': String(64 * MiB) });
     expect(response.status).toBe(413);
+    expect(response.headers.get('connection')).toBe('close');
+  });
+
+  it('reads a part just over the limit to its end and answers InvalidParameterException', async () => {
+    const repository = repositoryName('large');
+    await createRepository(repository);
+    const { json } = await call('InitiateLayerUpload', { repositoryName: repository });
+    const blob = randomBytes(21 * MiB, 21);
+    const members = {
+      repositoryName: repository,
+      uploadId: json.uploadId,
+      partFirstByte: 0,
+      partLastByte: blob.length - 1,
+      layerPartBlob: encodeBase64(blob),
+    };
+    const refused = await call('UploadLayerPart', members);
+    expect(refused.status).toBe(400);
+    expect(refused.json.__type).toBe('InvalidParameterException');
+    expect(refused.json.message).toContain("'layerPartBlob'");
+    expect(refused.response.headers.get('connection')).toBeNull();
+    // Drained and hashed: a forged one still gets the signature error.
+    const forged = await call('UploadLayerPart', members, {
+      credentials: { ...KEYS.admin, secretAccessKey: 'not-the-secret' },
+    });
+    expect(forged.json.__type).toBe('InvalidSignatureException');
+    // Nothing was received: the first part is still expected.
+    const gap = await call('UploadLayerPart', {
+      ...members,
+      partFirstByte: 5,
+      partLastByte: 5,
+      layerPartBlob: 'AA==',
+    });
+    expect(gap.json).toMatchObject({ __type: 'InvalidLayerPartException', lastValidByteReceived: -1 });
   });
 
   it.each([

@@ -5,12 +5,17 @@ import type { UploadedPart } from '../ports/blobStore.ts';
  * but the last. A part that lies inside one incoming chunk is written as a view of it (no copy); bytes that straddle
  * chunks are gathered in one part-sized buffer. Part numbers follow from layer offsets, so writing the same
  * bytes again after a crash overwrites the same parts.
+ *
+ * One part is written while the next fills, so receiving does not wait on the store, and at most one: two
+ * parts held per upload at most (the one in flight, the one filling). {@link PartLayout.settle} waits for the
+ * last write and throws its failure.
  */
 export class PartLayout {
-  /** The parts written so far. */
+  /** The parts written so far (the one in flight joins once settled). */
   readonly parts: UploadedPart[] = [];
   private buffer: Uint8Array | null;
   private fill: number;
+  private inFlight: Promise<void> | null = null;
 
   /**
    * @param partSize Size of every R2 part.
@@ -59,7 +64,20 @@ export class PartLayout {
     return this.buffer ? this.buffer.subarray(0, this.fill) : new Uint8Array(0);
   }
 
+  /** Waits for the part in flight, if any; throws its failure. Every part written is in `parts` after it. */
+  async settle(): Promise<void> {
+    const pending = this.inFlight;
+    this.inFlight = null;
+    await pending;
+  }
+
   private async flush(bytes: Uint8Array): Promise<void> {
-    this.parts.push(await this.upload(this.nextPartNumber++, bytes));
+    await this.settle();
+    const sent = this.upload(this.nextPartNumber++, bytes).then((part) => {
+      this.parts.push(part);
+    });
+    // Awaited by the next flush or by settle(); until then a failure must not count as unhandled.
+    sent.catch(() => undefined);
+    this.inFlight = sent;
   }
 }

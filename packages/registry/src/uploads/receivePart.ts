@@ -86,7 +86,8 @@ export async function checkResentPart(
 
 /**
  * Receives the next part: hashes its bytes into the layer's midstate and lays them out into equal BlobStore
- * parts as they arrive (with the staged remainder in front), holding at most one part in memory. Nothing is
+ * parts as they arrive (with the staged remainder in front), one part written while the next fills: at most
+ * two parts in memory. Nothing is
  * committed here: the caller writes the returned change, only once every byte arrived.
  * @param staged The staged remainder from earlier parts.
  * @param writePart Writes one BlobStore part.
@@ -113,10 +114,17 @@ export async function receiveNextPart(
     writePart,
   );
   const hasher = ResumableSha256.restore(record.hash);
-  await readExactly(record, range, body, async (chunk) => {
-    hasher.update(chunk);
-    await layout.write(chunk);
-  });
+  try {
+    await readExactly(record, range, body, async (chunk) => {
+      hasher.update(chunk);
+      await layout.write(chunk);
+    });
+  } catch (error) {
+    // No write of this part may still be running when the next call (the serialised upload's) begins.
+    await layout.settle().catch(() => undefined);
+    throw error;
+  }
+  await layout.settle();
   const previous = record.lastPart;
   // The 5 MiB rule applies to every part but the last, so a small part is only known to break it now.
   const previousWasSmall = previous !== null && previous.last - previous.first + 1 < MIN_LAYER_PART_BYTES;

@@ -12,7 +12,7 @@ import { type EcrContext, type EcrInput, ecrHandler } from '@edgecr/registry';
 import { authenticate } from '../../auth/authenticate.ts';
 import { type AccessKey, authorize } from '../../auth/credentials.ts';
 import type { Settings } from '../../config.ts';
-import { parseJson, readBody } from './body/requestBody.ts';
+import { isUnread, parseJson, readBody } from './body/requestBody.ts';
 import { runStreamedPart } from './body/streamedPart.ts';
 import { ecrContext } from './context.ts';
 
@@ -92,7 +92,11 @@ export async function handleApi(request: Request, env: Env, settings: Settings):
       headers: { 'content-type': JSON_CONTENT_TYPE, 'x-amzn-requestid': requestId },
     });
   } catch (error) {
-    if (error instanceof EcrError) return errorResponse(error, requestId);
+    if (error instanceof EcrError) {
+      const response = errorResponse(error, requestId);
+      if (isUnread(error)) response.headers.set('connection', 'close');
+      return response;
+    }
     console.error('Unexpected failure', requestId, error);
     return errorResponse(
       new EcrError('ServerException', `Internal error; request id ${requestId}`),

@@ -2,11 +2,34 @@ import type { UploadLayerPartRequest } from '@edgecr/protocol';
 import { EcrError } from '@edgecr/protocol';
 import type { StreamedUploadLayerPartRequest } from '@edgecr/registry';
 import type { Caller } from '../../../auth/authenticate.ts';
-import { declaredLength, hashBody } from './requestBody.ts';
-import { MAX_UPLOAD_LAYER_PART_BODY_BYTES, readUploadLayerPartBody } from './uploadLayerPartBody.ts';
+import { contentLength, type HashedBody, hashBody, unread } from './requestBody.ts';
+import {
+  blobTooLarge,
+  MAX_UPLOAD_LAYER_PART_BODY_BYTES,
+  readUploadLayerPartBody,
+} from './uploadLayerPartBody.ts';
 
 /** Decoded bytes buffered between the request parser and the upload object, so both keep working. */
 const PIPE_BYTES = 1024 * 1024;
+
+/**
+ * How far a refused body is still read (and hashed, for the signature check) so that its client, which sends
+ * the whole body before it reads the answer, gets the answer rather than a reset connection. Cloudflare's
+ * request body limit on the Free and Pro plans: every body that reaches the Worker there is answered, at the
+ * cost of time only (nothing is kept). A longer body is hopeless; it is answered at once, closing the connection.
+ */
+const MAX_DRAINED_BODY_BYTES = 100_000_000;
+
+/**
+ * Answers `error` after reading the rest of the body, so the client reads the answer; a caller whose signature
+ * does not hold gets the signature error instead, as from AWS. A body past the drain bound is left unread.
+ */
+async function refuseAfterDraining(body: HashedBody, caller: Caller, error: EcrError): Promise<never> {
+  // A body that breaks off while drained has no client left to answer.
+  if (!(await body.drain(MAX_DRAINED_BODY_BYTES).catch(() => false))) throw unread(error);
+  await caller.verify(await body.sha256);
+  throw error;
+}
 
 /** The members that say where a part belongs; once all are read, its bytes can stream to the upload. */
 const PLACEMENT = ['repositoryName', 'uploadId', 'partFirstByte', 'partLastByte'] as const;
@@ -77,22 +100,20 @@ export async function runStreamedPart<T>(
   };
   const placeholder = (members: Record<string, unknown>) =>
     check({ ...members, layerPartBlob: new Uint8Array(0) });
+  const declared = contentLength(request);
+  if (declared !== null && declared > MAX_UPLOAD_LAYER_PART_BODY_BYTES) {
+    // The part is too large whatever the body holds: ECR's answer is the blob's length constraint.
+    if (declared > MAX_DRAINED_BODY_BYTES) throw unread(blobTooLarge());
+    return await refuseAfterDraining(body, caller, blobTooLarge());
+  }
   try {
-    const reading = readUploadLayerPartBody(
-      body.stream,
-      declaredLength(request, MAX_UPLOAD_LAYER_PART_BODY_BYTES),
-      (before) => {
-        if (PLACEMENT.some((name) => before[name] === undefined)) return undefined;
-        send(placeholder(before), pipe.readable);
-        return sink;
-      },
-    );
+    const reading = readUploadLayerPartBody(body, declared, (before) => {
+      if (PLACEMENT.some((name) => before[name] === undefined)) return undefined;
+      send(placeholder(before), pipe.readable);
+      return sink;
+    });
     const members = await reading.catch(async (error: unknown) => {
-      // A malformed body from a caller whose signature does not hold gets the signature error, as from AWS.
-      if (error instanceof EcrError && error.code !== 'RequestEntityTooLargeException') {
-        await body.drain().catch(() => undefined);
-        await caller.verify(await body.sha256);
-      }
+      if (error instanceof EcrError) await refuseAfterDraining(body, caller, error);
       throw error;
     });
     await caller.verify(await body.sha256);

@@ -1,4 +1,5 @@
 import { decodeBase64, EcrError, MAX_LAYER_PART_BYTES } from '@edgecr/protocol';
+import type { ChunkReader } from './requestBody.ts';
 
 /** Budget for every member of the body except the blob: names, ids and numbers are a few hundred bytes. */
 const MAX_OTHER_MEMBER_BYTES = 64 * 1024;
@@ -40,7 +41,7 @@ export const STREAMED_BLOB_LENGTH = 'layerPartBlobLength';
  * 20 MiB part's body whole costs ~27 MB of bytes, as much again as a string and 20 MB decoded; streaming keeps
  * the peak at a network chunk, so parts in flight fit well inside a 128 MB isolate. The other members are
  * small and parsed with `JSON.parse`.
- * @param body The request body.
+ * @param body The request body, or a reader of it (one that hashes it as it reads).
  * @param contentLength The declared length, used to size the blob buffer; `null` when unknown.
  * @param sinkFor Chooses where the blob goes once its position is known.
  * @returns The members.
@@ -48,21 +49,22 @@ export const STREAMED_BLOB_LENGTH = 'layerPartBlobLength';
  * const members = await readUploadLayerPartBody(request.body, Number(request.headers.get('content-length')));
  */
 export async function readUploadLayerPartBody(
-  body: ReadableStream<Uint8Array>,
+  body: ReadableStream<Uint8Array> | ChunkReader,
   contentLength: number | null,
   sinkFor: BlobSinkFactory = () => undefined,
 ): Promise<UploadLayerPartBody> {
   const parser = new JsonObjectReader(contentLength, sinkFor);
   // Read without `for await`: leaving that loop on an error would cancel the body, and the caller may still
   // need the rest of it (to hash it for the signature check).
-  const reader = body.getReader();
+  const locked = body instanceof ReadableStream ? body.getReader() : undefined;
+  const reader = locked ?? (body as ChunkReader);
   try {
     for (let next = await reader.read(); !next.done; next = await reader.read()) {
       parser.push(next.value);
       await parser.drain();
     }
   } finally {
-    reader.releaseLock();
+    locked?.releaseLock();
   }
   return parser.finish();
 }
@@ -80,7 +82,8 @@ enum Byte {
 
 const isSpace = (b: number) => b === 0x20 || b === 0x0a || b === 0x0d || b === 0x09;
 
-function blobTooLarge(): EcrError {
+/** The error of a blob over ECR's largest part, as the model's length constraint words it. */
+export function blobTooLarge(): EcrError {
   return new EcrError(
     'InvalidParameterException',
     `Invalid parameter at '${BLOB_MEMBER}' failed to satisfy constraint: 'must have length less than or equal to ${MAX_LAYER_PART_BYTES}'`,
