@@ -14,7 +14,7 @@ import {
   type StateStore,
   UploadQueue,
   type UploadRecord,
-} from '../engine/index.ts';
+} from '@edgecr/client';
 import { announce, createAnnouncer } from './announce.ts';
 import { DropZone } from './DropZone.tsx';
 import { LayerList, SavedUploads } from './LayerList.tsx';

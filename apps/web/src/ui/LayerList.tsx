@@ -11,7 +11,7 @@ import {
   type UploadFailure,
   type UploadQueue,
   type UploadRecord,
-} from '../engine/index.ts';
+} from '@edgecr/client';
 import { formatBytes, formatDuration, formatSpeed, percent, STATUS_LABELS } from './format.ts';
 
 /** A failure in words, with the code and the server's message one click away. */

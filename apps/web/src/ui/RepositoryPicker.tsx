@@ -3,7 +3,7 @@
  * @module
  */
 import { useCallback, useEffect, useState } from 'preact/hooks';
-import { describeFailure, type EcrClient, isEcrError, type UploadFailure } from '../engine/index.ts';
+import { describeFailure, type EcrClient, isEcrError, type UploadFailure } from '@edgecr/client';
 import { FailureBox } from './LayerList.tsx';
 
 /** ECR's repository name rule (model `RepositoryName`), for the browser's own validation. */

@@ -8,7 +8,7 @@ import {
   NetworkError,
   type QueueSnapshot,
   RateMeter,
-} from '../../src/engine/index.ts';
+} from '@edgecr/client';
 import { announce, createAnnouncer } from '../../src/ui/announce.ts';
 import { formatBytes, formatDuration, formatSpeed } from '../../src/ui/format.ts';
 

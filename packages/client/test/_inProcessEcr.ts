@@ -24,7 +24,7 @@ import {
   type MemoryUploadSnapshot,
   type RegistryService,
 } from '@edgecr/registry';
-import type { CallOptions, LayerApi, LayerPartInput, UploadPartOptions } from '../../src/engine/index.ts';
+import type { CallOptions, LayerApi, LayerPartInput, UploadPartOptions } from '../src/index.ts';
 
 type Op =
   | 'InitiateLayerUpload'

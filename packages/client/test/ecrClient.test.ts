@@ -12,7 +12,7 @@ import {
   type HttpTransport,
   NetworkError,
   RequestTimeoutError,
-} from '../../src/engine/index.ts';
+} from '../src/index.ts';
 
 const credentials = { accessKeyId: 'AKIAEDGECRLOCALDEV01', secretAccessKey: 'edgecr-local-dev-secret' };
 const decoder = new TextDecoder();
