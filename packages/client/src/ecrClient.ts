@@ -5,11 +5,11 @@
  */
 import {
   type BatchCheckLayerAvailabilityRequest,
+  type BatchCheckLayerAvailabilityResponse,
   type BatchDeleteImageRequest,
   type BatchDeleteImageResponse,
   type BatchGetImageRequest,
   type BatchGetImageResponse,
-  type BatchCheckLayerAvailabilityResponse,
   type CompleteLayerUploadRequest,
   type CompleteLayerUploadResponse,
   type CreateRepositoryRequest,

@@ -27,8 +27,8 @@ export {
   type UploadFailure,
 } from './errors.ts';
 export {
-  BlobPushError,
   type BlobProgress,
+  BlobPushError,
   type ImagePushProgress,
   type ImagePushResult,
   type PushImageOptions,

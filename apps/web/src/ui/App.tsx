@@ -3,7 +3,7 @@
  * uploading is the engine's; this file only wires it to the page and keeps no upload state of its own.
  * @module
  */
-import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
+
 import {
   blobSource,
   browserConnectivity,
@@ -15,6 +15,7 @@ import {
   UploadQueue,
   type UploadRecord,
 } from '@edgecr/client';
+import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { announce, createAnnouncer } from './announce.ts';
 import { DropZone } from './DropZone.tsx';
 import { LayerList, SavedUploads } from './LayerList.tsx';
