@@ -27,6 +27,14 @@ export {
   type UploadFailure,
 } from './errors.ts';
 export {
+  openBlob,
+  type PulledBlob,
+  type PulledImage,
+  type PulledManifest,
+  type PullOptions,
+  pullImage,
+} from './imagePull.ts';
+export {
   type BlobProgress,
   BlobPushError,
   type ImagePushProgress,
