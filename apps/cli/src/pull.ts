@@ -41,6 +41,8 @@ export async function runPull(command: PullCommand): Promise<PulledImage> {
   const partial = `${path}.partial`;
   const { readable, controller } = createTarPacker();
   const written = readable.pipeTo(Writable.toWeb(createWriteStream(partial)) as WritableStream<Uint8Array>);
+  // Handled below (awaited, or awaited after an error): never an unhandled rejection meanwhile.
+  written.catch(() => {});
   try {
     const add = async (name: string, body: Uint8Array | ReadableStream<Uint8Array>, size: number) => {
       const entry = controller.add({ name, size, type: 'file', mode: 0o644, mtime: new Date(0) });

@@ -5,6 +5,7 @@
  */
 import { formatSha256Digest, ResumableSha256 } from '@edgecr/chunker';
 import { INDEX_MEDIA_TYPES, MANIFEST_MEDIA_TYPES } from '@edgecr/image-archive';
+import { EcrError } from '@edgecr/protocol';
 import { sha256Hex } from './_sha256Hex.ts';
 import type { CallOptions, ImageApi } from './ecrClient.ts';
 
@@ -126,7 +127,11 @@ async function getManifests(
   const failure = answer.failures?.[0];
   if (failure) {
     const id = failure.imageId?.imageTag ?? failure.imageId?.imageDigest ?? '';
-    throw new Error(`${repositoryName}:${id}: ${failure.failureReason ?? failure.failureCode}`);
+    const message = `${repositoryName}:${id}: ${failure.failureReason ?? failure.failureCode}`;
+    // BatchGetImage answers a missing image as a failure entry, not an error: said as ECR's error for it.
+    throw failure.failureCode === 'ImageNotFound' || failure.failureCode === 'ImageTagDoesNotMatchDigest'
+      ? new EcrError('ImageNotFoundException', message)
+      : new Error(message);
   }
   const images = answer.images ?? [];
   const out: PulledManifest[] = [];
