@@ -154,6 +154,32 @@ describe('EcrClient', () => {
     });
   });
 
+  it('sends the image operations under their own targets, with the configured registry', async () => {
+    const { requests, transport } = recording(() => ({ status: 200, body: {} }));
+    const client = new EcrClient({
+      endpoint: 'http://127.0.0.1:8787',
+      region: 'us-east-1',
+      credentials,
+      transport,
+      registryId: '123456789012',
+    });
+    const repositoryName = 'app';
+    const imageIds = [{ imageTag: '1.0' }];
+    await client.putImage({ repositoryName, imageManifest: '{}', imageTag: '1.0' });
+    await client.batchGetImage({ repositoryName, imageIds });
+    await client.describeImages({ repositoryName });
+    await client.batchDeleteImage({ repositoryName, imageIds });
+    expect(requests.map((r) => r.headers['x-amz-target'])).toEqual(
+      (['PutImage', 'BatchGetImage', 'DescribeImages', 'BatchDeleteImage'] as const).map(formatTarget),
+    );
+    for (const request of requests) {
+      expect(JSON.parse(decoder.decode(request.body))).toMatchObject({
+        registryId: '123456789012',
+        repositoryName,
+      });
+    }
+  });
+
   it('pages through DescribeRepositories', async () => {
     const { requests, transport } = recording((request) => {
       const input = JSON.parse(decoder.decode(request.body));
