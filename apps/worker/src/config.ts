@@ -18,6 +18,8 @@ export interface Settings {
   downloadUrlTtlSeconds: number;
   authorizationTokenTtlSeconds: number;
   requireImageReference: boolean;
+  /** How long a layer no image references stays before the sweep reclaims it; null never sweeps. */
+  unreferencedLayerGraceSeconds: number | null;
   /** Origins other than the Worker's own that browsers may call the API from. */
   allowedOrigins: string[];
   urlSigningKey: string | undefined;
@@ -56,6 +58,10 @@ export function readSettings(env: Env): Settings {
     downloadUrlTtlSeconds: positiveInteger(env, 'DOWNLOAD_URL_TTL_SECONDS'),
     authorizationTokenTtlSeconds: positiveInteger(env, 'AUTHORIZATION_TOKEN_TTL_SECONDS'),
     requireImageReference: env.REQUIRE_IMAGE_REFERENCE === 'true',
+    unreferencedLayerGraceSeconds:
+      env.UNREFERENCED_LAYER_GRACE_SECONDS === '0'
+        ? null
+        : positiveInteger(env, 'UNREFERENCED_LAYER_GRACE_SECONDS'),
     allowedOrigins: list(env.ALLOWED_ORIGINS),
     urlSigningKey: env.URL_SIGNING_KEY || undefined,
     credentials: env.EDGECR_CREDENTIALS || undefined,

@@ -10,5 +10,6 @@ export * from './describe.ts';
 export * from './errors.ts';
 export * from './framing.ts';
 export * from './headers.ts';
+export * from './mediaTypes.ts';
 export type * from './types.ts';
 export * from './validate.ts';

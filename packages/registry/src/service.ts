@@ -1,8 +1,23 @@
-import type { BatchCheckLayerAvailabilityResponse, CreateRepositoryRequest } from '@edgecr/protocol';
+import type {
+  BatchCheckLayerAvailabilityResponse,
+  BatchDeleteImageRequest,
+  BatchDeleteImageResponse,
+  BatchGetImageRequest,
+  BatchGetImageResponse,
+  CreateRepositoryRequest,
+  DescribeImagesRequest,
+  DescribeImagesResponse,
+  ListImagesRequest,
+  ListImagesResponse,
+  PutImageRequest,
+  PutImageResponse,
+  PutImageTagMutabilityRequest,
+  PutImageTagMutabilityResponse,
+} from '@edgecr/protocol';
 import type { CatalogRules } from './catalog/catalogRules.ts';
 import {
-  type LayerRecord,
   newRepositoryRecord,
+  type RepositoryLayer,
   type RepositoryPage,
   type RepositoryQuery,
   type RepositoryRecord,
@@ -27,6 +42,12 @@ export type CatalogHandle = Reached<
     | 'requireRepository'
     | 'checkLayers'
     | 'findLayer'
+    | 'putImage'
+    | 'batchGetImage'
+    | 'describeImages'
+    | 'listImages'
+    | 'batchDeleteImage'
+    | 'putImageTagMutability'
   >
 >;
 
@@ -79,8 +100,33 @@ export class RegistryService {
     return await this.catalog.describeRepositories(query);
   }
 
-  deleteRepository(repositoryName: string): Promise<RepositoryRecord> {
-    return this.catalog.deleteRepository(repositoryName);
+  /** Deletes a repository; one holding images only with `force`, which deletes them too. */
+  deleteRepository(repositoryName: string, force = false): Promise<RepositoryRecord> {
+    return this.catalog.deleteRepository(repositoryName, force);
+  }
+
+  putImage(input: PutImageRequest): Promise<PutImageResponse> {
+    return this.catalog.putImage(input);
+  }
+
+  batchGetImage(input: BatchGetImageRequest): Promise<BatchGetImageResponse> {
+    return this.catalog.batchGetImage(input);
+  }
+
+  describeImages(input: DescribeImagesRequest): Promise<DescribeImagesResponse> {
+    return this.catalog.describeImages(input);
+  }
+
+  listImages(input: ListImagesRequest): Promise<ListImagesResponse> {
+    return this.catalog.listImages(input);
+  }
+
+  batchDeleteImage(input: BatchDeleteImageRequest): Promise<BatchDeleteImageResponse> {
+    return this.catalog.batchDeleteImage(input);
+  }
+
+  putImageTagMutability(input: PutImageTagMutabilityRequest): Promise<PutImageTagMutabilityResponse> {
+    return this.catalog.putImageTagMutability(input);
   }
 
   /** Starts an upload into an existing repository. */
@@ -118,8 +164,8 @@ export class RegistryService {
     return this.catalog.checkLayers(repositoryName, digests);
   }
 
-  /** The stored layer, if the repository holds it. */
-  findLayer(repositoryName: string, digest: string): Promise<LayerRecord | null> {
+  /** The stored layer, if the repository holds it, and whether an image of the repository references it. */
+  findLayer(repositoryName: string, digest: string): Promise<RepositoryLayer | null> {
     return this.catalog.findLayer(repositoryName, digest);
   }
 

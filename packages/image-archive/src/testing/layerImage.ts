@@ -2,7 +2,7 @@
  * An OCI image layout with one layer of given bytes: for pushes that must span several parts (resume tests).
  * @module
  */
-import { OCI_INDEX, OCI_MANIFEST } from '../mediaTypes.ts';
+import { OCI_INDEX, OCI_MANIFEST } from '@edgecr/protocol';
 import {
   type ArchiveFixture,
   blob,

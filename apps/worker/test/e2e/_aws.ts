@@ -1,0 +1,39 @@
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import { LOCAL_CREDENTIALS } from './_layers.ts';
+import type { LocalStack } from './_wrangler.ts';
+
+const run = promisify(execFile);
+
+/** What a CLI call gave: its parsed JSON output, or its error text. */
+export interface CliResult {
+  ok: boolean;
+  // biome-ignore lint/suspicious/noExplicitAny: tests read arbitrary members of the CLI's JSON output.
+  json: any;
+  stderr: string;
+}
+
+/** The AWS CLI (a real client no one here wrote), pointed at the local stack with the local key. */
+export async function aws(stack: LocalStack, args: string[]): Promise<CliResult> {
+  try {
+    const { stdout, stderr } = await run(
+      'aws',
+      ['ecr', ...args, '--endpoint-url', stack.endpoint, '--output', 'json'],
+      {
+        env: {
+          ...process.env,
+          AWS_ACCESS_KEY_ID: LOCAL_CREDENTIALS.accessKeyId,
+          AWS_SECRET_ACCESS_KEY: LOCAL_CREDENTIALS.secretAccessKey,
+          AWS_DEFAULT_REGION: 'us-east-1',
+          AWS_CONFIG_FILE: '/dev/null',
+          AWS_SHARED_CREDENTIALS_FILE: '/dev/null',
+          AWS_EC2_METADATA_DISABLED: 'true',
+        },
+        maxBuffer: 64 * 1024 * 1024,
+      },
+    );
+    return { ok: true, json: stdout.trim() ? JSON.parse(stdout) : null, stderr };
+  } catch (error) {
+    return { ok: false, json: null, stderr: (error as { stderr: string }).stderr };
+  }
+}
