@@ -7,11 +7,11 @@
 import { mkdtempSync, openAsBlob, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
+import { blobSource, EcrClient, fetchTransport, LayerPush, MemoryStateStore } from '@edgecr/client';
 import { MiB } from '@edgecr/protocol';
 import type { Browser } from 'playwright-core';
 import { ecrDiscardServer } from '../../worker/bench/discard.ts';
 import { removeState, startLocalStack } from '../../worker/test/e2e/_wrangler.ts';
-import { blobSource, EcrClient, fetchTransport, LayerPush, MemoryStateStore } from '../src/engine/index.ts';
 import { LOCAL_DEV_KEY } from '../src/ui/settings.ts';
 import { launchChromium } from '../test/e2e/_browser.ts';
 import { type LayerFile, writeLayerFile } from '../test/e2e/_files.ts';

@@ -3,7 +3,7 @@
  * uploading is the engine's; this file only wires it to the page and keeps no upload state of its own.
  * @module
  */
-import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
+
 import {
   blobSource,
   browserConnectivity,
@@ -14,7 +14,8 @@ import {
   type StateStore,
   UploadQueue,
   type UploadRecord,
-} from '../engine/index.ts';
+} from '@edgecr/client';
+import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { announce, createAnnouncer } from './announce.ts';
 import { DropZone } from './DropZone.tsx';
 import { LayerList, SavedUploads } from './LayerList.tsx';

@@ -2,7 +2,7 @@
  * The layers: overall progress and actions, one row per layer, and the uploads saved by an earlier visit.
  * @module
  */
-import { useEffect, useState } from 'preact/hooks';
+
 import {
   ACTIVE_STATUSES,
   type LayerResult,
@@ -11,7 +11,8 @@ import {
   type UploadFailure,
   type UploadQueue,
   type UploadRecord,
-} from '../engine/index.ts';
+} from '@edgecr/client';
+import { useEffect, useState } from 'preact/hooks';
 import { formatBytes, formatDuration, formatSpeed, percent, STATUS_LABELS } from './format.ts';
 
 /** A failure in words, with the code and the server's message one click away. */

@@ -2,8 +2,9 @@
  * Choose a repository from DescribeRepositories, or create one.
  * @module
  */
+
+import { describeFailure, type EcrClient, isEcrError, type UploadFailure } from '@edgecr/client';
 import { useCallback, useEffect, useState } from 'preact/hooks';
-import { describeFailure, type EcrClient, isEcrError, type UploadFailure } from '../engine/index.ts';
 import { FailureBox } from './LayerList.tsx';
 
 /** ECR's repository name rule (model `RepositoryName`), for the browser's own validation. */

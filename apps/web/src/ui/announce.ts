@@ -3,7 +3,7 @@
  * often than a screen reader can speak it.
  * @module
  */
-import type { LayerSnapshot, QueueSnapshot } from '../engine/index.ts';
+import type { LayerSnapshot, QueueSnapshot } from '@edgecr/client';
 import { formatDuration, percent } from './format.ts';
 
 /** What was last said about each layer. */

@@ -3,7 +3,7 @@
  * MB/s, durations rounded.
  * @module
  */
-import type { LayerStatus } from '../engine/index.ts';
+import type { LayerStatus } from '@edgecr/client';
 
 const UNITS = ['bytes', 'KiB', 'MiB', 'GiB', 'TiB'];
 

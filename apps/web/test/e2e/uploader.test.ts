@@ -3,11 +3,11 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { EcrClient, fetchTransport } from '@edgecr/client';
 import { MiB } from '@edgecr/protocol';
 import type { Browser, BrowserContext } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { type LocalStack, removeState, startLocalStack } from '../../../worker/test/e2e/_wrangler.ts';
-import { EcrClient, fetchTransport } from '../../src/engine/index.ts';
 import { LOCAL_DEV_KEY } from '../../src/ui/settings.ts';
 import { launchChromium } from './_browser.ts';
 import { digestOfResponse, type LayerFile, writeLayerFile } from './_files.ts';

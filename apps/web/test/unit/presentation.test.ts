@@ -1,6 +1,5 @@
 // What people are told: failures in words, progress figures and the aria-live announcements.
-import { EcrError } from '@edgecr/protocol';
-import { describe, expect, it } from 'vitest';
+
 import {
   describeFailure,
   type LayerSnapshot,
@@ -8,7 +7,9 @@ import {
   NetworkError,
   type QueueSnapshot,
   RateMeter,
-} from '../../src/engine/index.ts';
+} from '@edgecr/client';
+import { EcrError } from '@edgecr/protocol';
+import { describe, expect, it } from 'vitest';
 import { announce, createAnnouncer } from '../../src/ui/announce.ts';
 import { formatBytes, formatDuration, formatSpeed } from '../../src/ui/format.ts';
 

@@ -10,6 +10,7 @@ export {
   dockerSaveOci,
 } from './dockerFixtures.ts';
 export { type ArchiveFixture, asFolder, type FixtureBlob } from './fixtureBlobs.ts';
+export { type OneLayerFacts, ociLayoutOneLayer } from './layerImage.ts';
 export {
   type FixturePlatform,
   type LargeArchiveFacts,

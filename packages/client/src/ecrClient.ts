@@ -6,10 +6,16 @@
 import {
   type BatchCheckLayerAvailabilityRequest,
   type BatchCheckLayerAvailabilityResponse,
+  type BatchDeleteImageRequest,
+  type BatchDeleteImageResponse,
+  type BatchGetImageRequest,
+  type BatchGetImageResponse,
   type CompleteLayerUploadRequest,
   type CompleteLayerUploadResponse,
   type CreateRepositoryRequest,
   type CreateRepositoryResponse,
+  type DescribeImagesRequest,
+  type DescribeImagesResponse,
   type DescribeRepositoriesRequest,
   type DescribeRepositoriesResponse,
   decodeError,
@@ -21,6 +27,8 @@ import {
   type InitiateLayerUploadResponse,
   type OperationName,
   type Operations,
+  type PutImageRequest,
+  type PutImageResponse,
   type Repository,
   type UploadLayerPartResponse,
 } from '@edgecr/protocol';
@@ -75,6 +83,15 @@ export interface LayerApi {
   ): Promise<GetDownloadUrlForLayerResponse>;
 }
 
+/**
+ * What pushing and pulling whole images needs beyond the layer calls: PutImage for manifests, BatchGetImage to
+ * read them back. {@link EcrClient} is the real one.
+ */
+export interface ImageApi extends LayerApi {
+  putImage(input: PutImageRequest, options?: CallOptions): Promise<PutImageResponse>;
+  batchGetImage(input: BatchGetImageRequest, options?: CallOptions): Promise<BatchGetImageResponse>;
+}
+
 /** Where and as whom an {@link EcrClient} talks. */
 export interface EcrClientConfig {
   /** The endpoint URL; the ECR API is at `POST` on it (`http://127.0.0.1:8787`). */
@@ -124,7 +141,7 @@ export function encodeLayerPartBody(input: LayerPartInput & { registryId?: strin
  * });
  * const { uploadId, partSize } = await ecr.initiateLayerUpload({ repositoryName: 'app' });
  */
-export class EcrClient implements LayerApi {
+export class EcrClient implements ImageApi {
   readonly #config: EcrClientConfig;
   readonly #transport: HttpTransport;
   readonly #url: string;
@@ -195,6 +212,22 @@ export class EcrClient implements LayerApi {
     options?: CallOptions,
   ): Promise<GetDownloadUrlForLayerResponse> {
     return this.send('GetDownloadUrlForLayer', input, options);
+  }
+
+  putImage(input: PutImageRequest, options?: CallOptions): Promise<PutImageResponse> {
+    return this.send('PutImage', input, options);
+  }
+
+  batchGetImage(input: BatchGetImageRequest, options?: CallOptions): Promise<BatchGetImageResponse> {
+    return this.send('BatchGetImage', input, options);
+  }
+
+  describeImages(input: DescribeImagesRequest, options?: CallOptions): Promise<DescribeImagesResponse> {
+    return this.send('DescribeImages', input, options);
+  }
+
+  batchDeleteImage(input: BatchDeleteImageRequest, options?: CallOptions): Promise<BatchDeleteImageResponse> {
+    return this.send('BatchDeleteImage', input, options);
   }
 
   describeRepositories(

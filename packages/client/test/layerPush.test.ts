@@ -11,7 +11,7 @@ import {
   MemoryStateStore,
   NetworkError,
   startCheckpoint,
-} from '../../src/engine/index.ts';
+} from '../src/index.ts';
 import { InProcessEcr, sha256 } from './_inProcessEcr.ts';
 
 const PART = 5 * MiB;

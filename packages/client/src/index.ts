@@ -1,6 +1,6 @@
 /**
- * The edgecr upload engine: resumable, retrying, streaming layer uploads to an ECR-compatible endpoint, with
- * no UI in it. Only web-platform APIs (fetch or XMLHttpRequest, Web Streams, WebCrypto, IndexedDB behind
+ * The edgecr push engine (`@edgecr/client`): resumable, retrying, streaming layer and whole-image pushes to an
+ * ECR-compatible endpoint, with no UI in it. Only web-platform APIs (fetch or XMLHttpRequest, Web Streams, WebCrypto, IndexedDB behind
  * {@link StateStore}); a page, a Node program or a test drives it.
  * @module
  */
@@ -10,6 +10,7 @@ export {
   EcrClient,
   type EcrClientConfig,
   encodeLayerPartBody,
+  type ImageApi,
   type LayerApi,
   type LayerPartInput,
   type UploadPartOptions,
@@ -25,6 +26,22 @@ export {
   RequestTimeoutError,
   type UploadFailure,
 } from './errors.ts';
+export {
+  openBlob,
+  type PulledBlob,
+  type PulledImage,
+  type PulledManifest,
+  type PullOptions,
+  pullImage,
+} from './imagePull.ts';
+export {
+  type BlobProgress,
+  BlobPushError,
+  type ImagePushProgress,
+  type ImagePushResult,
+  type PushImageOptions,
+  pushImage,
+} from './imagePush.ts';
 export { IndexedDbStateStore } from './indexedDbStore.ts';
 export { choosePartSize, LayerPush, type LayerPushOptions } from './layerPush.ts';
 export { ACTIVE_STATUSES, type LayerResult, type LayerSnapshot, type LayerStatus } from './layerSnapshot.ts';

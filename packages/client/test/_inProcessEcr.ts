@@ -5,6 +5,8 @@ import { createHash } from 'node:crypto';
 import type {
   BatchCheckLayerAvailabilityRequest,
   BatchCheckLayerAvailabilityResponse,
+  BatchGetImageRequest,
+  BatchGetImageResponse,
   CompleteLayerUploadRequest,
   CompleteLayerUploadResponse,
   GetDownloadUrlForLayerRequest,
@@ -13,6 +15,8 @@ import type {
   InitiateLayerUploadResponse,
   OperationName,
   Operations,
+  PutImageRequest,
+  PutImageResponse,
   UploadLayerPartResponse,
 } from '@edgecr/protocol';
 import { MIN_LAYER_PART_BYTES, validateRequest } from '@edgecr/protocol';
@@ -24,14 +28,16 @@ import {
   type MemoryUploadSnapshot,
   type RegistryService,
 } from '@edgecr/registry';
-import type { CallOptions, LayerApi, LayerPartInput, UploadPartOptions } from '../../src/engine/index.ts';
+import type { CallOptions, ImageApi, LayerPartInput, UploadPartOptions } from '../src/index.ts';
 
 type Op =
   | 'InitiateLayerUpload'
   | 'UploadLayerPart'
   | 'CompleteLayerUpload'
   | 'BatchCheckLayerAvailability'
-  | 'GetDownloadUrlForLayer';
+  | 'GetDownloadUrlForLayer'
+  | 'PutImage'
+  | 'BatchGetImage';
 
 /** A fault: the error to throw instead of answering, and whether the call still takes effect first. */
 interface Fault {
@@ -58,7 +64,7 @@ function streamOf(bytes: Uint8Array): ReadableStream<Uint8Array> {
 }
 
 /** The ECR endpoint in process, with repository `app`; parts are cut at ECR's 5 MiB minimum. */
-export class InProcessEcr implements LayerApi {
+export class InProcessEcr implements ImageApi {
   readonly calls: { op: Op; input: Record<string, unknown> }[] = [];
   readonly faults: Fault[] = [];
   /** Called inside UploadLayerPart before it answers: lets a test pause in the middle of a part. */
@@ -220,6 +226,18 @@ export class InProcessEcr implements LayerApi {
   ): Promise<GetDownloadUrlForLayerResponse> {
     return this.#call('GetDownloadUrlForLayer', { ...input }, options, () =>
       this.#serve('GetDownloadUrlForLayer', validateRequest('GetDownloadUrlForLayer', input)),
+    );
+  }
+
+  putImage(input: PutImageRequest, options?: CallOptions): Promise<PutImageResponse> {
+    return this.#call('PutImage', { ...input }, options, () =>
+      this.#serve('PutImage', validateRequest('PutImage', input)),
+    );
+  }
+
+  batchGetImage(input: BatchGetImageRequest, options?: CallOptions): Promise<BatchGetImageResponse> {
+    return this.#call('BatchGetImage', { ...input }, options, () =>
+      this.#serve('BatchGetImage', validateRequest('BatchGetImage', input)),
     );
   }
 

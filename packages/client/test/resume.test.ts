@@ -1,6 +1,6 @@
 import { ResumableSha256 } from '@edgecr/chunker';
 import { describe, expect, it } from 'vitest';
-import { planResume, planResync, startCheckpoint, type UploadRecord } from '../../src/engine/index.ts';
+import { planResume, planResync, startCheckpoint, type UploadRecord } from '../src/index.ts';
 
 const file = { name: 'layer.tar', size: 30_000, lastModified: 1_700_000_000_000 };
 const stateAt = (length: number) => new ResumableSha256().update(new Uint8Array(length)).save();

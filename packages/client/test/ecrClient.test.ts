@@ -12,7 +12,7 @@ import {
   type HttpTransport,
   NetworkError,
   RequestTimeoutError,
-} from '../../src/engine/index.ts';
+} from '../src/index.ts';
 
 const credentials = { accessKeyId: 'AKIAEDGECRLOCALDEV01', secretAccessKey: 'edgecr-local-dev-secret' };
 const decoder = new TextDecoder();
@@ -152,6 +152,32 @@ describe('EcrClient', () => {
       status: 400,
       fields: { lastValidByteReceived: 10_485_759 },
     });
+  });
+
+  it('sends the image operations under their own targets, with the configured registry', async () => {
+    const { requests, transport } = recording(() => ({ status: 200, body: {} }));
+    const client = new EcrClient({
+      endpoint: 'http://127.0.0.1:8787',
+      region: 'us-east-1',
+      credentials,
+      transport,
+      registryId: '123456789012',
+    });
+    const repositoryName = 'app';
+    const imageIds = [{ imageTag: '1.0' }];
+    await client.putImage({ repositoryName, imageManifest: '{}', imageTag: '1.0' });
+    await client.batchGetImage({ repositoryName, imageIds });
+    await client.describeImages({ repositoryName });
+    await client.batchDeleteImage({ repositoryName, imageIds });
+    expect(requests.map((r) => r.headers['x-amz-target'])).toEqual(
+      (['PutImage', 'BatchGetImage', 'DescribeImages', 'BatchDeleteImage'] as const).map(formatTarget),
+    );
+    for (const request of requests) {
+      expect(JSON.parse(decoder.decode(request.body))).toMatchObject({
+        registryId: '123456789012',
+        repositoryName,
+      });
+    }
   });
 
   it('pages through DescribeRepositories', async () => {

@@ -7,7 +7,7 @@ import {
   retryDecision,
   retryReason,
   sleep,
-} from '../../src/engine/index.ts';
+} from '../src/index.ts';
 
 const policy = DEFAULT_RETRY_POLICY;
 

@@ -3,6 +3,7 @@
  * with the code kept for detail.
  * @module
  */
+import { ImageArchiveError, type ImageArchiveErrorCode } from '@edgecr/image-archive';
 import { EcrError, type ErrorCode, errorSpec } from '@edgecr/protocol';
 
 /**
@@ -58,6 +59,8 @@ export type FailureKind =
   | 'file'
   | 'layer-rejected'
   | 'upload-expired'
+  | 'archive'
+  | 'image-rejected'
   | 'other';
 
 /** A failure as shown to a person: a sentence, and the technical detail behind it. */
@@ -65,7 +68,10 @@ export interface UploadFailure {
   kind: FailureKind;
   /** One sentence saying what went wrong and what to do. */
   message: string;
-  /** The ECR error code (`RepositoryNotFoundException`), `NetworkError`, or the source error's code. */
+  /**
+   * The ECR error code (`RepositoryNotFoundException`), `NetworkError`, the source error's code, or the
+   * archive's (`ImageArchiveError`'s `code`: `MissingBlob`…).
+   */
   code: string;
   /** What the server or the runtime said, verbatim. */
   detail: string;
@@ -73,8 +79,7 @@ export interface UploadFailure {
   status?: number;
 }
 
-const CREDENTIALS =
-  'The endpoint did not accept the access key and secret. Check them in Settings (and the region).';
+const CREDENTIALS = 'The endpoint did not accept the access key and secret. Check them (and the region).';
 
 /**
  * The engine's own failures that are not ECR errors: the names of {@link NetworkError} and
@@ -100,7 +105,7 @@ const ECR_MESSAGES: { readonly [C in ErrorCode]?: Meaning } = {
   AccessDeniedException: {
     kind: 'permission',
     message:
-      'These credentials may not do this here. Check the registry id and what the key is allowed to do.',
+      'This key may not do this here: pushing needs push (or admin) permission on this registry and repository. Check the key and the registry id.',
   },
   RepositoryNotFoundException: {
     kind: 'repository-missing',
@@ -129,6 +134,24 @@ const ECR_MESSAGES: { readonly [C in ErrorCode]?: Meaning } = {
   EmptyUploadException: { kind: 'file', message: 'The file is empty: a layer needs at least one byte.' },
   LimitExceededException: { kind: 'layer-rejected', message: 'The layer exceeds a limit of the registry.' },
   LayersNotFoundException: { kind: 'other', message: 'The repository does not hold this layer.' },
+  ImageTagAlreadyExistsException: {
+    kind: 'image-rejected',
+    message:
+      'The tag already names another image and the repository’s tags are immutable. Push under a new tag.',
+  },
+  ImageNotFoundException: {
+    kind: 'other',
+    message: 'The repository holds no image with this tag or digest.',
+  },
+  ImageDigestDoesNotMatchException: {
+    kind: 'image-rejected',
+    message: 'The endpoint computed another digest for the manifest than the one sent.',
+  },
+  ReferencedImagesNotFoundException: {
+    kind: 'image-rejected',
+    message: 'The index names a manifest the repository does not hold: push the whole image.',
+  },
+  InvalidTagParameterException: { kind: 'other', message: 'The endpoint refused the tag.' },
   LayerInaccessibleException: {
     kind: 'permission',
     message: 'The registry does not let this layer be downloaded until an image refers to it.',
@@ -173,6 +196,20 @@ const ENGINE_MESSAGES: Readonly<Record<EngineErrorCode, Meaning>> = {
   TooLarge: { kind: 'file', message: 'The file is larger than the largest layer ECR accepts.' },
 };
 
+/** What each {@link ImageArchiveErrorCode} means to someone pushing an image. */
+const ARCHIVE_MESSAGES: Readonly<Record<ImageArchiveErrorCode, string>> = {
+  NotATar: 'The file is not an image archive (not a tar; a .tar.gz must be decompressed first).',
+  NotAnImageArchive:
+    'The file is not an image archive: neither a docker save tarball nor an OCI image layout.',
+  MalformedManifest: 'The archive’s manifest is damaged or not a container image manifest.',
+  MalformedIndex: 'The archive’s index is damaged or not an OCI image index.',
+  MissingBlob:
+    'The archive is incomplete: a manifest names a blob the archive does not hold. Nothing was sent.',
+  BlobSizeMismatch: 'The archive is damaged: a blob’s size differs from what its manifest says.',
+  DigestMismatch: 'The archive is damaged: a blob’s bytes do not hash to the digest its manifest names.',
+  UnsupportedMediaType: 'The archive holds a kind of manifest that cannot be pushed to ECR.',
+};
+
 /**
  * Turns whatever an upload threw into a sentence a person understands, keeping the code and the original
  * message for detail.
@@ -199,6 +236,14 @@ export function describeFailure(error: unknown): UploadFailure {
   }
   if (error instanceof LayerSourceError) {
     return { ...ENGINE_MESSAGES[error.code], code: error.code, detail: error.message };
+  }
+  if (error instanceof ImageArchiveError) {
+    return {
+      kind: 'archive',
+      message: ARCHIVE_MESSAGES[error.code],
+      code: error.code,
+      detail: error.message,
+    };
   }
   if (isFileReadError(error)) {
     return { ...ENGINE_MESSAGES.Unreadable, code: 'Unreadable', detail: detailOf(error as Error) };

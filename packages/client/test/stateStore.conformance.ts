@@ -1,7 +1,7 @@
 // The suite every StateStore passes (tus's habit: one conformance suite for every storage backend).
 import { ResumableSha256 } from '@edgecr/chunker';
 import { beforeEach, describe, expect, it } from 'vitest';
-import type { StateStore, UploadRecord } from '../../src/engine/index.ts';
+import type { StateStore, UploadRecord } from '../src/index.ts';
 
 export function record(key: string, overrides: Partial<UploadRecord> = {}): UploadRecord {
   return {

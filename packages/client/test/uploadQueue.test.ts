@@ -1,7 +1,7 @@
 import { testLayerBytes } from '@edgecr/chunker/testing';
 import { MiB } from '@edgecr/protocol';
 import { describe, expect, it } from 'vitest';
-import { blobSource, MemoryStateStore, UploadQueue } from '../../src/engine/index.ts';
+import { blobSource, MemoryStateStore, UploadQueue } from '../src/index.ts';
 import { InProcessEcr } from './_inProcessEcr.ts';
 
 const scope = { endpoint: 'http://fake.test/', registryId: '' };

@@ -1,6 +1,6 @@
 import { IDBFactory } from 'fake-indexeddb';
 import { describe, expect, it } from 'vitest';
-import { IndexedDbStateStore, MemoryStateStore, recordKey } from '../../src/engine/index.ts';
+import { IndexedDbStateStore, MemoryStateStore, recordKey } from '../src/index.ts';
 import { record, stateStoreConformance } from './stateStore.conformance.ts';
 
 stateStoreConformance('MemoryStateStore', () => new MemoryStateStore());
