@@ -23,7 +23,7 @@ export {
   type UploadedPart,
 } from './ports/blobStore.ts';
 export type { CatalogStore, CatalogTransaction } from './ports/catalogStore.ts';
-export type { PartCommit, UploadRecord, UploadRef, UploadStore } from './ports/uploadStore.ts';
+export type { PartCommit, PartPolicy, UploadRecord, UploadRef, UploadStore } from './ports/uploadStore.ts';
 export { SerialQueue } from './serialQueue.ts';
 export {
   type CatalogHandle,
@@ -34,9 +34,11 @@ export {
 } from './service.ts';
 export {
   type BeginUpload,
+  ECR_PART_POLICY,
   type LayerCatalog,
   LayerUploadRules,
   layerObjectKey,
+  OCI_PART_POLICY,
   type UploadProgress,
 } from './uploads/layerUploadRules.ts';
-export type { PartRange } from './uploads/receivePart.ts';
+export type { OpenPartRange, PartRange } from './uploads/receivePart.ts';

@@ -31,6 +31,7 @@ export function cloudflareHosting(env: Env): RegistryHosting {
         requireRepository: async (name) => unwrap(await stub.requireRepository(name)),
         checkLayers: async (name, digests) => unwrap(await stub.checkLayers(name, digests)),
         findLayer: async (name, digest) => unwrap(await stub.findLayer(name, digest)),
+        mountLayer: async (name, digest, from) => unwrap(await stub.mountLayer(name, digest, from)),
       };
     },
     upload(uploadId): UploadHandle {
@@ -39,6 +40,8 @@ export function cloudflareHosting(env: Env): RegistryHosting {
         begin: async (input) => unwrap(await stub.begin(input)),
         uploadPart: async (ref, range, body) => unwrap(await stub.uploadPart(ref, range, body)),
         complete: async (ref, digests) => unwrap(await stub.complete(ref, digests)),
+        received: async (ref) => unwrap(await stub.received(ref)),
+        cancel: async (ref) => unwrap(await stub.cancel(ref)),
       };
     },
   };

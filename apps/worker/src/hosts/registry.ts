@@ -59,6 +59,10 @@ export class Registry extends DurableObject<Env> {
     return capture(() => this.rules.findLayer(repositoryName, digest));
   }
 
+  mountLayer(repositoryName: string, digest: string, from: string) {
+    return capture(() => this.rules.mountLayer(repositoryName, digest, from));
+  }
+
   objectInUse(objectKey: string) {
     return capture(() => this.rules.objectInUse(objectKey));
   }

@@ -7,6 +7,7 @@
 export * from './auth.ts';
 export * from './digest.ts';
 export * from './errors.ts';
+export * from './fromEcr.ts';
 export * from './headers.ts';
 export * from './pagination.ts';
 export * from './ranges.ts';

@@ -147,6 +147,20 @@ export class CatalogRules {
     });
   }
 
+  /**
+   * Links a blob repository `from` holds into `repositoryName` (an OCI mount), copying nothing.
+   * @returns Whether `repositoryName` holds the blob now; false when `from` does not exist or lacks it.
+   */
+  mountLayer(repositoryName: string, digest: string, from: string): Promise<boolean> {
+    return this.store.transaction((tables) => {
+      this.require(tables, repositoryName);
+      if (tables.linked(repositoryName, digest)) return true;
+      if (!tables.repository(from) || !tables.linked(from, digest) || !tables.blob(digest)) return false;
+      tables.link(repositoryName, digest);
+      return true;
+    });
+  }
+
   /** Whether any blob is stored under the key (an upload's expiry must not delete catalogued bytes). */
   objectInUse(objectKey: string): Promise<boolean> {
     return this.store.transaction((tables) => tables.blobAt(objectKey));
