@@ -226,3 +226,20 @@ describe('OCI door: uploads', () => {
     expect((await oci(`/v2/${teamRepo}/blobs/${digest}`, { method: 'HEAD', auth })).status).toBe(404);
   });
 });
+
+describe('OCI door: catalog', () => {
+  it('lists only the repositories a prefix-limited key reaches, paged with Link', async () => {
+    const names = [`team-a/${repositoryName('cat')}`, `team-a/${repositoryName('cat')}`].sort();
+    for (const name of [...names, repositoryName('elsewhere')]) await createRepository(name);
+    const teamA = await basicAuth(KEYS.teamA);
+    const all = (await (await oci('/v2/_catalog', { auth: teamA })).json()) as { repositories: string[] };
+    expect(all.repositories.every((name) => name.startsWith('team-a/'))).toBe(true);
+    expect(all.repositories).toEqual(expect.arrayContaining(names));
+    const first = await oci('/v2/_catalog?n=1', { auth: teamA });
+    const page = (await first.json()) as { repositories: string[] };
+    expect(page.repositories).toHaveLength(1);
+    expect(first.headers.get('link')).toBe(
+      `</v2/_catalog?n=1&last=${encodeURIComponent(page.repositories[0] ?? '')}>; rel="next"`,
+    );
+  });
+});

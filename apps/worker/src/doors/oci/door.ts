@@ -14,6 +14,7 @@ import { registryService } from '../ecr/context.ts';
 import { ociCaller, permit } from './auth.ts';
 import { deleteBlob, serveBlob } from './blobs.ts';
 import type { OciRequest } from './context.ts';
+import { listCatalog } from './listing.ts';
 import { continueUpload, startUpload } from './uploads.ts';
 
 /** Where the OCI Distribution API lives. */
@@ -41,6 +42,9 @@ async function serve(call: OciRequest, route: OciRoute): Promise<Response> {
       if (read) return await serveBlob(call, route.name, route.digest);
       if (method === 'DELETE') return deleteBlob(call, route.name);
       throw methodNotAllowed(method, call.url.pathname);
+    case 'catalog':
+      if (!read) throw methodNotAllowed(method, call.url.pathname);
+      return await listCatalog(call);
     case 'uploads':
       if (method !== 'POST') throw methodNotAllowed(method, call.url.pathname);
       return await startUpload(call, route.name);
