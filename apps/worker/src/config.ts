@@ -18,6 +18,8 @@ export interface Settings {
   downloadUrlTtlSeconds: number;
   authorizationTokenTtlSeconds: number;
   requireImageReference: boolean;
+  /** An OCI push to a repository that does not exist creates it. */
+  createRepositoryOnPush: boolean;
   /** Origins other than the Worker's own that browsers may call the API from. */
   allowedOrigins: string[];
   urlSigningKey: string | undefined;
@@ -56,6 +58,7 @@ export function readSettings(env: Env): Settings {
     downloadUrlTtlSeconds: positiveInteger(env, 'DOWNLOAD_URL_TTL_SECONDS'),
     authorizationTokenTtlSeconds: positiveInteger(env, 'AUTHORIZATION_TOKEN_TTL_SECONDS'),
     requireImageReference: env.REQUIRE_IMAGE_REFERENCE === 'true',
+    createRepositoryOnPush: env.CREATE_REPOSITORY_ON_PUSH === 'true',
     allowedOrigins: list(env.ALLOWED_ORIGINS),
     urlSigningKey: env.URL_SIGNING_KEY || undefined,
     credentials: env.EDGECR_CREDENTIALS || undefined,
