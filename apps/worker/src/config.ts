@@ -20,6 +20,8 @@ export interface Settings {
   requireImageReference: boolean;
   /** An OCI push to a repository that does not exist creates it. */
   createRepositoryOnPush: boolean;
+  /** How long a layer no image references stays before the sweep reclaims it; null never sweeps. */
+  unreferencedLayerGraceSeconds: number | null;
   /** Origins other than the Worker's own that browsers may call the API from. */
   allowedOrigins: string[];
   urlSigningKey: string | undefined;
@@ -59,6 +61,10 @@ export function readSettings(env: Env): Settings {
     authorizationTokenTtlSeconds: positiveInteger(env, 'AUTHORIZATION_TOKEN_TTL_SECONDS'),
     requireImageReference: env.REQUIRE_IMAGE_REFERENCE === 'true',
     createRepositoryOnPush: env.CREATE_REPOSITORY_ON_PUSH === 'true',
+    unreferencedLayerGraceSeconds:
+      env.UNREFERENCED_LAYER_GRACE_SECONDS === '0'
+        ? null
+        : positiveInteger(env, 'UNREFERENCED_LAYER_GRACE_SECONDS'),
     allowedOrigins: list(env.ALLOWED_ORIGINS),
     urlSigningKey: env.URL_SIGNING_KEY || undefined,
     credentials: env.EDGECR_CREDENTIALS || undefined,

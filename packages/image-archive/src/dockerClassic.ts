@@ -6,11 +6,17 @@
  * @module
  */
 import { digestBlob } from '@edgecr/chunker';
+import {
+  DOCKER_CONFIG,
+  DOCKER_LAYER_TAR,
+  DOCKER_LAYER_TAR_GZIP,
+  DOCKER_MANIFEST,
+  SHA256_DIGEST,
+} from '@edgecr/protocol';
 import type { ArchiveFiles } from './archiveFiles.ts';
 import { type BlobLike, readRange, sha256Digest } from './blobLike.ts';
 import { archiveBlob, asObject, parseJson, readDocument, tagsOf } from './documents.ts';
 import { ImageArchiveError } from './errors.ts';
-import { DOCKER_CONFIG, DOCKER_LAYER_TAR, DOCKER_LAYER_TAR_GZIP, DOCKER_MANIFEST } from './mediaTypes.ts';
 import type { ArchiveBlob, ArchiveImage } from './model.ts';
 
 const MALFORMED = 'MalformedManifest';
@@ -60,7 +66,7 @@ async function readImage(files: ArchiveFiles, entry: unknown, n: number): Promis
   const layers: ArchiveBlob<BlobLike>[] = [];
   for (const [i, path] of Layers.entries()) {
     const diffId = diffIds[i];
-    if (typeof diffId !== 'string' || !/^sha256:[a-f0-9]{64}$/.test(diffId)) {
+    if (typeof diffId !== 'string' || !SHA256_DIGEST.test(diffId)) {
       throw new ImageArchiveError(MALFORMED, `The config ${Config} has a malformed rootfs.diff_ids[${i}].`);
     }
     layers.push(await layerBlob(fileOf(files, path, `layer ${diffId}`), diffId));

@@ -2,6 +2,7 @@
  * Reading the archive's small JSON documents and checking their descriptors, shared by both formats.
  * @module
  */
+import { MAX_IMAGE_MANIFEST_LENGTH, SHA256_DIGEST } from '@edgecr/protocol';
 import { type BlobLike, sha256Digest } from './blobLike.ts';
 import { ImageArchiveError, type ImageArchiveErrorCode } from './errors.ts';
 import type { ArchiveBlob, ArchiveBlobKind, ArchivePlatform } from './model.ts';
@@ -16,8 +17,7 @@ export interface Descriptor {
 }
 
 /** Manifests and configs are parsed whole; a registry refuses manifests above 4 MiB anyway. */
-const MAX_DOCUMENT_BYTES = 4 * 1024 * 1024;
-const SHA256_DIGEST = /^sha256:[a-f0-9]{64}$/;
+const MAX_DOCUMENT_BYTES = MAX_IMAGE_MANIFEST_LENGTH;
 
 type Malformed = Extract<ImageArchiveErrorCode, 'MalformedManifest' | 'MalformedIndex'>;
 

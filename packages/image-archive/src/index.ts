@@ -3,9 +3,7 @@
  * or a folder) without loading them, and lists every blob to push. Runs unchanged in browsers, Node and Workers.
  * @module
  */
-export type { FolderFile } from './archiveFiles.ts';
-export type { BlobLike } from './blobLike.ts';
-export { ImageArchiveError, type ImageArchiveErrorCode } from './errors.ts';
+
 export {
   DOCKER_CONFIG,
   DOCKER_LAYER_TAR,
@@ -16,7 +14,10 @@ export {
   MANIFEST_MEDIA_TYPES,
   OCI_INDEX,
   OCI_MANIFEST,
-} from './mediaTypes.ts';
+} from '@edgecr/protocol';
+export type { FolderFile } from './archiveFiles.ts';
+export type { BlobLike } from './blobLike.ts';
+export { ImageArchiveError, type ImageArchiveErrorCode } from './errors.ts';
 export type {
   ArchiveBlob,
   ArchiveBlobKind,

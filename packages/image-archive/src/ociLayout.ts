@@ -3,6 +3,8 @@
  * of Docker 25 and later writes (with a `manifest.json` whose `RepoTags` name the images).
  * @module
  */
+
+import { INDEX_MEDIA_TYPES, MANIFEST_MEDIA_TYPES } from '@edgecr/protocol';
 import type { ArchiveFiles } from './archiveFiles.ts';
 import type { BlobLike } from './blobLike.ts';
 import {
@@ -16,7 +18,6 @@ import {
   verifyDigest,
 } from './documents.ts';
 import { ImageArchiveError } from './errors.ts';
-import { INDEX_MEDIA_TYPES, MANIFEST_MEDIA_TYPES } from './mediaTypes.ts';
 import type { ArchiveBlob, ArchiveImage } from './model.ts';
 
 /** Annotations that name an image in an index (containerd's full name first, then OCI's ref name). */

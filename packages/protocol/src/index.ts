@@ -11,6 +11,7 @@ export * from './describe.ts';
 export * from './errors.ts';
 export * from './framing.ts';
 export * from './headers.ts';
+export * from './mediaTypes.ts';
 export * from './oci/index.ts';
 export type * from './types.ts';
 export * from './validate.ts';

@@ -1,7 +1,9 @@
 import { EcrError, MAX_LAYER_BYTES } from '@edgecr/protocol';
 
 // Every ECR error the registry's rules raise, worded as ECR words it, in one place so a message never drifts
-// from its twin.
+// from its twin. The image rules' wordings are its image section, imageErrors.ts.
+
+export * from './imageErrors.ts';
 
 /** RepositoryNotFoundException as ECR words it. */
 export function repositoryNotFound(registryId: string, repositoryName: string): EcrError {
@@ -135,12 +137,20 @@ export function layerInaccessible(repositoryName: string, digest: string): EcrEr
   );
 }
 
-/** InvalidParameterException for a `nextToken` this registry did not issue. */
-export function invalidNextToken(): EcrError {
+/**
+ * InvalidParameterException in the form of ECR's constraint messages. ECR's own answer to a manifest it
+ * cannot read is `Invalid parameter at 'ImageManifest' failed to satisfy constraint: 'Invalid JSON syntax'`.
+ */
+export function invalidParameter(member: string, constraint: string): EcrError {
   return new EcrError(
     'InvalidParameterException',
-    "Invalid parameter at 'nextToken' failed to satisfy constraint: 'must be a token returned by a previous call'",
+    `Invalid parameter at '${member}' failed to satisfy constraint: '${constraint}'`,
   );
+}
+
+/** InvalidParameterException for a `nextToken` this registry did not issue. */
+export function invalidNextToken(): EcrError {
+  return invalidParameter('nextToken', 'must be a token returned by a previous call');
 }
 
 /** InvalidParameterException: ECR pages the registry's listing, never a named set of repositories. */
@@ -154,9 +164,4 @@ export function paginationWithNames(): EcrError {
 /** ServerException: an upload id collided with one in use (ids are random UUIDs; this should never happen). */
 export function uploadIdInUse(uploadId: string): EcrError {
   return new EcrError('ServerException', `Upload id '${uploadId}' is already in use`);
-}
-
-/** UnknownOperationException for an operation of the model edgecr does not serve. */
-export function operationNotImplemented(operation: string): EcrError {
-  return new EcrError('UnknownOperationException', `edgecr does not implement ${operation} yet`);
 }

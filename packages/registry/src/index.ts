@@ -1,9 +1,14 @@
 // The registry core: ECR's rules over storage ports, runtime-neutral (web-platform APIs only).
-export { CatalogRules } from './catalog/catalogRules.ts';
+export {
+  type CatalogOptions,
+  CatalogRules,
+  DEFAULT_UNREFERENCED_LAYER_GRACE_SECONDS,
+} from './catalog/catalogRules.ts';
 export {
   type LayerRecord,
   newRepositoryRecord,
   type Registration,
+  type RepositoryLayer,
   type RepositoryPage,
   type RepositoryQuery,
   type RepositoryRecord,
@@ -11,6 +16,7 @@ export {
 export type { EcrContext, EcrHandler, EcrInput, StreamedUploadLayerPartRequest } from './ecr/context.ts';
 export { ECR_HANDLERS, ecrHandler } from './ecr/handlers.ts';
 export * from './errors.ts';
+export * from './images/index.ts';
 export { MemoryBlobStore } from './memory/blobStore.ts';
 export { MemoryCatalogStore } from './memory/catalogStore.ts';
 export { MemoryHost, type MemoryHostOptions } from './memory/host.ts';
@@ -22,7 +28,7 @@ export {
   type StoredObject,
   type UploadedPart,
 } from './ports/blobStore.ts';
-export type { CatalogStore, CatalogTransaction } from './ports/catalogStore.ts';
+export type { CatalogStore, CatalogTransaction, LayerLink } from './ports/catalogStore.ts';
 export type { PartCommit, PartPolicy, UploadRecord, UploadRef, UploadStore } from './ports/uploadStore.ts';
 export { SerialQueue } from './serialQueue.ts';
 export {

@@ -1,12 +1,24 @@
 import {
   type BatchCheckLayerAvailabilityResponse,
+  type BatchDeleteImageRequest,
+  type BatchDeleteImageResponse,
+  type BatchGetImageRequest,
+  type BatchGetImageResponse,
   type CreateRepositoryRequest,
+  type DescribeImagesRequest,
+  type DescribeImagesResponse,
   EcrError,
+  type ListImagesRequest,
+  type ListImagesResponse,
+  type PutImageRequest,
+  type PutImageResponse,
+  type PutImageTagMutabilityRequest,
+  type PutImageTagMutabilityResponse,
 } from '@edgecr/protocol';
 import type { CatalogRules } from './catalog/catalogRules.ts';
 import {
-  type LayerRecord,
   newRepositoryRecord,
+  type RepositoryLayer,
   type RepositoryPage,
   type RepositoryQuery,
   type RepositoryRecord,
@@ -32,6 +44,12 @@ export type CatalogHandle = Reached<
     | 'checkLayers'
     | 'findLayer'
     | 'mountLayer'
+    | 'putImage'
+    | 'batchGetImage'
+    | 'describeImages'
+    | 'listImages'
+    | 'batchDeleteImage'
+    | 'putImageTagMutability'
   >
 >;
 
@@ -91,8 +109,33 @@ export class RegistryService {
     return await this.catalog.describeRepositories(query);
   }
 
-  deleteRepository(repositoryName: string): Promise<RepositoryRecord> {
-    return this.catalog.deleteRepository(repositoryName);
+  /** Deletes a repository; one holding images only with `force`, which deletes them too. */
+  deleteRepository(repositoryName: string, force = false): Promise<RepositoryRecord> {
+    return this.catalog.deleteRepository(repositoryName, force);
+  }
+
+  putImage(input: PutImageRequest): Promise<PutImageResponse> {
+    return this.catalog.putImage(input);
+  }
+
+  batchGetImage(input: BatchGetImageRequest): Promise<BatchGetImageResponse> {
+    return this.catalog.batchGetImage(input);
+  }
+
+  describeImages(input: DescribeImagesRequest): Promise<DescribeImagesResponse> {
+    return this.catalog.describeImages(input);
+  }
+
+  listImages(input: ListImagesRequest): Promise<ListImagesResponse> {
+    return this.catalog.listImages(input);
+  }
+
+  batchDeleteImage(input: BatchDeleteImageRequest): Promise<BatchDeleteImageResponse> {
+    return this.catalog.batchDeleteImage(input);
+  }
+
+  putImageTagMutability(input: PutImageTagMutabilityRequest): Promise<PutImageTagMutabilityResponse> {
+    return this.catalog.putImageTagMutability(input);
   }
 
   /** Starts an upload into an existing repository. */
@@ -168,8 +211,8 @@ export class RegistryService {
     return this.catalog.checkLayers(repositoryName, digests);
   }
 
-  /** The stored layer, if the repository holds it. */
-  findLayer(repositoryName: string, digest: string): Promise<LayerRecord | null> {
+  /** The stored layer, if the repository holds it, and whether an image of the repository references it. */
+  findLayer(repositoryName: string, digest: string): Promise<RepositoryLayer | null> {
     return this.catalog.findLayer(repositoryName, digest);
   }
 

@@ -12,7 +12,7 @@ const streamOf = (...chunks: Uint8Array[]) =>
   });
 
 async function sha256(bytes: Uint8Array): Promise<string> {
-  const hash = new Uint8Array(await crypto.subtle.digest('SHA-256', bytes));
+  const hash = new Uint8Array(await crypto.subtle.digest('SHA-256', new Uint8Array(bytes)));
   return `sha256:${Array.from(hash, (b) => b.toString(16).padStart(2, '0')).join('')}`;
 }
 

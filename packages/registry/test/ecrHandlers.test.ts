@@ -1,4 +1,4 @@
-import { MiB } from '@edgecr/protocol';
+import { MiB, OCI_MANIFEST } from '@edgecr/protocol';
 import { describe, expect, it } from 'vitest';
 import { type EcrContext, ecrHandler, MemoryHost } from '../src/index.ts';
 
@@ -80,11 +80,26 @@ describe('the ECR handler table', () => {
     await expect(
       ecrHandler('GetDownloadUrlForLayer')({ repositoryName: 'app', layerDigest: digest }, strict),
     ).rejects.toMatchObject({ code: 'LayerInaccessibleException' });
-  });
-
-  it('answers an operation edgecr does not serve with UnknownOperationException', () => {
-    expect(() => ecrHandler('ListImages')).toThrow(
-      expect.objectContaining({ code: 'UnknownOperationException' }),
+    // Once an image of the repository references the layer, ECR's rule lets it be downloaded.
+    const configRef = {
+      repositoryName: 'app',
+      uploadId: (await context.registry.initiateLayerUpload('app')).uploadId,
+    };
+    await context.registry.uploadLayerPart(
+      configRef,
+      { first: 0, last: 1 },
+      streamOf(new TextEncoder().encode('{}')),
     );
+    const config = await context.registry.completeLayerUpload(configRef, []);
+    const imageManifest = JSON.stringify({
+      schemaVersion: 2,
+      mediaType: OCI_MANIFEST,
+      config: { mediaType: 'application/vnd.oci.image.config.v1+json', digest: config, size: 2 },
+      layers: [{ mediaType: 'application/vnd.oci.image.layer.v1.tar', digest, size: 1 }],
+    });
+    await ecrHandler('PutImage')({ repositoryName: 'app', imageManifest }, context);
+    expect(
+      await ecrHandler('GetDownloadUrlForLayer')({ repositoryName: 'app', layerDigest: digest }, strict),
+    ).toMatchObject({ layerDigest: digest });
   });
 });

@@ -1,7 +1,13 @@
 // The memory adapter against the conformance suite, in Node and in workerd.
 import { MiB } from '@edgecr/protocol';
 import { runConformance } from '../src/conformance/index.ts';
-import { MemoryBlobStore, MemoryCatalogStore, MemoryHost, MemoryUploadStore } from '../src/index.ts';
+import {
+  DEFAULT_UNREFERENCED_LAYER_GRACE_SECONDS,
+  MemoryBlobStore,
+  MemoryCatalogStore,
+  MemoryHost,
+  MemoryUploadStore,
+} from '../src/index.ts';
 
 const PART_SIZE = 10 * MiB;
 
@@ -19,6 +25,11 @@ runConformance({
       inspect: (uploadId) => host.upload(uploadId).inspect(),
       async expire() {
         now += 61_000;
+        await host.runDueWakeUps();
+      },
+      graceSeconds: DEFAULT_UNREFERENCED_LAYER_GRACE_SECONDS,
+      async age(_registryId, seconds) {
+        now += seconds * 1000;
         await host.runDueWakeUps();
       },
     };

@@ -27,11 +27,17 @@ export function cloudflareHosting(env: Env): RegistryHosting {
       return {
         createRepository: async (record) => unwrap(await stub.createRepository(record)),
         describeRepositories: async (query) => unwrap(await stub.describeRepositories(query)),
-        deleteRepository: async (name) => unwrap(await stub.deleteRepository(name)),
+        deleteRepository: async (name, force = false) => unwrap(await stub.deleteRepository(name, force)),
         requireRepository: async (name) => unwrap(await stub.requireRepository(name)),
         checkLayers: async (name, digests) => unwrap(await stub.checkLayers(name, digests)),
         findLayer: async (name, digest) => unwrap(await stub.findLayer(name, digest)),
         mountLayer: async (name, digest, from) => unwrap(await stub.mountLayer(name, digest, from)),
+        putImage: async (input) => unwrap(await stub.putImage(input)),
+        batchGetImage: async (input) => unwrap(await stub.batchGetImage(input)),
+        describeImages: async (input) => unwrap(await stub.describeImages(input)),
+        listImages: async (input) => unwrap(await stub.listImages(input)),
+        batchDeleteImage: async (input) => unwrap(await stub.batchDeleteImage(input)),
+        putImageTagMutability: async (input) => unwrap(await stub.putImageTagMutability(input)),
       };
     },
     upload(uploadId): UploadHandle {

@@ -1,4 +1,5 @@
 import type { CatalogStore, CatalogTransaction, LayerRecord, RepositoryRecord } from '@edgecr/registry';
+import { IMAGE_SCHEMA, imageTables } from './sqlImageTables.ts';
 
 /** The catalog's tables in one SQLite statement each. */
 function tables(sql: SqlStorage): CatalogTransaction {
@@ -9,6 +10,7 @@ function tables(sql: SqlStorage): CatalogTransaction {
     objectKey: row.object_key,
   });
   return {
+    ...imageTables(sql),
     repository(name) {
       const row = sql
         .exec<{ record: string }>('SELECT record FROM repository WHERE name = ?', name)
@@ -50,8 +52,11 @@ function tables(sql: SqlStorage): CatalogTransaction {
     linked: (name, digest) =>
       exists('SELECT 1 FROM repository_layer WHERE repository = ? AND digest = ?', name, digest),
     held: (digest) => exists('SELECT 1 FROM repository_layer WHERE digest = ? LIMIT 1', digest),
-    link(name, digest) {
-      sql.exec('INSERT INTO repository_layer VALUES (?, ?)', name, digest);
+    link(name, digest, linkedAt) {
+      sql.exec('INSERT INTO repository_layer VALUES (?, ?, ?)', name, digest, linkedAt);
+    },
+    unlink(name, digest) {
+      sql.exec('DELETE FROM repository_layer WHERE repository = ? AND digest = ?', name, digest);
     },
     unlinkAll(name) {
       return sql
@@ -59,12 +64,35 @@ function tables(sql: SqlStorage): CatalogTransaction {
         .toArray()
         .map((row) => row.digest);
     },
+    unreferencedLinks(limit) {
+      return sql
+        .exec<{ repository: string; digest: string; linked_at: number }>(
+          `SELECT repository, digest, linked_at FROM repository_layer l WHERE NOT EXISTS (
+             SELECT 1 FROM image_blob b WHERE b.repository = l.repository AND b.blob = l.digest)
+           ORDER BY linked_at LIMIT ?`,
+          limit,
+        )
+        .toArray()
+        .map((row) => ({ repositoryName: row.repository, digest: row.digest, linkedAt: row.linked_at }));
+    },
   };
 }
 
 /**
- * One registry's catalog in its Durable Object's SQLite storage. A transaction is `transactionSync`: the rules
- * run between reads and writes with no I/O, so each is serialisable.
+ * Brings an older catalog up to this schema: links made before links had a time are treated as made now, so
+ * the sweep gives them the whole grace period.
+ */
+function migrate(sql: SqlStorage): void {
+  const columns = sql.exec<{ name: string }>('PRAGMA table_info(repository_layer)').toArray();
+  if (columns.some((column) => column.name === 'linked_at')) return;
+  sql.exec('ALTER TABLE repository_layer ADD COLUMN linked_at INTEGER NOT NULL DEFAULT 0');
+  sql.exec('UPDATE repository_layer SET linked_at = ?', Date.now());
+}
+
+/**
+ * One registry's catalog in its Durable Object's SQLite storage: repositories, blobs, links, and the image
+ * tables (sqlImageTables.ts). A transaction is `transactionSync`: the rules run between reads and writes with
+ * no I/O, so each is serialisable.
  */
 export class SqlCatalogStore implements CatalogStore {
   private readonly tables: CatalogTransaction;
@@ -75,13 +103,22 @@ export class SqlCatalogStore implements CatalogStore {
       CREATE TABLE IF NOT EXISTS blob (
         digest TEXT PRIMARY KEY, size INTEGER NOT NULL, object_key TEXT NOT NULL UNIQUE);
       CREATE TABLE IF NOT EXISTS repository_layer (
-        repository TEXT NOT NULL, digest TEXT NOT NULL REFERENCES blob (digest),
+        repository TEXT NOT NULL, digest TEXT NOT NULL REFERENCES blob (digest), linked_at INTEGER NOT NULL,
         PRIMARY KEY (repository, digest));
+      ${IMAGE_SCHEMA}
     `);
+    migrate(storage.sql);
+    storage.sql.exec('CREATE INDEX IF NOT EXISTS repository_layer_by_time ON repository_layer (linked_at)');
     this.tables = tables(storage.sql);
   }
 
   async transaction<T>(fn: (tables: CatalogTransaction) => T): Promise<T> {
     return this.storage.transactionSync(() => fn(this.tables));
+  }
+
+  /** The wake-up is the object's alarm; one already set sooner (and not past: that one is firing) stays. */
+  async wakeBy(at: number): Promise<void> {
+    const current = await this.storage.getAlarm();
+    if (current === null || current > at || current <= Date.now()) await this.storage.setAlarm(at);
   }
 }

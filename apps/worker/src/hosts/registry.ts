@@ -1,4 +1,12 @@
 import { DurableObject } from 'cloudflare:workers';
+import type {
+  BatchDeleteImageRequest,
+  BatchGetImageRequest,
+  DescribeImagesRequest,
+  ListImagesRequest,
+  PutImageRequest,
+  PutImageTagMutabilityRequest,
+} from '@edgecr/protocol';
 import {
   CatalogRules,
   type LayerRecord,
@@ -8,11 +16,13 @@ import {
 import { capture } from '../adapters/outcome.ts';
 import { R2BlobStore } from '../adapters/r2BlobStore.ts';
 import { SqlCatalogStore } from '../adapters/sqlCatalogStore.ts';
+import { readSettings } from '../config.ts';
 
 /**
  * Hosts one registry's catalog (named by the registry id): the core's CatalogRules over this object's SQLite
- * storage. One object per registry makes every catalog change one serialisable transaction, with the same
- * consistency model as the uploads. Answers travel as outcomes (see outcome.ts).
+ * storage, images included. One object per registry makes every catalog change one serialisable transaction,
+ * with the same consistency model as the uploads. Its alarm is the sweep of unreferenced layers. Answers
+ * travel as outcomes (see outcome.ts).
  */
 export class Registry extends DurableObject<Env> {
   private readonly rules: CatalogRules;
@@ -24,7 +34,16 @@ export class Registry extends DurableObject<Env> {
       ctx.id.name as string,
       new SqlCatalogStore(ctx.storage),
       new R2BlobStore(env.LAYERS),
+      { unreferencedLayerGraceSeconds: readSettings(env).unreferencedLayerGraceSeconds },
     );
+    // A catalog from before the sweep (or whose alarm was lost) has links and no alarm: schedule it.
+    void ctx.blockConcurrencyWhile(async () => {
+      if ((await ctx.storage.getAlarm()) === null) await this.rules.scheduleSweep();
+    });
+  }
+
+  override async alarm(): Promise<void> {
+    await this.rules.sweep();
   }
 
   createRepository(record: RepositoryRecord) {
@@ -35,8 +54,32 @@ export class Registry extends DurableObject<Env> {
     return capture(() => this.rules.describeRepositories(query));
   }
 
-  deleteRepository(repositoryName: string) {
-    return capture(() => this.rules.deleteRepository(repositoryName));
+  deleteRepository(repositoryName: string, force: boolean) {
+    return capture(() => this.rules.deleteRepository(repositoryName, force));
+  }
+
+  putImage(input: PutImageRequest) {
+    return capture(() => this.rules.putImage(input));
+  }
+
+  batchGetImage(input: BatchGetImageRequest) {
+    return capture(() => this.rules.batchGetImage(input));
+  }
+
+  describeImages(input: DescribeImagesRequest) {
+    return capture(() => this.rules.describeImages(input));
+  }
+
+  listImages(input: ListImagesRequest) {
+    return capture(() => this.rules.listImages(input));
+  }
+
+  batchDeleteImage(input: BatchDeleteImageRequest) {
+    return capture(() => this.rules.batchDeleteImage(input));
+  }
+
+  putImageTagMutability(input: PutImageTagMutabilityRequest) {
+    return capture(() => this.rules.putImageTagMutability(input));
   }
 
   requireRepository(repositoryName: string) {

@@ -1,40 +1,10 @@
-import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { LOCAL_CREDENTIALS } from './_layers.ts';
+import { aws } from './_aws.ts';
 import { type LocalStack, removeState, startLocalStack } from './_wrangler.ts';
-
-const run = promisify(execFile);
-
-/** The AWS CLI (a real client no one here wrote), pointed at the local stack with the local key. */
-// biome-ignore lint/suspicious/noExplicitAny: tests read arbitrary members of the CLI's JSON output.
-async function aws(stack: LocalStack, args: string[]): Promise<{ ok: boolean; json: any; stderr: string }> {
-  try {
-    const { stdout, stderr } = await run(
-      'aws',
-      ['ecr', ...args, '--endpoint-url', stack.endpoint, '--output', 'json'],
-      {
-        env: {
-          ...process.env,
-          AWS_ACCESS_KEY_ID: LOCAL_CREDENTIALS.accessKeyId,
-          AWS_SECRET_ACCESS_KEY: LOCAL_CREDENTIALS.secretAccessKey,
-          AWS_DEFAULT_REGION: 'us-east-1',
-          AWS_CONFIG_FILE: '/dev/null',
-          AWS_SHARED_CREDENTIALS_FILE: '/dev/null',
-          AWS_EC2_METADATA_DISABLED: 'true',
-        },
-        maxBuffer: 64 * 1024 * 1024,
-      },
-    );
-    return { ok: true, json: stdout.trim() ? JSON.parse(stdout) : null, stderr };
-  } catch (error) {
-    return { ok: false, json: null, stderr: (error as { stderr: string }).stderr };
-  }
-}
 
 describe('the AWS CLI examples of the ECR reference pages', () => {
   let stack: LocalStack;

@@ -2,14 +2,18 @@
 // against the registry core's conformance suite, in workerd with real local R2 and Durable Objects.
 import { env, runDurableObjectAlarm, runInDurableObject } from 'cloudflare:test';
 import { runConformance } from '@edgecr/registry/conformance';
+import { expect } from 'vitest';
 import { R2BlobStore } from '../../src/adapters/r2BlobStore.ts';
 import { SqlCatalogStore } from '../../src/adapters/sqlCatalogStore.ts';
 import { SqlUploadStore } from '../../src/adapters/sqlUploadStore.ts';
 import { PART_SIZE, readSettings } from '../../src/config.ts';
 import { registryService } from '../../src/doors/ecr/context.ts';
 import type { LayerUpload } from '../../src/hosts/layerUpload.ts';
+import type { Registry } from '../../src/hosts/registry.ts';
 
 const uploadObject = (uploadId: string) => env.UPLOADS.get(env.UPLOADS.idFromName(uploadId));
+const registryObject = (registryId: string) => env.REGISTRY.get(env.REGISTRY.idFromName(registryId));
+const settings = readSettings(env);
 
 runConformance({
   blobStore: () => new R2BlobStore(env.LAYERS),
@@ -22,7 +26,7 @@ runConformance({
       fn(new SqlCatalogStore(state.storage)),
     ),
   registry: () => ({
-    registry: (registryId) => registryService(env, readSettings(env), registryId),
+    registry: (registryId) => registryService(env, settings, registryId),
     blobs: new R2BlobStore(env.LAYERS),
     partSize: PART_SIZE,
     inspect: (uploadId) => uploadObject(uploadId).inspect(),
@@ -33,6 +37,15 @@ runConformance({
         state.storage.sql.exec(`UPDATE upload SET state = json_set(state, '$.expiresAt', 0)`);
       });
       await runDurableObjectAlarm(stub);
+    },
+    graceSeconds: settings.unreferencedLayerGraceSeconds as number,
+    async age(registryId, seconds) {
+      const stub = registryObject(registryId);
+      // Time cannot pass in workerd: the links are made older instead, then the alarm (the sweep) fires.
+      await runInDurableObject(stub, (_instance: Registry, state) => {
+        state.storage.sql.exec('UPDATE repository_layer SET linked_at = linked_at - ?', seconds * 1000);
+      });
+      expect(await runDurableObjectAlarm(stub)).toBe(true);
     },
   }),
 });

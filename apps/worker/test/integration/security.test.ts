@@ -96,6 +96,7 @@ describe('SigV4 authentication', () => {
         UPLOAD_TTL_SECONDS: '1',
         DOWNLOAD_URL_TTL_SECONDS: '1',
         AUTHORIZATION_TOKEN_TTL_SECONDS: '1',
+        UNREFERENCED_LAYER_GRACE_SECONDS: '1',
       } as Env),
     };
     const request = new Request(`${ORIGIN}/`, { method: 'POST', ...signedCall('DescribeRepositories', {}) });

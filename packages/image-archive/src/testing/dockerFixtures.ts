@@ -2,7 +2,7 @@
  * The two `docker save` forms, built in memory.
  * @module
  */
-import { DOCKER_CONFIG, DOCKER_LAYER_TAR, OCI_INDEX, OCI_MANIFEST } from '../mediaTypes.ts';
+import { DOCKER_CONFIG, DOCKER_LAYER_TAR, OCI_INDEX, OCI_MANIFEST } from '@edgecr/protocol';
 import {
   type ArchiveFixture,
   blob,

@@ -2,7 +2,7 @@
  * OCI image layouts built in memory (two platforms; one large and sparse), and a file that is no archive.
  * @module
  */
-import { OCI_INDEX, OCI_MANIFEST } from '../mediaTypes.ts';
+import { OCI_INDEX, OCI_MANIFEST } from '@edgecr/protocol';
 import {
   type ArchiveFixture,
   blob,

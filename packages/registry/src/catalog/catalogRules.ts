@@ -1,17 +1,38 @@
-import type { BatchCheckLayerAvailabilityResponse } from '@edgecr/protocol';
+import {
+  type BatchCheckLayerAvailabilityResponse,
+  type BatchDeleteImageRequest,
+  type BatchDeleteImageResponse,
+  type BatchGetImageRequest,
+  type BatchGetImageResponse,
+  type DescribeImagesRequest,
+  type DescribeImagesResponse,
+  type ListImagesRequest,
+  type ListImagesResponse,
+  type PutImageRequest,
+  type PutImageResponse,
+  type PutImageTagMutabilityRequest,
+  type PutImageTagMutabilityResponse,
+  SHA256_DIGEST,
+} from '@edgecr/protocol';
 import { layerAlreadyExists, repositoryAlreadyExists, repositoryNotFound } from '../errors.ts';
+import { batchDeleteImage, checkRepositoryDeletable } from '../images/batchDeleteImage.ts';
+import { batchGetImage } from '../images/batchGetImage.ts';
+import { describeImages, listImages } from '../images/listing.ts';
+import { putImage } from '../images/putImage.ts';
+import type { ImageContext } from '../images/store.ts';
+import { putImageTagMutability } from '../images/tagMutability.ts';
 import type { BlobStore } from '../ports/blobStore.ts';
 import type { CatalogStore, CatalogTransaction } from '../ports/catalogStore.ts';
 import { decodePageToken, encodePageToken } from './pageToken.ts';
 import type {
   LayerRecord,
   Registration,
+  RepositoryLayer,
   RepositoryPage,
   RepositoryQuery,
   RepositoryRecord,
 } from './records.ts';
-
-const SHA256_DIGEST = /^sha256:[a-f0-9]{64}$/;
+import { sweepLinks } from './sweep.ts';
 
 /** DescribeRepositories' page size when the request names none (ECR's default). */
 const DEFAULT_PAGE_SIZE = 100;
@@ -19,19 +40,48 @@ const DEFAULT_PAGE_SIZE = 100;
 /** How many keys one BlobStore delete call takes (R2's and S3's limit). */
 const DELETE_BATCH = 1000;
 
+/** How a catalog keeps time and reclaims layers; every member has a default. */
+export interface CatalogOptions {
+  /** The clock, epoch milliseconds; `Date.now` by default. */
+  now?: () => number;
+  /**
+   * How long a layer may stay linked to a repository with no image of it referencing it before the sweep
+   * unlinks it (and deletes its bytes when no other repository holds them); `null` never sweeps. Seven
+   * days by default.
+   */
+  unreferencedLayerGraceSeconds?: number | null;
+}
+
+/** The default grace of an unreferenced layer: seven days. */
+export const DEFAULT_UNREFERENCED_LAYER_GRACE_SECONDS = 7 * 86_400;
+
+/** Deletes keys from the blob store in batches the store accepts. */
+async function deleteObjects(blobs: BlobStore, keys: string[]): Promise<void> {
+  for (let i = 0; i < keys.length; i += DELETE_BATCH) await blobs.delete(keys.slice(i, i + DELETE_BATCH));
+}
+
 /**
- * The rules of one registry's catalog: repositories, content-addressed blobs and which repository holds which
- * layer. Every change is one transaction of the store; the host serialises calls per registry.
+ * The rules of one registry's catalog: repositories, content-addressed blobs, which repository holds which
+ * layer, and images (the image rules, run over the same transaction). Every change is one transaction of
+ * the store; the host serialises calls per registry.
  * @example
  * const catalog = new CatalogRules('123456789012', new MemoryCatalogStore(), new MemoryBlobStore());
  * await catalog.createRepository(newRepositoryRecord({ repositoryName: 'app' }, new Date()));
  */
 export class CatalogRules {
+  private readonly now: () => number;
+  private readonly graceMs: number | null;
+
   constructor(
     private readonly registryId: string,
     private readonly store: CatalogStore,
     private readonly blobs: BlobStore,
-  ) {}
+    options: CatalogOptions = {},
+  ) {
+    this.now = options.now ?? Date.now;
+    const grace = options.unreferencedLayerGraceSeconds;
+    this.graceMs = grace === null ? null : (grace ?? DEFAULT_UNREFERENCED_LAYER_GRACE_SECONDS) * 1000;
+  }
 
   createRepository(record: RepositoryRecord): Promise<RepositoryRecord> {
     return this.store.transaction((tables) => {
@@ -49,24 +99,26 @@ export class CatalogRules {
       if (query.repositoryNames) {
         return { repositories: query.repositoryNames.map((name) => this.require(tables, name)) };
       }
-      const after = query.nextToken === undefined ? '' : decodePageToken(query.nextToken);
+      const after = query.nextToken === undefined ? '' : decodePageToken(query.nextToken).after;
       const limit = query.maxResults ?? DEFAULT_PAGE_SIZE;
       const rows = tables.repositoriesAfter(after, limit + 1);
       const repositories = rows.slice(0, limit);
       const last = repositories.at(-1);
       return rows.length > limit && last
-        ? { repositories, nextToken: encodePageToken(last.repositoryName) }
+        ? { repositories, nextToken: encodePageToken({ after: last.repositoryName }) }
         : { repositories };
     });
   }
 
   /**
-   * Deletes a repository and its links to layers, then the bytes of every blob no other repository holds.
-   * Until images exist a repository holds no images, so it is never refused as not empty.
+   * Deletes a repository, its images (only with `force`: a repository holding images is refused otherwise)
+   * and its links to layers, then the bytes of every blob no other repository holds.
    */
-  async deleteRepository(repositoryName: string): Promise<RepositoryRecord> {
+  async deleteRepository(repositoryName: string, force = false): Promise<RepositoryRecord> {
     const { record, orphans } = await this.store.transaction((tables) => {
       const record = this.require(tables, repositoryName);
+      checkRepositoryDeletable(this.imageContext(tables), repositoryName, force);
+      tables.deleteAllImages(repositoryName);
       tables.deleteRepository(repositoryName);
       const orphans: string[] = [];
       for (const digest of tables.unlinkAll(repositoryName)) {
@@ -78,10 +130,57 @@ export class CatalogRules {
       return { record, orphans };
     });
     // The rows are gone first: a completion racing this finds no blob and stores its own copy.
-    for (let i = 0; i < orphans.length; i += DELETE_BATCH) {
-      await this.blobs.delete(orphans.slice(i, i + DELETE_BATCH));
-    }
+    await deleteObjects(this.blobs, orphans);
     return record;
+  }
+
+  /** PutImage. */
+  putImage(input: PutImageRequest): Promise<PutImageResponse> {
+    return this.images(putImage, input);
+  }
+
+  /** BatchGetImage (records the pull time of what it returns). */
+  batchGetImage(input: BatchGetImageRequest): Promise<BatchGetImageResponse> {
+    return this.images(batchGetImage, input);
+  }
+
+  /** DescribeImages. */
+  describeImages(input: DescribeImagesRequest): Promise<DescribeImagesResponse> {
+    return this.images(describeImages, input);
+  }
+
+  /** ListImages. */
+  listImages(input: ListImagesRequest): Promise<ListImagesResponse> {
+    return this.images(listImages, input);
+  }
+
+  /** BatchDeleteImage: the layers stay linked until the sweep finds them unreferenced. */
+  batchDeleteImage(input: BatchDeleteImageRequest): Promise<BatchDeleteImageResponse> {
+    return this.images(batchDeleteImage, input);
+  }
+
+  /** PutImageTagMutability. */
+  putImageTagMutability(input: PutImageTagMutabilityRequest): Promise<PutImageTagMutabilityResponse> {
+    return this.images(putImageTagMutability, input);
+  }
+
+  /**
+   * The host's periodic wake-up: unlinks the layers no image references that were linked longer than the
+   * grace period ago, deletes the bytes no repository holds any more (rows first, as deleteRepository), and
+   * asks for the next wake-up. A layer pushed just before its image is younger than the grace, so it stays.
+   */
+  async sweep(): Promise<void> {
+    if (this.graceMs === null) return;
+    const cutoff = this.now() - this.graceMs;
+    await deleteObjects(this.blobs, await this.store.transaction((tables) => sweepLinks(tables, cutoff)));
+    await this.scheduleSweep();
+  }
+
+  /** Asks for a wake-up when the oldest unreferenced link passes the grace period (none: no wake-up). */
+  async scheduleSweep(): Promise<void> {
+    if (this.graceMs === null) return;
+    const oldest = await this.store.transaction((tables) => tables.unreferencedLinks(1)[0]);
+    if (oldest) await this.store.wakeBy(Math.max(oldest.linkedAt + this.graceMs, this.now()));
   }
 
   requireRepository(repositoryName: string): Promise<RepositoryRecord> {
@@ -97,17 +196,20 @@ export class CatalogRules {
    * Puts a stored layer in a repository. If another repository already has the same bytes, the repository is
    * linked to that blob and the caller deletes its own copy ('linked'): one copy per digest, and no copying.
    */
-  registerLayer(repositoryName: string, layer: LayerRecord): Promise<Registration> {
-    return this.store.transaction((tables) => {
+  async registerLayer(repositoryName: string, layer: LayerRecord): Promise<Registration> {
+    const linkedAt = this.now();
+    const registration = await this.store.transaction((tables): Registration => {
       this.require(tables, repositoryName);
       if (tables.linked(repositoryName, layer.digest)) {
         throw layerAlreadyExists(this.registryId, repositoryName, layer.digest);
       }
       const existing = tables.blob(layer.digest);
       if (!existing) tables.insertBlob(layer);
-      tables.link(repositoryName, layer.digest);
+      tables.link(repositoryName, layer.digest, linkedAt);
       return existing ? 'linked' : 'created';
     });
+    if (this.graceMs !== null) await this.store.wakeBy(linkedAt + this.graceMs);
+    return registration;
   }
 
   /** BatchCheckLayerAvailability for one repository. */
@@ -139,11 +241,12 @@ export class CatalogRules {
     });
   }
 
-  /** The stored layer, if the repository holds it. */
-  findLayer(repositoryName: string, digest: string): Promise<LayerRecord | null> {
+  /** The stored layer, if the repository holds it, and whether an image of the repository references it. */
+  findLayer(repositoryName: string, digest: string): Promise<RepositoryLayer | null> {
     return this.store.transaction((tables) => {
       this.require(tables, repositoryName);
-      return this.layerIn(tables, repositoryName, digest);
+      const layer = this.layerIn(tables, repositoryName, digest);
+      return layer && { ...layer, referenced: tables.isBlobReferenced(repositoryName, digest) };
     });
   }
 
@@ -151,14 +254,18 @@ export class CatalogRules {
    * Links a blob repository `from` holds into `repositoryName` (an OCI mount), copying nothing.
    * @returns Whether `repositoryName` holds the blob now; false when `from` does not exist or lacks it.
    */
-  mountLayer(repositoryName: string, digest: string, from: string): Promise<boolean> {
-    return this.store.transaction((tables) => {
+  async mountLayer(repositoryName: string, digest: string, from: string): Promise<boolean> {
+    const linkedAt = this.now();
+    const mounted = await this.store.transaction((tables) => {
       this.require(tables, repositoryName);
-      if (tables.linked(repositoryName, digest)) return true;
-      if (!tables.repository(from) || !tables.linked(from, digest) || !tables.blob(digest)) return false;
-      tables.link(repositoryName, digest);
-      return true;
+      if (tables.linked(repositoryName, digest)) return 'held';
+      if (!tables.repository(from) || !tables.linked(from, digest) || !tables.blob(digest)) return 'absent';
+      tables.link(repositoryName, digest, linkedAt);
+      return 'linked';
     });
+    // A mounted layer is a new link like an uploaded one: the sweep reclaims it if no image comes to use it.
+    if (mounted === 'linked' && this.graceMs !== null) await this.store.wakeBy(linkedAt + this.graceMs);
+    return mounted !== 'absent';
   }
 
   /** Whether any blob is stored under the key (an upload's expiry must not delete catalogued bytes). */
@@ -170,6 +277,15 @@ export class CatalogRules {
     const record = tables.repository(repositoryName);
     if (!record) throw repositoryNotFound(this.registryId, repositoryName);
     return record;
+  }
+
+  /** Runs an image rule in one transaction, the transaction being its ImageStore. */
+  private images<I, O>(rule: (ctx: ImageContext, input: I) => O, input: I): Promise<O> {
+    return this.store.transaction((tables) => rule(this.imageContext(tables), input));
+  }
+
+  private imageContext(tables: CatalogTransaction): ImageContext {
+    return { store: tables, registryId: this.registryId, now: () => Math.floor(this.now() / 1000) };
   }
 
   private layerIn(tables: CatalogTransaction, repositoryName: string, digest: string): LayerRecord | null {

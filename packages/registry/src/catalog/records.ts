@@ -39,6 +39,11 @@ export interface LayerRecord {
   objectKey: string;
 }
 
+/** A layer of a repository, and whether an image of the repository references it (ECR serves only those). */
+export interface RepositoryLayer extends LayerRecord {
+  referenced: boolean;
+}
+
 /** What registering a finished layer did: a new blob, or a link to the copy another repository already has. */
 export type Registration = 'created' | 'linked';
 

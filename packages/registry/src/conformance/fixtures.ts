@@ -17,6 +17,13 @@ export interface RegistryFixture {
   inspect(uploadId: string): Promise<UploadProgress | null>;
   /** Moves the upload's deadline into the past and runs its wake-up, as its host's timer would. */
   expire(uploadId: string): Promise<void>;
+  /** How long an unreferenced layer stays before the sweep reclaims it, as the host is set up. */
+  graceSeconds: number;
+  /**
+   * Makes everything the registry's catalog timed `seconds` older (as if that much time had passed), then
+   * runs the catalog's wake-up (the sweep), as its host's timer would once due.
+   */
+  age(registryId: string, seconds: number): Promise<void>;
 }
 
 /** How the conformance suite gets fresh adapters. Stores that live inside a host are lent to a callback. */
@@ -31,11 +38,7 @@ export interface ConformanceFactories {
   registry(): RegistryFixture | Promise<RegistryFixture>;
 }
 
-/** `sha256:<hex>` of the bytes. */
-export async function sha256Digest(bytes: Uint8Array): Promise<string> {
-  const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', bytes as Uint8Array<ArrayBuffer>));
-  return `sha256:${Array.from(digest, (b) => b.toString(16).padStart(2, '0')).join('')}`;
-}
+export { sha256Digest } from '../images/manifest.ts';
 
 /** The bytes as a stream of chunks of the given size, as a door would hand them on. */
 export function streamOf(bytes: Uint8Array, chunkSize = MiB): ReadableStream<Uint8Array> {

@@ -3,6 +3,7 @@
 import { blobStoreSuite } from './blobStore.ts';
 import { catalogSuite } from './catalog.ts';
 import type { ConformanceFactories } from './fixtures.ts';
+import { imagesSuite } from './images.ts';
 import { storesSuite } from './stores.ts';
 import { uploadsSuite } from './uploads.ts';
 
@@ -19,4 +20,5 @@ export function runConformance(factories: ConformanceFactories): void {
   storesSuite(factories);
   catalogSuite(factories);
   uploadsSuite(factories);
+  imagesSuite(factories);
 }

@@ -109,9 +109,9 @@ export function storesSuite(factories: ConformanceFactories): void {
           t.insertRepository(repo('b'));
           t.insertBlob(blob('d1'));
           t.insertBlob(blob('d2'));
-          t.link('a', 'd1');
-          t.link('a', 'd2');
-          t.link('b', 'd1');
+          t.link('a', 'd1', 0);
+          t.link('a', 'd2', 0);
+          t.link('b', 'd1', 0);
         });
         const seen = await store.transaction((t) => ({
           linked: [t.linked('a', 'd2'), t.linked('b', 'd2')],

@@ -1,6 +1,6 @@
 import type { OperationName, Repository } from '@edgecr/protocol';
 import type { RepositoryRecord } from '../catalog/records.ts';
-import { layerInaccessible, layerNotFound, operationNotImplemented } from '../errors.ts';
+import { layerInaccessible, layerNotFound } from '../errors.ts';
 import type { EcrContext, EcrHandler } from './context.ts';
 
 /** The wire form of a catalog record: ECR's ARN, and a URI on this endpoint's host. */
@@ -26,11 +26,11 @@ function uploadOf(input: { repositoryName: string; uploadId: string }, context: 
 }
 
 /**
- * The ECR operations edgecr serves, each from a validated input to the registry service to ECR's output; the
- * model's other operations answer that they are not available. Doors (the Worker's AWS JSON 1.1 endpoint, an
+ * The ECR operations edgecr serves (every operation of the model: a new one added to the model without a
+ * handler here is a type error), each from a validated input to the registry service to ECR's output. Doors (the Worker's AWS JSON 1.1 endpoint, an
  * in-process endpoint in tests) validate, authorise and frame; these only map.
  */
-export const ECR_HANDLERS: { [Op in OperationName]?: EcrHandler<Op> } = {
+export const ECR_HANDLERS: { [Op in OperationName]: EcrHandler<Op> } = {
   async CreateRepository(input, context) {
     return { repository: toRepository(await context.registry.createRepository(input), context) };
   },
@@ -47,9 +47,32 @@ export const ECR_HANDLERS: { [Op in OperationName]?: EcrHandler<Op> } = {
   },
 
   async DeleteRepository(input, context) {
-    return {
-      repository: toRepository(await context.registry.deleteRepository(input.repositoryName), context),
-    };
+    const record = await context.registry.deleteRepository(input.repositoryName, input.force ?? false);
+    return { repository: toRepository(record, context) };
+  },
+
+  async PutImage(input, context) {
+    return await context.registry.putImage(input);
+  },
+
+  async BatchGetImage(input, context) {
+    return await context.registry.batchGetImage(input);
+  },
+
+  async DescribeImages(input, context) {
+    return await context.registry.describeImages(input);
+  },
+
+  async ListImages(input, context) {
+    return await context.registry.listImages(input);
+  },
+
+  async BatchDeleteImage(input, context) {
+    return await context.registry.batchDeleteImage(input);
+  },
+
+  async PutImageTagMutability(input, context) {
+    return await context.registry.putImageTagMutability(input);
   },
 
   async InitiateLayerUpload(input, context) {
@@ -78,8 +101,9 @@ export const ECR_HANDLERS: { [Op in OperationName]?: EcrHandler<Op> } = {
     const { registry } = context;
     const layer = await registry.findLayer(input.repositoryName, input.layerDigest);
     if (!layer) throw layerNotFound(registry.registryId, input.repositoryName, input.layerDigest);
-    // edgecr has no images yet, so under ECR's rule no layer is referenced by one.
-    if (context.requireImageReference) throw layerInaccessible(input.repositoryName, input.layerDigest);
+    if (context.requireImageReference && !layer.referenced) {
+      throw layerInaccessible(input.repositoryName, input.layerDigest);
+    }
     const downloadUrl = await context.downloadUrl({
       repositoryName: input.repositoryName,
       digest: layer.digest,
@@ -93,12 +117,10 @@ export const ECR_HANDLERS: { [Op in OperationName]?: EcrHandler<Op> } = {
 };
 
 /**
- * The handler of an operation; UnknownOperationException for one edgecr does not serve.
+ * The handler of an operation.
  * @example
  * const output = await ecrHandler('CreateRepository')({ repositoryName: 'app' }, context);
  */
 export function ecrHandler<Op extends OperationName>(operation: Op): EcrHandler<Op> {
-  const handler = ECR_HANDLERS[operation] as EcrHandler<Op> | undefined;
-  if (!handler) throw operationNotImplemented(operation);
-  return handler;
+  return ECR_HANDLERS[operation] as EcrHandler<Op>;
 }

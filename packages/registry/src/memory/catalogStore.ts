@@ -1,24 +1,20 @@
-import type { LayerRecord, RepositoryRecord } from '../catalog/records.ts';
-import type { CatalogStore, CatalogTransaction } from '../ports/catalogStore.ts';
+import type { RepositoryRecord } from '../catalog/records.ts';
+import type { CatalogStore, CatalogTransaction, LayerLink } from '../ports/catalogStore.ts';
+import { copyImages, type ImageTables, imageView, referenced } from './imageTables.ts';
 
-interface Tables {
-  repositories: Map<string, RepositoryRecord>;
-  blobs: Map<string, LayerRecord>;
-  /** repository name → the digests it holds. */
-  links: Map<string, Set<string>>;
-}
-
-function copy(tables: Tables): Tables {
+function copy(tables: ImageTables): ImageTables {
   return {
     repositories: new Map(tables.repositories),
     blobs: new Map(tables.blobs),
-    links: new Map([...tables.links].map(([name, digests]) => [name, new Set(digests)])),
+    links: new Map([...tables.links].map(([name, digests]) => [name, new Map(digests)])),
+    images: copyImages(tables.images),
   };
 }
 
 /** A transaction's view: reads and writes go to a copy, which replaces the tables only if `fn` returns. */
-function view(tables: Tables): CatalogTransaction {
+function view(tables: ImageTables): CatalogTransaction {
   return {
+    ...imageView(tables),
     repository: (name) => structuredClone(tables.repositories.get(name) ?? null),
     repositoriesAfter: (after, limit) =>
       [...tables.repositories.keys()]
@@ -38,27 +34,64 @@ function view(tables: Tables): CatalogTransaction {
     deleteBlob: (digest) => void tables.blobs.delete(digest),
     linked: (name, digest) => tables.links.get(name)?.has(digest) ?? false,
     held: (digest) => [...tables.links.values()].some((digests) => digests.has(digest)),
-    link: (name, digest) => {
-      const digests = tables.links.get(name) ?? new Set();
-      digests.add(digest);
+    link: (name, digest, linkedAt) => {
+      const digests = tables.links.get(name) ?? new Map<string, number>();
+      digests.set(digest, linkedAt);
       tables.links.set(name, digests);
     },
+    unlink: (name, digest) => void tables.links.get(name)?.delete(digest),
     unlinkAll: (name) => {
-      const digests = [...(tables.links.get(name) ?? [])];
+      const digests = [...(tables.links.get(name)?.keys() ?? [])];
       tables.links.delete(name);
       return digests;
     },
+    unreferencedLinks: (limit) =>
+      [...tables.links]
+        .flatMap(([repositoryName, digests]): LayerLink[] =>
+          [...digests].map(([digest, linkedAt]) => ({ repositoryName, digest, linkedAt })),
+        )
+        .filter((link) => !referenced(tables, link.repositoryName, link.digest))
+        .sort((a, b) => a.linkedAt - b.linkedAt)
+        .slice(0, limit),
   };
 }
 
 /** One registry's catalog in memory; a transaction that throws leaves the tables as they were. */
 export class MemoryCatalogStore implements CatalogStore {
-  private tables: Tables = { repositories: new Map(), blobs: new Map(), links: new Map() };
+  private tables: ImageTables = {
+    repositories: new Map(),
+    blobs: new Map(),
+    links: new Map(),
+    images: new Map(),
+  };
+  private wakeAt: number | null = null;
 
   async transaction<T>(fn: (tables: CatalogTransaction) => T): Promise<T> {
     const working = copy(this.tables);
     const result = fn(view(working));
     this.tables = working;
     return result;
+  }
+
+  async wakeBy(at: number): Promise<void> {
+    this.wakeAt = this.wakeAt === null ? at : Math.min(this.wakeAt, at);
+  }
+
+  /** The wake-up asked for, if any (the memory host runs it when due, as a Durable Object alarm would). */
+  get wakeTime(): number | null {
+    return this.wakeAt;
+  }
+
+  /** Forgets the wake-up, as a Durable Object's alarm is cleared when it fires. */
+  clearWakeUp(): void {
+    this.wakeAt = null;
+  }
+
+  /**
+   * The tables outside any transaction (no rollback), for tests that drive the synchronous image rules
+   * directly.
+   */
+  unguarded(): CatalogTransaction {
+    return view(this.tables);
   }
 }

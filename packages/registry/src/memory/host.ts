@@ -16,8 +16,15 @@ import { MemoryUploadStore } from './uploadStore.ts';
 export interface MemoryHostOptions {
   /** Where layer bytes go; a fresh MemoryBlobStore by default. */
   blobs?: BlobStore;
-  /** The clock of expiry; `Date.now` by default. */
+  /** The clock of expiry and of the layer sweep; `Date.now` by default. */
   now?: () => number;
+  /** See CatalogOptions; seven days by default. */
+  unreferencedLayerGraceSeconds?: number | null;
+}
+
+interface HostedCatalog {
+  store: MemoryCatalogStore;
+  rules: CatalogRules;
 }
 
 /** Wraps every method of `target` so calls run one at a time on `queue`. */
@@ -47,12 +54,14 @@ export class MemoryHost implements RegistryHosting {
   /** Where layer bytes go. */
   readonly blobs: BlobStore;
   private readonly now: () => number;
-  private readonly catalogs = new Map<string, CatalogRules>();
+  private readonly grace: number | null | undefined;
+  private readonly catalogs = new Map<string, HostedCatalog>();
   private readonly uploads = new Map<string, HostedUpload>();
 
   constructor(options: MemoryHostOptions = {}) {
     this.blobs = options.blobs ?? new MemoryBlobStore();
     this.now = options.now ?? Date.now;
+    this.grace = options.unreferencedLayerGraceSeconds;
   }
 
   /** The registry service of one registry. */
@@ -63,13 +72,16 @@ export class MemoryHost implements RegistryHosting {
   catalog(registryId: string): CatalogHandle & LayerCatalog {
     let catalog = this.catalogs.get(registryId);
     if (!catalog) {
-      catalog = serialised(
-        new CatalogRules(registryId, new MemoryCatalogStore(), this.blobs),
-        new SerialQueue(),
-      );
+      const store = new MemoryCatalogStore();
+      const options = {
+        now: this.now,
+        ...(this.grace !== undefined && { unreferencedLayerGraceSeconds: this.grace }),
+      };
+      const rules = new CatalogRules(registryId, store, this.blobs, options);
+      catalog = { store, rules: serialised(rules, new SerialQueue()) };
       this.catalogs.set(registryId, catalog);
     }
-    return catalog;
+    return catalog.rules;
   }
 
   upload(uploadId: string): LayerUploadRules {
@@ -88,8 +100,14 @@ export class MemoryHost implements RegistryHosting {
     return open;
   }
 
-  /** Wakes every upload whose wake-up is due, as Durable Object alarms do. */
+  /** Wakes every upload and catalog whose wake-up is due, as Durable Object alarms do. */
   async runDueWakeUps(): Promise<void> {
+    for (const { store, rules } of this.catalogs.values()) {
+      const at = store.wakeTime;
+      if (at === null || at > this.now()) continue;
+      store.clearWakeUp();
+      await rules.sweep();
+    }
     for (const { store, rules } of this.uploads.values()) {
       const at = store.wakeTime;
       if (at !== null && at <= this.now()) await rules.expire();

@@ -1,13 +1,22 @@
 import type { LayerRecord, RepositoryRecord } from '../catalog/records.ts';
+import type { ImageStore } from '../images/store.ts';
+
+/** A repository's link to a layer, with when it was made (epoch milliseconds). */
+export interface LayerLink {
+  repositoryName: string;
+  digest: string;
+  linkedAt: number;
+}
 
 /**
  * The tables of one registry's catalog, read and written inside a transaction. Synchronous on purpose: the
  * rules decide between reads and writes with no other I/O in between, which is what makes a transaction on
  * SQLite (a Durable Object's, or node:sqlite's) serialisable without locks.
  *
- * New kinds of catalog entries (images, tags, references) add their own methods here.
+ * Images are part of the catalog: the image rules' {@link ImageStore} port is this same transaction, so an
+ * image and the layers and repository it rests on change together.
  */
-export interface CatalogTransaction {
+export interface CatalogTransaction extends ImageStore {
   repository(name: string): RepositoryRecord | null;
   /** Repositories whose name sorts after `after`, in name order, at most `limit`. */
   repositoriesAfter(after: string, limit: number): RepositoryRecord[];
@@ -22,9 +31,14 @@ export interface CatalogTransaction {
   linked(repositoryName: string, digest: string): boolean;
   /** Whether any repository holds the layer. */
   held(digest: string): boolean;
-  link(repositoryName: string, digest: string): void;
+  /** Puts the layer in the repository, linked at `linkedAt` (epoch milliseconds). */
+  link(repositoryName: string, digest: string, linkedAt: number): void;
+  /** Drops one link. */
+  unlink(repositoryName: string, digest: string): void;
   /** Drops every link of the repository; returns the digests it held. */
   unlinkAll(repositoryName: string): string[];
+  /** Links no image of their repository references, oldest first, at most `limit`. */
+  unreferencedLinks(limit: number): LayerLink[];
 }
 
 /**
@@ -33,4 +47,9 @@ export interface CatalogTransaction {
  */
 export interface CatalogStore {
   transaction<T>(fn: (tables: CatalogTransaction) => T): Promise<T>;
+  /**
+   * Asks the host to call the catalog's `sweep` at `at` (epoch milliseconds) or earlier: a wake-up already
+   * due sooner stays, a later one moves to `at`. On Cloudflare this is the Registry object's alarm.
+   */
+  wakeBy(at: number): Promise<void>;
 }

@@ -1,0 +1,35 @@
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import { LOCAL_CREDENTIALS } from './_layers.ts';
+import type { LocalStack } from './_wrangler.ts';
+
+const run = promisify(execFile);
+
+/** The AWS CLI (a real client no one here wrote), pointed at the local stack with the local key. */
+// biome-ignore lint/suspicious/noExplicitAny: tests read arbitrary members of the CLI's JSON output.
+export async function aws(
+  stack: LocalStack,
+  args: string[],
+): Promise<{ ok: boolean; json: any; stderr: string }> {
+  try {
+    const { stdout, stderr } = await run(
+      'aws',
+      ['ecr', ...args, '--endpoint-url', stack.endpoint, '--output', 'json'],
+      {
+        env: {
+          ...process.env,
+          AWS_ACCESS_KEY_ID: LOCAL_CREDENTIALS.accessKeyId,
+          AWS_SECRET_ACCESS_KEY: LOCAL_CREDENTIALS.secretAccessKey,
+          AWS_DEFAULT_REGION: 'us-east-1',
+          AWS_CONFIG_FILE: '/dev/null',
+          AWS_SHARED_CREDENTIALS_FILE: '/dev/null',
+          AWS_EC2_METADATA_DISABLED: 'true',
+        },
+        maxBuffer: 64 * 1024 * 1024,
+      },
+    );
+    return { ok: true, json: stdout.trim() ? JSON.parse(stdout) : null, stderr };
+  } catch (error) {
+    return { ok: false, json: null, stderr: (error as { stderr: string }).stderr };
+  }
+}

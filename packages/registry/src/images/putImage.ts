@@ -1,0 +1,99 @@
+/**
+ * PutImage: store a manifest as an image of a repository and point a tag at it.
+ * @module
+ */
+
+import type { PutImageRequest, PutImageResponse } from '@edgecr/protocol';
+import { FOREIGN_LAYER_TYPES } from '@edgecr/protocol';
+import {
+  imageAlreadyExists,
+  imageDigestDoesNotMatch,
+  imageTagAlreadyExists,
+  layersNotFound,
+  referencedImagesNotFound,
+} from '../errors.ts';
+import { checkTag, requireRepository } from './imageIds.ts';
+import { type ParsedManifest, parseManifest } from './manifest.ts';
+import type { ImageContext, ImageRecord, ImageReferences } from './store.ts';
+import { isTagImmutable } from './tagMutability.ts';
+
+/**
+ * PutImage. The image digest is the SHA-256 of the manifest's UTF-8 bytes, which are stored and returned
+ * as sent. Every blob the manifest names must be a layer of the repository, and every manifest an index
+ * names an image of it; a `subject` need not exist. A tag that names another image moves, unless the
+ * repository makes that tag immutable. Without a tag the image is stored untagged.
+ * @throws EcrError `RepositoryNotFoundException`, `InvalidParameterException`,
+ * `ImageDigestDoesNotMatchException`, `LayersNotFoundException`, `ReferencedImagesNotFoundException`,
+ * `ImageAlreadyExistsException` (nothing would change) and `ImageTagAlreadyExistsException`.
+ * @example
+ * const { image } = putImage(ctx, { repositoryName: 'app', imageManifest: text, imageTag: 'v1' });
+ */
+export function putImage(ctx: ImageContext, input: PutImageRequest): PutImageResponse {
+  const { repositoryName, imageTag: tag } = input;
+  const settings = requireRepository(ctx, repositoryName);
+  if (tag !== undefined) checkTag(tag);
+  const manifest = parseManifest(input.imageManifest, input.imageManifestMediaType);
+  const { digest } = manifest;
+  if (input.imageDigest !== undefined && input.imageDigest !== digest) {
+    throw imageDigestDoesNotMatch(input.imageDigest, digest);
+  }
+  const { store } = ctx;
+  const existing = store.image(repositoryName, digest);
+  // What the manifest references is checked before the tag: a manifest that cannot be stored is refused as
+  // such whatever tag it comes with.
+  const created = existing ? null : newImage(ctx, repositoryName, manifest);
+  const tagged = tag === undefined ? null : store.taggedDigest(repositoryName, tag);
+  if (existing && (tag === undefined || tagged === digest)) {
+    throw imageAlreadyExists(ctx.registryId, repositoryName, digest, tag);
+  }
+  if (tag !== undefined && tagged !== null && tagged !== digest && isTagImmutable(settings, tag)) {
+    throw imageTagAlreadyExists(repositoryName, tag);
+  }
+  if (created) store.putImage(repositoryName, created.record, input.imageManifest, created.references);
+  if (tag !== undefined) store.setTag(repositoryName, tag, digest);
+  return {
+    image: {
+      registryId: ctx.registryId,
+      repositoryName,
+      imageId: tag === undefined ? { imageDigest: digest } : { imageDigest: digest, imageTag: tag },
+      imageManifest: input.imageManifest,
+      imageManifestMediaType: manifest.mediaType,
+    },
+  };
+}
+
+/** The record and references of an image not yet stored, once everything it references is checked. */
+function newImage(
+  ctx: ImageContext,
+  repositoryName: string,
+  manifest: ParsedManifest,
+): { record: ImageRecord; references: ImageReferences } {
+  const { store } = ctx;
+  const blobs = [...(manifest.config ? [manifest.config] : []), ...manifest.layers].filter(
+    (blob) => !(FOREIGN_LAYER_TYPES.includes(blob.mediaType) && blob.urls !== undefined),
+  );
+  const sizes = new Map(blobs.map((blob) => [blob.digest, store.layerSize(repositoryName, blob.digest)]));
+  const missingBlobs = [...sizes].filter(([, size]) => size === null).map(([blobDigest]) => blobDigest);
+  if (missingBlobs.length > 0) throw layersNotFound(ctx.registryId, repositoryName, missingBlobs);
+  const children = [...new Set(manifest.manifests.map((child) => child.digest))];
+  const childImages = children.map((child) => store.image(repositoryName, child));
+  const missingChildren = children.filter((_, i) => childImages[i] === null);
+  if (missingChildren.length > 0) {
+    throw referencedImagesNotFound(ctx.registryId, repositoryName, missingChildren);
+  }
+  const sizeInBytes =
+    manifest.kind === 'index'
+      ? Math.max(0, ...childImages.map((child) => child?.sizeInBytes ?? 0))
+      : manifest.layers.reduce((sum, layer) => sum + (sizes.get(layer.digest) ?? layer.size), 0);
+  const artifactMediaType = manifest.artifactType ?? manifest.config?.mediaType;
+  const record: ImageRecord = {
+    digest: manifest.digest,
+    mediaType: manifest.mediaType,
+    sizeInBytes,
+    pushedAt: ctx.now(),
+    tags: [],
+    ...(artifactMediaType === undefined ? {} : { artifactMediaType }),
+    ...(manifest.subject === undefined ? {} : { subjectDigest: manifest.subject.digest }),
+  };
+  return { record, references: { blobs: [...sizes.keys()], children } };
+}
