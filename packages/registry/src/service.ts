@@ -24,6 +24,7 @@ import {
   type RepositoryRecord,
 } from './catalog/records.ts';
 import { digestAlgorithmUnsupported, paginationWithNames } from './errors.ts';
+import type { ReferrerDescriptor, ReferrersQuery } from './images/referrers.ts';
 import type { PartPolicy, UploadRef } from './ports/uploadStore.ts';
 import { ECR_PART_POLICY, type LayerUploadRules, OCI_PART_POLICY } from './uploads/layerUploadRules.ts';
 import type { OpenPartRange } from './uploads/receivePart.ts';
@@ -50,6 +51,7 @@ export type CatalogHandle = Reached<
     | 'listImages'
     | 'batchDeleteImage'
     | 'putImageTagMutability'
+    | 'referrers'
   >
 >;
 
@@ -132,6 +134,11 @@ export class RegistryService {
 
   batchDeleteImage(input: BatchDeleteImageRequest): Promise<BatchDeleteImageResponse> {
     return this.catalog.batchDeleteImage(input);
+  }
+
+  /** The referrers of a manifest, as index descriptors (OCI 1.1). */
+  referrers(query: ReferrersQuery): Promise<ReferrerDescriptor[]> {
+    return this.catalog.referrers(query);
   }
 
   putImageTagMutability(input: PutImageTagMutabilityRequest): Promise<PutImageTagMutabilityResponse> {

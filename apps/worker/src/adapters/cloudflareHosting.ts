@@ -38,6 +38,7 @@ export function cloudflareHosting(env: Env): RegistryHosting {
         listImages: async (input) => unwrap(await stub.listImages(input)),
         batchDeleteImage: async (input) => unwrap(await stub.batchDeleteImage(input)),
         putImageTagMutability: async (input) => unwrap(await stub.putImageTagMutability(input)),
+        referrers: async (query) => unwrap(await stub.referrers(query)),
       };
     },
     upload(uploadId): UploadHandle {

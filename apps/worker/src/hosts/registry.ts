@@ -10,6 +10,7 @@ import type {
 import {
   CatalogRules,
   type LayerRecord,
+  type ReferrersQuery,
   type RepositoryQuery,
   type RepositoryRecord,
 } from '@edgecr/registry';
@@ -76,6 +77,10 @@ export class Registry extends DurableObject<Env> {
 
   batchDeleteImage(input: BatchDeleteImageRequest) {
     return capture(() => this.rules.batchDeleteImage(input));
+  }
+
+  referrers(query: ReferrersQuery) {
+    return capture(() => this.rules.referrers(query));
   }
 
   putImageTagMutability(input: PutImageTagMutabilityRequest) {

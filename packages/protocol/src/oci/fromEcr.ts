@@ -42,7 +42,8 @@ const SAME_EVERYWHERE: Readonly<Record<string, OciErrorCode>> = {
  *   names it;
  * - `LayersNotFoundException`, `LayerInaccessibleException`: `BLOB_UNKNOWN`, or `MANIFEST_BLOB_UNKNOWN`
  *   for a manifest;
- * - `InvalidParameterException`: `MANIFEST_INVALID` for a manifest, else `UNSUPPORTED` 400.
+ * - `InvalidParameterException`, `ValidationException`: `MANIFEST_INVALID` for a manifest, else
+ *   `UNSUPPORTED` 400.
  * @example
  * catch (e) { if (e instanceof EcrError) throw ociErrorFromEcr(e, 'blob') ?? e; }
  */
@@ -68,6 +69,7 @@ export function ociErrorFromEcr(error: EcrError<string>, subject: OciSubject): O
         options,
       );
     case 'InvalidParameterException':
+    case 'ValidationException':
       return subject === 'manifest'
         ? new OciError('MANIFEST_INVALID', error.message, options)
         : new OciError('UNSUPPORTED', error.message, { ...options, status: 400 });

@@ -19,6 +19,7 @@ import { batchDeleteImage, checkRepositoryDeletable } from '../images/batchDelet
 import { batchGetImage } from '../images/batchGetImage.ts';
 import { describeImages, listImages } from '../images/listing.ts';
 import { putImage } from '../images/putImage.ts';
+import { type ReferrerDescriptor, type ReferrersQuery, referrers } from '../images/referrers.ts';
 import type { ImageContext } from '../images/store.ts';
 import { putImageTagMutability } from '../images/tagMutability.ts';
 import type { BlobStore } from '../ports/blobStore.ts';
@@ -157,6 +158,11 @@ export class CatalogRules {
   /** BatchDeleteImage: the layers stay linked until the sweep finds them unreferenced. */
   batchDeleteImage(input: BatchDeleteImageRequest): Promise<BatchDeleteImageResponse> {
     return this.images(batchDeleteImage, input);
+  }
+
+  /** The referrers of a manifest (the OCI door's referrers API). */
+  referrers(query: ReferrersQuery): Promise<ReferrerDescriptor[]> {
+    return this.images(referrers, query);
   }
 
   /** PutImageTagMutability. */

@@ -15,6 +15,8 @@ import { ociCaller, permit } from './auth.ts';
 import { deleteBlob, serveBlob } from './blobs.ts';
 import type { OciRequest } from './context.ts';
 import { listCatalog } from './listing.ts';
+import { deleteManifest, getManifest, putManifest } from './manifests.ts';
+import { listReferrers, listTags } from './referrers.ts';
 import { continueUpload, startUpload } from './uploads.ts';
 
 /** Where the OCI Distribution API lives. */
@@ -50,8 +52,17 @@ async function serve(call: OciRequest, route: OciRoute): Promise<Response> {
       return await startUpload(call, route.name);
     case 'upload':
       return await continueUpload(call, route.name, route.uploadId);
-    default:
-      throw new OciError('UNSUPPORTED', `${call.url.pathname} is not served yet`);
+    case 'manifest':
+      if (read) return await getManifest(call, route.name, route.reference);
+      if (method === 'PUT') return await putManifest(call, route.name, route.reference);
+      if (method === 'DELETE') return await deleteManifest(call, route.name, route.reference);
+      throw methodNotAllowed(method, call.url.pathname);
+    case 'tags':
+      if (!read) throw methodNotAllowed(method, call.url.pathname);
+      return await listTags(call, route.name);
+    case 'referrers':
+      if (!read) throw methodNotAllowed(method, call.url.pathname);
+      return await listReferrers(call, route.name, route.digest);
   }
 }
 
