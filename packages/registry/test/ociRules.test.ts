@@ -136,3 +136,39 @@ describe('OCI blob uploads on the layer upload rules', () => {
     ).toHaveLength(1);
   });
 });
+
+describe('referrers', () => {
+  it('lists the images whose subject is a digest, filtered by artifact type, with size and annotations', async () => {
+    const { registry } = await setUp();
+    const config = testLayerBytes(10, 9);
+    const ref = { repositoryName: 'app', uploadId: await registry.startBlobUpload('app') };
+    await registry.uploadLayerPart(ref, {}, streamOf(config));
+    const configDigest = await registry.completeBlobUpload(ref, await sha256(config));
+    const subject = `sha256:${'5'.repeat(64)}`;
+    const manifest = (artifactType: string) =>
+      JSON.stringify({
+        schemaVersion: 2,
+        mediaType: 'application/vnd.oci.image.manifest.v1+json',
+        artifactType,
+        config: { mediaType: 'application/vnd.oci.empty.v1+json', digest: configDigest, size: 10 },
+        layers: [],
+        subject: { mediaType: 'application/vnd.oci.image.manifest.v1+json', digest: subject, size: 100 },
+        annotations: { kind: artifactType },
+      });
+    for (const type of ['a/sig', 'a/sbom'])
+      await registry.putImage({ repositoryName: 'app', imageManifest: manifest(type) });
+    const all = await registry.referrers({ repositoryName: 'app', digest: subject });
+    expect(all.map((r) => r.artifactType).sort()).toEqual(['a/sbom', 'a/sig']);
+    const sig = await registry.referrers({ repositoryName: 'app', digest: subject, artifactType: 'a/sig' });
+    expect(sig).toEqual([
+      {
+        mediaType: 'application/vnd.oci.image.manifest.v1+json',
+        digest: await sha256(new TextEncoder().encode(manifest('a/sig'))),
+        size: new TextEncoder().encode(manifest('a/sig')).length,
+        artifactType: 'a/sig',
+        annotations: { kind: 'a/sig' },
+      },
+    ]);
+    expect(await registry.referrers({ repositoryName: 'app', digest: configDigest })).toEqual([]);
+  });
+});
