@@ -64,6 +64,15 @@ function tables(sql: SqlStorage): CatalogTransaction {
         .toArray()
         .map((row) => row.digest);
     },
+    retimeUnreferencedLinks(name, at) {
+      sql.exec(
+        `UPDATE repository_layer SET linked_at = ? WHERE repository = ? AND NOT EXISTS (
+           SELECT 1 FROM image_blob b WHERE b.repository = repository_layer.repository
+             AND b.blob = repository_layer.digest)`,
+        at,
+        name,
+      );
+    },
     unreferencedLinks(limit) {
       return sql
         .exec<{ repository: string; digest: string; linked_at: number }>(

@@ -5,12 +5,16 @@ import type { LocalStack } from './_wrangler.ts';
 
 const run = promisify(execFile);
 
+/** What a CLI call gave: its parsed JSON output, or its error text. */
+export interface CliResult {
+  ok: boolean;
+  // biome-ignore lint/suspicious/noExplicitAny: tests read arbitrary members of the CLI's JSON output.
+  json: any;
+  stderr: string;
+}
+
 /** The AWS CLI (a real client no one here wrote), pointed at the local stack with the local key. */
-// biome-ignore lint/suspicious/noExplicitAny: tests read arbitrary members of the CLI's JSON output.
-export async function aws(
-  stack: LocalStack,
-  args: string[],
-): Promise<{ ok: boolean; json: any; stderr: string }> {
+export async function aws(stack: LocalStack, args: string[]): Promise<CliResult> {
   try {
     const { stdout, stderr } = await run(
       'aws',

@@ -130,7 +130,7 @@ export function crane(registry: RegistryTarget, args: readonly string[]): Promis
 }
 
 /**
- * Runs `oras <subcommand> --plain-http [-u -p] <args>` against the registry, with a private registry
+ * Runs `oras <subcommand> --plain-http [-u -p] <args>` (`subcommand` may be two words, `repo tags`) against the registry, with a private registry
  * config so the user's logins are neither read nor written. Files to push are named relative to `cwd`
  * (oras refuses absolute paths unless told not to check them).
  */
@@ -143,7 +143,8 @@ export function oras(
   const userPass =
     registry.username === undefined ? [] : ['-u', registry.username, '-p', registry.password ?? ''];
   const flags = ['--plain-http', '--registry-config', join(HOME, 'oras-auth.json'), ...userPass];
-  return runTool(toolPath('oras'), [subcommand, ...flags, ...args], options);
+  // A subcommand may be two words (`repo tags`); the flags go after both.
+  return runTool(toolPath('oras'), [...subcommand.split(' '), ...flags, ...args], options);
 }
 
 /** The outcome of one conformance run. */

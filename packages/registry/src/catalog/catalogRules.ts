@@ -155,9 +155,18 @@ export class CatalogRules {
     return this.images(listImages, input);
   }
 
-  /** BatchDeleteImage: the layers stay linked until the sweep finds them unreferenced. */
-  batchDeleteImage(input: BatchDeleteImageRequest): Promise<BatchDeleteImageResponse> {
-    return this.images(batchDeleteImage, input);
+  /**
+   * BatchDeleteImage. The layers stay linked; those no image references any more start their grace period
+   * now (every unreferenced layer of the repository does, which only ever keeps a layer longer), so a client
+   * that deletes an image and pushes it again finds its layers still there.
+   */
+  async batchDeleteImage(input: BatchDeleteImageRequest): Promise<BatchDeleteImageResponse> {
+    const at = this.now();
+    return await this.store.transaction((tables) => {
+      const result = batchDeleteImage(this.imageContext(tables), input);
+      tables.retimeUnreferencedLinks(input.repositoryName, at);
+      return result;
+    });
   }
 
   /** The referrers of a manifest (the OCI door's referrers API). */

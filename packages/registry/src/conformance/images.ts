@@ -162,6 +162,11 @@ export function imagesSuite(factories: ConformanceFactories): void {
         expect(await store.transaction((t) => t.unreferencedLinks(1))).toEqual([
           { repositoryName: 'b', digest: d(1), linkedAt: 10 },
         ]);
+        await store.transaction((t) => t.retimeUnreferencedLinks('b', 50));
+        expect(await store.transaction((t) => t.unreferencedLinks(5))).toEqual([
+          { repositoryName: 'a', digest: d(1), linkedAt: 30 },
+          { repositoryName: 'b', digest: d(1), linkedAt: 50 },
+        ]);
         await store.transaction((t) => t.unlink('b', d(1)));
         expect(await store.transaction((t) => [t.linked('b', d(1)), t.linked('a', d(1))])).toEqual([
           false,
@@ -221,7 +226,11 @@ export function imagesSuite(factories: ConformanceFactories): void {
       const loose = await pushBlob(registry, repositoryName, bytes(`loose ${repositoryName}`));
       const layer = await pushBlob(registry, repositoryName, bytes(`kept ${repositoryName}`));
       const config = await pushBlob(registry, repositoryName, bytes(`{"c":"${repositoryName}"}`));
-      await registry.putImage({ repositoryName, imageManifest: dockerManifest(config, [layer]) });
+      const pushed = await registry.putImage({
+        repositoryName,
+        imageManifest: dockerManifest(config, [layer]),
+      });
+      const image = pushed.image?.imageId?.imageDigest as string;
       const looseKey = (await registry.findLayer(repositoryName, loose.digest))?.objectKey as string;
       expect((await registry.findLayer(repositoryName, loose.digest))?.referenced).toBe(false);
       await fixture.age(registryId, fixture.graceSeconds - 3600);
@@ -234,6 +243,14 @@ export function imagesSuite(factories: ConformanceFactories): void {
       expect(await registry.findLayer(repositoryName, young.digest)).not.toBeNull();
       expect(await registry.findLayer(repositoryName, layer.digest)).not.toBeNull();
       expect(await registry.findLayer(repositoryName, config.digest)).not.toBeNull();
+
+      // Deleting the image starts its layers' grace: they outlive the next sweeps until it passes.
+      await registry.batchDeleteImage({ repositoryName, imageIds: [{ imageDigest: image }] });
+      await fixture.age(registryId, fixture.graceSeconds - 3600);
+      expect(await registry.findLayer(repositoryName, layer.digest)).not.toBeNull();
+      await fixture.age(registryId, 7200);
+      expect(await registry.findLayer(repositoryName, layer.digest)).toBeNull();
+      expect(await registry.findLayer(repositoryName, config.digest)).toBeNull();
     });
   });
 }

@@ -45,6 +45,11 @@ function view(tables: ImageTables): CatalogTransaction {
       tables.links.delete(name);
       return digests;
     },
+    retimeUnreferencedLinks: (name, at) => {
+      for (const digest of tables.links.get(name)?.keys() ?? []) {
+        if (!referenced(tables, name, digest)) tables.links.get(name)?.set(digest, at);
+      }
+    },
     unreferencedLinks: (limit) =>
       [...tables.links]
         .flatMap(([repositoryName, digests]): LayerLink[] =>

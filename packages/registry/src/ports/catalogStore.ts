@@ -39,6 +39,8 @@ export interface CatalogTransaction extends ImageStore {
   unlinkAll(repositoryName: string): string[];
   /** Links no image of their repository references, oldest first, at most `limit`. */
   unreferencedLinks(limit: number): LayerLink[];
+  /** Sets the time of every link of the repository that no image references to `at` (epoch milliseconds). */
+  retimeUnreferencedLinks(repositoryName: string, at: number): void;
 }
 
 /**
