@@ -1,12 +1,10 @@
 // The OCI door driven by real clients no one here wrote: skopeo, crane, oras and the OCI conformance suite,
 // logged in with a token from the AWS CLI, against a real `wrangler dev`.
-import { execFile } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { LOCAL_CREDENTIALS } from './_layers.ts';
+import { aws as awsCli, loginPassword } from './_aws.ts';
 import {
   crane,
   oras,
@@ -21,23 +19,12 @@ import { writeOciLayout } from './_ociLayout.ts';
 import { type LocalStack, removeState, startLocalStack } from './_wrangler.ts';
 import KNOWN_FAILURES from './conformance-known-failures.json' with { type: 'json' };
 
-const run = promisify(execFile);
-
-/** The AWS CLI with the local key, as in cli.test.ts. */
-async function aws(stack: LocalStack, args: string[]): Promise<string> {
-  const { stdout } = await run('aws', ['ecr', ...args, '--endpoint-url', stack.endpoint], {
-    env: {
-      ...process.env,
-      AWS_ACCESS_KEY_ID: LOCAL_CREDENTIALS.accessKeyId,
-      AWS_SECRET_ACCESS_KEY: LOCAL_CREDENTIALS.secretAccessKey,
-      AWS_DEFAULT_REGION: 'us-east-1',
-      AWS_CONFIG_FILE: '/dev/null',
-      AWS_SHARED_CREDENTIALS_FILE: '/dev/null',
-      AWS_EC2_METADATA_DISABLED: 'true',
-    },
-    maxBuffer: 64 * 1024 * 1024,
-  });
-  return stdout.trim();
+/** `aws ecr <args>` that must succeed; its JSON output. */
+// biome-ignore lint/suspicious/noExplicitAny: tests read arbitrary members of the CLI's JSON output.
+async function aws(stack: LocalStack, args: string[]): Promise<any> {
+  const result = await awsCli(stack, args);
+  if (!result.ok) throw new Error(`aws ecr ${args.join(' ')} failed: ${result.stderr}`);
+  return result.json;
 }
 
 describe('OCI clients against the /v2/ door', () => {
@@ -49,7 +36,7 @@ describe('OCI clients against the /v2/ door', () => {
     stack = await startLocalStack();
     dir = mkdtempSync(join(tmpdir(), 'edgecr-oci-e2e-'));
     // `aws ecr get-login-password` prints the password docker and skopeo log in with, as user AWS.
-    const password = await aws(stack, ['get-login-password']);
+    const password = await loginPassword(stack);
     registry = { host: `127.0.0.1:${stack.port}`, username: 'AWS', password };
     for (const name of [
       'skopeo/app',
@@ -91,7 +78,7 @@ describe('OCI clients against the /v2/ door', () => {
       expect(Buffer.compare(copy, bytes), digest).toBe(0);
     }
 
-    const described = JSON.parse(await aws(stack, ['describe-images', '--repository-name', 'skopeo/app']));
+    const described = await aws(stack, ['describe-images', '--repository-name', 'skopeo/app']);
     const digests = described.imageDetails.map((image: { imageDigest: string }) => image.imageDigest).sort();
     expect(digests).toEqual(
       [layout.index.digest, ...layout.images.map((image) => image.manifest.digest)].sort(),
@@ -105,9 +92,7 @@ describe('OCI clients against the /v2/ door', () => {
     for (const blob of [image.config, image.layer]) {
       const file = join(dir, blob.digest.slice('sha256:'.length));
       writeFileSync(file, layout.blobs.get(blob.digest) as Uint8Array);
-      const { uploadId } = JSON.parse(
-        await aws(stack, ['initiate-layer-upload', '--repository-name', 'ecr/app']),
-      );
+      const { uploadId } = await aws(stack, ['initiate-layer-upload', '--repository-name', 'ecr/app']);
       await aws(stack, [
         'upload-layer-part',
         '--repository-name',
@@ -148,9 +133,13 @@ describe('OCI clients against the /v2/ door', () => {
     await skopeoCopy(`docker://${registry.host}/ecr/app:v1`, `oci:${pulled}:v1`, { src: registry });
     const layer = readFileSync(join(pulled, 'blobs', 'sha256', image.layer.digest.slice('sha256:'.length)));
     expect(Buffer.compare(layer, layout.blobs.get(image.layer.digest) as Uint8Array)).toBe(0);
-    const pulledImage = JSON.parse(
-      await aws(stack, ['describe-images', '--repository-name', 'ecr/app', '--image-ids', 'imageTag=v1']),
-    );
+    const pulledImage = await aws(stack, [
+      'describe-images',
+      '--repository-name',
+      'ecr/app',
+      '--image-ids',
+      'imageTag=v1',
+    ]);
     expect(pulledImage.imageDetails[0].lastRecordedPullTime).toBeDefined();
   });
 
