@@ -14,9 +14,9 @@ import { registryService } from '../ecr/context.ts';
 import { ociCaller, permit } from './auth.ts';
 import { deleteBlob, serveBlob } from './blobs.ts';
 import type { OciRequest } from './context.ts';
-import { listCatalog } from './listing.ts';
+import { listCatalog, listTags } from './listing.ts';
 import { deleteManifest, getManifest, putManifest } from './manifests.ts';
-import { listReferrers, listTags } from './referrers.ts';
+import { listReferrers } from './referrers.ts';
 import { continueUpload, startUpload } from './uploads.ts';
 
 /** Where the OCI Distribution API lives. */

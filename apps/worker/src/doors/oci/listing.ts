@@ -44,3 +44,21 @@ export async function listCatalog(call: OciRequest): Promise<Response> {
   } while (nextToken);
   return pageAnswer(call, names.sort(), (repositories) => ({ repositories }));
 }
+
+/** GET `/v2/<name>/tags/list`: ListImages' tagged images, tags in order, paged with `n`/`last`. */
+export async function listTags(call: OciRequest, name: string): Promise<Response> {
+  permit(call.key, call.settings, 'ListImages', name);
+  const tags: string[] = [];
+  let nextToken: string | undefined;
+  do {
+    const page = await call.registry.listImages({
+      repositoryName: name,
+      filter: { tagStatus: 'TAGGED' },
+      maxResults: 1000,
+      ...(nextToken && { nextToken }),
+    });
+    for (const id of page.imageIds ?? []) if (id.imageTag) tags.push(id.imageTag);
+    nextToken = page.nextToken;
+  } while (nextToken);
+  return pageAnswer(call, [...new Set(tags)].sort(), (page) => ({ name, tags: page }));
+}

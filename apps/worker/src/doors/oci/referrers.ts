@@ -1,28 +1,9 @@
 import { type Digest, FILTERS_APPLIED_HEADER } from '@edgecr/protocol';
 import { permit } from './auth.ts';
 import type { OciRequest } from './context.ts';
-import { pageAnswer } from './listing.ts';
 
 /** The media type of a referrers answer: an image index. */
 const INDEX_MEDIA_TYPE = 'application/vnd.oci.image.index.v1+json';
-
-/** GET `/v2/<name>/tags/list`: ListImages' tagged images, tags in order, paged with `n`/`last`. */
-export async function listTags(call: OciRequest, name: string): Promise<Response> {
-  permit(call.key, call.settings, 'ListImages', name);
-  const tags: string[] = [];
-  let nextToken: string | undefined;
-  do {
-    const page = await call.registry.listImages({
-      repositoryName: name,
-      filter: { tagStatus: 'TAGGED' },
-      maxResults: 1000,
-      ...(nextToken && { nextToken }),
-    });
-    for (const id of page.imageIds ?? []) if (id.imageTag) tags.push(id.imageTag);
-    nextToken = page.nextToken;
-  } while (nextToken);
-  return pageAnswer(call, [...new Set(tags)].sort(), (page) => ({ name, tags: page }));
-}
 
 /**
  * GET `/v2/<name>/referrers/<digest>` (OCI 1.1): an image index of the manifests whose `subject` is the
