@@ -18,6 +18,8 @@ export interface Settings {
   downloadUrlTtlSeconds: number;
   authorizationTokenTtlSeconds: number;
   requireImageReference: boolean;
+  /** An OCI push to a repository that does not exist creates it. */
+  createRepositoryOnPush: boolean;
   /** How long a layer no image references stays before the sweep reclaims it; null never sweeps. */
   unreferencedLayerGraceSeconds: number | null;
   /** Origins other than the Worker's own that browsers may call the API from. */
@@ -58,6 +60,7 @@ export function readSettings(env: Env): Settings {
     downloadUrlTtlSeconds: positiveInteger(env, 'DOWNLOAD_URL_TTL_SECONDS'),
     authorizationTokenTtlSeconds: positiveInteger(env, 'AUTHORIZATION_TOKEN_TTL_SECONDS'),
     requireImageReference: env.REQUIRE_IMAGE_REFERENCE === 'true',
+    createRepositoryOnPush: env.CREATE_REPOSITORY_ON_PUSH === 'true',
     unreferencedLayerGraceSeconds:
       env.UNREFERENCED_LAYER_GRACE_SECONDS === '0'
         ? null

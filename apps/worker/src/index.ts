@@ -3,6 +3,7 @@ import { readSettings } from './config.ts';
 import { preflight, withCors } from './cors.ts';
 import { DOWNLOAD_PATH_PREFIX, serveDownload } from './doors/downloads.ts';
 import { handleApi } from './doors/ecr/api.ts';
+import { handleOci, OCI_PATH_PREFIX } from './doors/oci/door.ts';
 
 export { LayerUpload } from './hosts/layerUpload.ts';
 export { Registry } from './hosts/registry.ts';
@@ -14,7 +15,9 @@ export default {
     if (request.method === 'OPTIONS') return preflight(request, settings);
     let response: Response;
     if (url.pathname.startsWith(DOWNLOAD_PATH_PREFIX)) response = await serveDownload(request, env, settings);
-    else if (url.pathname === '/' && request.method === 'POST') {
+    else if (url.pathname === OCI_PATH_PREFIX || url.pathname.startsWith(`${OCI_PATH_PREFIX}/`)) {
+      response = await handleOci(request, env, settings);
+    } else if (url.pathname === '/' && request.method === 'POST') {
       response = await handleApi(request, env, settings);
     } else if (request.method === 'GET' || request.method === 'HEAD') {
       // The uploader's page and its files.

@@ -1,6 +1,7 @@
 /**
  * `@edgecr/protocol`: the Amazon ECR wire contract (AWS JSON 1.1) for the operations edgecr serves, shared
- * by the Worker, browsers and Node. Types and constraints come from the vendored botocore model.
+ * by the Worker, browsers and Node. Types and constraints come from the vendored botocore model. Beside it,
+ * the OCI Distribution API's wire rules (`oci/`), the second door onto the same registry.
  * @module
  */
 
@@ -11,5 +12,6 @@ export * from './errors.ts';
 export * from './framing.ts';
 export * from './headers.ts';
 export * from './mediaTypes.ts';
+export * from './oci/index.ts';
 export type * from './types.ts';
 export * from './validate.ts';

@@ -113,6 +113,14 @@ export function layerDigestMismatch(given: string, computed: string): EcrError {
   );
 }
 
+/** InvalidLayerException: a digest edgecr cannot check, for it computes SHA-256 only. */
+export function digestAlgorithmUnsupported(given: string): EcrError {
+  return new EcrError(
+    'InvalidLayerException',
+    `The layer digest '${given}' cannot be checked: edgecr computes sha256 digests only`,
+  );
+}
+
 /** LayersNotFoundException as ECR words it for GetDownloadUrlForLayer. */
 export function layerNotFound(registryId: string, repositoryName: string, digest: string): EcrError {
   return new EcrError(

@@ -29,7 +29,7 @@ export {
   type UploadedPart,
 } from './ports/blobStore.ts';
 export type { CatalogStore, CatalogTransaction, LayerLink } from './ports/catalogStore.ts';
-export type { PartCommit, UploadRecord, UploadRef, UploadStore } from './ports/uploadStore.ts';
+export type { PartCommit, PartPolicy, UploadRecord, UploadRef, UploadStore } from './ports/uploadStore.ts';
 export { SerialQueue } from './serialQueue.ts';
 export {
   type CatalogHandle,
@@ -40,9 +40,11 @@ export {
 } from './service.ts';
 export {
   type BeginUpload,
+  ECR_PART_POLICY,
   type LayerCatalog,
   LayerUploadRules,
   layerObjectKey,
+  OCI_PART_POLICY,
   type UploadProgress,
 } from './uploads/layerUploadRules.ts';
-export type { PartRange } from './uploads/receivePart.ts';
+export type { OpenPartRange, PartRange } from './uploads/receivePart.ts';

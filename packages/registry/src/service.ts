@@ -1,18 +1,19 @@
-import type {
-  BatchCheckLayerAvailabilityResponse,
-  BatchDeleteImageRequest,
-  BatchDeleteImageResponse,
-  BatchGetImageRequest,
-  BatchGetImageResponse,
-  CreateRepositoryRequest,
-  DescribeImagesRequest,
-  DescribeImagesResponse,
-  ListImagesRequest,
-  ListImagesResponse,
-  PutImageRequest,
-  PutImageResponse,
-  PutImageTagMutabilityRequest,
-  PutImageTagMutabilityResponse,
+import {
+  type BatchCheckLayerAvailabilityResponse,
+  type BatchDeleteImageRequest,
+  type BatchDeleteImageResponse,
+  type BatchGetImageRequest,
+  type BatchGetImageResponse,
+  type CreateRepositoryRequest,
+  type DescribeImagesRequest,
+  type DescribeImagesResponse,
+  EcrError,
+  type ListImagesRequest,
+  type ListImagesResponse,
+  type PutImageRequest,
+  type PutImageResponse,
+  type PutImageTagMutabilityRequest,
+  type PutImageTagMutabilityResponse,
 } from '@edgecr/protocol';
 import type { CatalogRules } from './catalog/catalogRules.ts';
 import {
@@ -22,10 +23,11 @@ import {
   type RepositoryQuery,
   type RepositoryRecord,
 } from './catalog/records.ts';
-import { paginationWithNames } from './errors.ts';
-import type { UploadRef } from './ports/uploadStore.ts';
-import type { LayerUploadRules } from './uploads/layerUploadRules.ts';
-import type { PartRange } from './uploads/receivePart.ts';
+import { digestAlgorithmUnsupported, paginationWithNames } from './errors.ts';
+import type { ReferrerDescriptor, ReferrersQuery } from './images/referrers.ts';
+import type { PartPolicy, UploadRef } from './ports/uploadStore.ts';
+import { ECR_PART_POLICY, type LayerUploadRules, OCI_PART_POLICY } from './uploads/layerUploadRules.ts';
+import type { OpenPartRange } from './uploads/receivePart.ts';
 
 /** Methods of `T` as a host reaches them: each returns a promise (a local call or an RPC). */
 type Reached<T> = {
@@ -42,17 +44,21 @@ export type CatalogHandle = Reached<
     | 'requireRepository'
     | 'checkLayers'
     | 'findLayer'
+    | 'mountLayer'
     | 'putImage'
     | 'batchGetImage'
     | 'describeImages'
     | 'listImages'
     | 'batchDeleteImage'
     | 'putImageTagMutability'
+    | 'referrers'
   >
 >;
 
 /** One upload, as a host reaches it. */
-export type UploadHandle = Reached<Pick<LayerUploadRules, 'begin' | 'uploadPart' | 'complete'>>;
+export type UploadHandle = Reached<
+  Pick<LayerUploadRules, 'begin' | 'uploadPart' | 'complete' | 'received' | 'cancel'>
+>;
 
 /**
  * Where the rule objects live: a hosting reaches the catalog of a registry and the upload of an id, and
@@ -69,6 +75,11 @@ export interface UploadSettings {
   partSize: number;
   /** An upload idle this long is aborted and its bytes deleted. */
   uploadTtlSeconds: number;
+  /**
+   * An OCI push into a repository that does not exist creates it (an operator's choice; off by default, as
+   * ECR answers such a push that the repository does not exist).
+   */
+  createRepositoryOnPush?: boolean;
 }
 
 /**
@@ -125,6 +136,11 @@ export class RegistryService {
     return this.catalog.batchDeleteImage(input);
   }
 
+  /** The referrers of a manifest, as index descriptors (OCI 1.1). */
+  referrers(query: ReferrersQuery): Promise<ReferrerDescriptor[]> {
+    return this.catalog.referrers(query);
+  }
+
   putImageTagMutability(input: PutImageTagMutabilityRequest): Promise<PutImageTagMutabilityResponse> {
     return this.catalog.putImageTagMutability(input);
   }
@@ -132,24 +148,26 @@ export class RegistryService {
   /** Starts an upload into an existing repository. */
   async initiateLayerUpload(repositoryName: string): Promise<{ uploadId: string; partSize: number }> {
     await this.catalog.requireRepository(repositoryName);
-    const uploadId = crypto.randomUUID();
-    await this.hosting.upload(uploadId).begin({
-      registryId: this.registryId,
-      repositoryName,
-      uploadId,
-      partSize: this.settings.partSize,
-      ttlSeconds: this.settings.uploadTtlSeconds,
-    });
-    return { uploadId, partSize: this.settings.partSize };
+    return { uploadId: await this.begin(repositoryName, ECR_PART_POLICY), partSize: this.settings.partSize };
   }
 
   /**
-   * Streams a part to its upload. The body is read as it arrives; ending it short abandons the part.
+   * Starts an OCI blob upload: the same upload as InitiateLayerUpload's, taking chunks of any size.
+   * @returns The upload id.
+   */
+  async startBlobUpload(repositoryName: string): Promise<string> {
+    await this.requirePushTarget(repositoryName);
+    return await this.begin(repositoryName, OCI_PART_POLICY);
+  }
+
+  /**
+   * Streams a part to its upload. The body is read as it arrives; ending it short abandons the part. A range
+   * without an end (an OCI chunk of unknown length) takes the whole body.
    * @returns `lastByteReceived`.
    */
   uploadLayerPart(
     ref: Omit<UploadRef, 'registryId'>,
-    range: PartRange,
+    range: OpenPartRange,
     body: ReadableStream<Uint8Array>,
   ): Promise<number> {
     return this.hosting.upload(ref.uploadId).uploadPart(this.ref(ref), range, body);
@@ -160,6 +178,42 @@ export class RegistryService {
     return this.hosting.upload(ref.uploadId).complete(this.ref(ref), layerDigests);
   }
 
+  /** How many bytes an upload holds. */
+  uploadedBytes(ref: Omit<UploadRef, 'registryId'>): Promise<number> {
+    return this.hosting.upload(ref.uploadId).received(this.ref(ref));
+  }
+
+  /** Abandons an upload and deletes its bytes. */
+  cancelUpload(ref: Omit<UploadRef, 'registryId'>): Promise<void> {
+    return this.hosting.upload(ref.uploadId).cancel(this.ref(ref));
+  }
+
+  /**
+   * Completes an OCI blob upload whose digest the client names: a mismatch is refused and leaves the upload
+   * as it was; a blob the repository already holds is a success (the upload's copy is dropped).
+   */
+  async completeBlobUpload(ref: Omit<UploadRef, 'registryId'>, digest: string): Promise<string> {
+    // ECR passes over digests it cannot check; an OCI client's digest is the blob's name, so it must be checked.
+    if (!digest.toLowerCase().startsWith('sha256:')) throw digestAlgorithmUnsupported(digest);
+    try {
+      return await this.completeLayerUpload(ref, [digest]);
+    } catch (error) {
+      if (error instanceof EcrError && error.code === 'LayerAlreadyExistsException')
+        return digest.toLowerCase();
+      throw error;
+    }
+  }
+
+  /**
+   * Links a blob that repository `from` holds into `repositoryName` (an OCI cross-repository mount): no bytes
+   * are copied. The caller checks it may read `from`.
+   * @returns Whether `repositoryName` now holds the blob; false when `from` does not hold it.
+   */
+  async mountBlob(repositoryName: string, digest: string, from: string): Promise<boolean> {
+    await this.requirePushTarget(repositoryName);
+    return await this.catalog.mountLayer(repositoryName, digest, from);
+  }
+
   checkLayers(repositoryName: string, digests: string[]): Promise<BatchCheckLayerAvailabilityResponse> {
     return this.catalog.checkLayers(repositoryName, digests);
   }
@@ -167,6 +221,35 @@ export class RegistryService {
   /** The stored layer, if the repository holds it, and whether an image of the repository references it. */
   findLayer(repositoryName: string, digest: string): Promise<RepositoryLayer | null> {
     return this.catalog.findLayer(repositoryName, digest);
+  }
+
+  /** The repository an OCI push goes to, created first if the operator allows it. */
+  private async requirePushTarget(repositoryName: string): Promise<void> {
+    try {
+      await this.catalog.requireRepository(repositoryName);
+    } catch (error) {
+      if (!this.settings.createRepositoryOnPush) throw error;
+      if (!(error instanceof EcrError && error.code === 'RepositoryNotFoundException')) throw error;
+      await this.catalog
+        .createRepository(newRepositoryRecord({ repositoryName }, new Date()))
+        .catch((raced: unknown) => {
+          // Another push created it first.
+          if (!(raced instanceof EcrError && raced.code === 'RepositoryAlreadyExistsException')) throw raced;
+        });
+    }
+  }
+
+  private async begin(repositoryName: string, policy: PartPolicy): Promise<string> {
+    const uploadId = crypto.randomUUID();
+    await this.hosting.upload(uploadId).begin({
+      registryId: this.registryId,
+      repositoryName,
+      uploadId,
+      partSize: this.settings.partSize,
+      ttlSeconds: this.settings.uploadTtlSeconds,
+      policy,
+    });
+    return uploadId;
   }
 
   private ref(ref: Omit<UploadRef, 'registryId'>): UploadRef {

@@ -31,12 +31,14 @@ export function cloudflareHosting(env: Env): RegistryHosting {
         requireRepository: async (name) => unwrap(await stub.requireRepository(name)),
         checkLayers: async (name, digests) => unwrap(await stub.checkLayers(name, digests)),
         findLayer: async (name, digest) => unwrap(await stub.findLayer(name, digest)),
+        mountLayer: async (name, digest, from) => unwrap(await stub.mountLayer(name, digest, from)),
         putImage: async (input) => unwrap(await stub.putImage(input)),
         batchGetImage: async (input) => unwrap(await stub.batchGetImage(input)),
         describeImages: async (input) => unwrap(await stub.describeImages(input)),
         listImages: async (input) => unwrap(await stub.listImages(input)),
         batchDeleteImage: async (input) => unwrap(await stub.batchDeleteImage(input)),
         putImageTagMutability: async (input) => unwrap(await stub.putImageTagMutability(input)),
+        referrers: async (query) => unwrap(await stub.referrers(query)),
       };
     },
     upload(uploadId): UploadHandle {
@@ -45,6 +47,8 @@ export function cloudflareHosting(env: Env): RegistryHosting {
         begin: async (input) => unwrap(await stub.begin(input)),
         uploadPart: async (ref, range, body) => unwrap(await stub.uploadPart(ref, range, body)),
         complete: async (ref, digests) => unwrap(await stub.complete(ref, digests)),
+        received: async (ref) => unwrap(await stub.received(ref)),
+        cancel: async (ref) => unwrap(await stub.cancel(ref)),
       };
     },
   };

@@ -16,6 +16,7 @@ export const IMAGE_SCHEMA = `
     repository TEXT NOT NULL, tag TEXT NOT NULL, digest TEXT NOT NULL, PRIMARY KEY (repository, tag),
     FOREIGN KEY (repository, digest) REFERENCES image (repository, digest));
   CREATE INDEX IF NOT EXISTS image_tag_by_digest ON image_tag (repository, digest);
+  CREATE INDEX IF NOT EXISTS image_by_subject ON image (repository, subject);
   CREATE TABLE IF NOT EXISTS manifest_chunk (
     repository TEXT NOT NULL, digest TEXT NOT NULL, seq INTEGER NOT NULL, bytes BLOB NOT NULL,
     PRIMARY KEY (repository, digest, seq));
@@ -92,6 +93,16 @@ export function imageTables(sql: SqlStorage): Omit<ImageStore, 'repository'> {
         .exec<ImageRow>('SELECT * FROM image WHERE repository = ? AND digest = ?', repository, digest)
         .toArray()[0];
       return row ? toImage(repository, row) : null;
+    },
+    referrersOf(repository, digest) {
+      return sql
+        .exec<ImageRow>(
+          'SELECT * FROM image WHERE repository = ? AND subject = ? ORDER BY digest',
+          repository,
+          digest,
+        )
+        .toArray()
+        .map((row) => toImage(repository, row));
     },
     taggedDigest(repository, tag) {
       const row = sql

@@ -22,7 +22,7 @@ let parsedFrom: string | undefined;
 let parsedKeys: Map<string, AccessKey> | undefined;
 
 /** The keys of the `EDGECR_CREDENTIALS` secret, parsed once per isolate (and again when it changes). */
-function accessKeys(settings: Settings): Map<string, AccessKey> {
+export function accessKeys(settings: Settings): Map<string, AccessKey> {
   if (!settings.credentials) {
     throw new EcrError(
       'UnrecognizedClientException',

@@ -4,7 +4,7 @@ import sha256Wasm from '@edgecr/chunker/sha256.wasm';
 import {
   type BeginUpload,
   LayerUploadRules,
-  type PartRange,
+  type OpenPartRange,
   SerialQueue,
   type UploadProgress,
   type UploadRef,
@@ -39,12 +39,24 @@ export class LayerUpload extends DurableObject<Env> {
   }
 
   /** Streams a part in; see LayerUploadRules.uploadPart. */
-  uploadPart(ref: UploadRef, range: PartRange, body: ReadableStream<Uint8Array>): Promise<Outcome<number>> {
+  uploadPart(
+    ref: UploadRef,
+    range: OpenPartRange,
+    body: ReadableStream<Uint8Array>,
+  ): Promise<Outcome<number>> {
     return this.serial(() => this.rules.uploadPart(ref, range, body));
   }
 
   complete(ref: UploadRef, layerDigests: string[]): Promise<Outcome<string>> {
     return this.serial(() => this.rules.complete(ref, layerDigests));
+  }
+
+  received(ref: UploadRef): Promise<Outcome<number>> {
+    return this.serial(() => this.rules.received(ref));
+  }
+
+  cancel(ref: UploadRef): Promise<Outcome<void>> {
+    return this.serial(() => this.rules.cancel(ref));
   }
 
   override async alarm(): Promise<void> {

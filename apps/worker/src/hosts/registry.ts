@@ -10,6 +10,7 @@ import type {
 import {
   CatalogRules,
   type LayerRecord,
+  type ReferrersQuery,
   type RepositoryQuery,
   type RepositoryRecord,
 } from '@edgecr/registry';
@@ -78,6 +79,10 @@ export class Registry extends DurableObject<Env> {
     return capture(() => this.rules.batchDeleteImage(input));
   }
 
+  referrers(query: ReferrersQuery) {
+    return capture(() => this.rules.referrers(query));
+  }
+
   putImageTagMutability(input: PutImageTagMutabilityRequest) {
     return capture(() => this.rules.putImageTagMutability(input));
   }
@@ -100,6 +105,10 @@ export class Registry extends DurableObject<Env> {
 
   findLayer(repositoryName: string, digest: string) {
     return capture(() => this.rules.findLayer(repositoryName, digest));
+  }
+
+  mountLayer(repositoryName: string, digest: string, from: string) {
+    return capture(() => this.rules.mountLayer(repositoryName, digest, from));
   }
 
   objectInUse(objectKey: string) {

@@ -13,27 +13,33 @@ export interface CliResult {
   stderr: string;
 }
 
+/** Runs `aws ecr <args>` against the local stack with the local key, nothing read from `~/.aws`. */
+function runCli(stack: LocalStack, args: string[]) {
+  return run('aws', ['ecr', ...args, '--endpoint-url', stack.endpoint], {
+    env: {
+      ...process.env,
+      AWS_ACCESS_KEY_ID: LOCAL_CREDENTIALS.accessKeyId,
+      AWS_SECRET_ACCESS_KEY: LOCAL_CREDENTIALS.secretAccessKey,
+      AWS_DEFAULT_REGION: 'us-east-1',
+      AWS_CONFIG_FILE: '/dev/null',
+      AWS_SHARED_CREDENTIALS_FILE: '/dev/null',
+      AWS_EC2_METADATA_DISABLED: 'true',
+    },
+    maxBuffer: 64 * 1024 * 1024,
+  });
+}
+
 /** The AWS CLI (a real client no one here wrote), pointed at the local stack with the local key. */
 export async function aws(stack: LocalStack, args: string[]): Promise<CliResult> {
   try {
-    const { stdout, stderr } = await run(
-      'aws',
-      ['ecr', ...args, '--endpoint-url', stack.endpoint, '--output', 'json'],
-      {
-        env: {
-          ...process.env,
-          AWS_ACCESS_KEY_ID: LOCAL_CREDENTIALS.accessKeyId,
-          AWS_SECRET_ACCESS_KEY: LOCAL_CREDENTIALS.secretAccessKey,
-          AWS_DEFAULT_REGION: 'us-east-1',
-          AWS_CONFIG_FILE: '/dev/null',
-          AWS_SHARED_CREDENTIALS_FILE: '/dev/null',
-          AWS_EC2_METADATA_DISABLED: 'true',
-        },
-        maxBuffer: 64 * 1024 * 1024,
-      },
-    );
+    const { stdout, stderr } = await runCli(stack, [...args, '--output', 'json']);
     return { ok: true, json: stdout.trim() ? JSON.parse(stdout) : null, stderr };
   } catch (error) {
     return { ok: false, json: null, stderr: (error as { stderr: string }).stderr };
   }
+}
+
+/** What `aws ecr get-login-password` prints: the password docker, skopeo and crane log in with as `AWS`. */
+export async function loginPassword(stack: LocalStack): Promise<string> {
+  return (await runCli(stack, ['get-login-password'])).stdout.trim();
 }

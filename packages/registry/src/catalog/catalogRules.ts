@@ -19,6 +19,7 @@ import { batchDeleteImage, checkRepositoryDeletable } from '../images/batchDelet
 import { batchGetImage } from '../images/batchGetImage.ts';
 import { describeImages, listImages } from '../images/listing.ts';
 import { putImage } from '../images/putImage.ts';
+import { type ReferrerDescriptor, type ReferrersQuery, referrers } from '../images/referrers.ts';
 import type { ImageContext } from '../images/store.ts';
 import { putImageTagMutability } from '../images/tagMutability.ts';
 import type { BlobStore } from '../ports/blobStore.ts';
@@ -168,6 +169,11 @@ export class CatalogRules {
     });
   }
 
+  /** The referrers of a manifest (the OCI door's referrers API). */
+  referrers(query: ReferrersQuery): Promise<ReferrerDescriptor[]> {
+    return this.images(referrers, query);
+  }
+
   /** PutImageTagMutability. */
   putImageTagMutability(input: PutImageTagMutabilityRequest): Promise<PutImageTagMutabilityResponse> {
     return this.images(putImageTagMutability, input);
@@ -257,6 +263,24 @@ export class CatalogRules {
       const layer = this.layerIn(tables, repositoryName, digest);
       return layer && { ...layer, referenced: tables.isBlobReferenced(repositoryName, digest) };
     });
+  }
+
+  /**
+   * Links a blob repository `from` holds into `repositoryName` (an OCI mount), copying nothing.
+   * @returns Whether `repositoryName` holds the blob now; false when `from` does not exist or lacks it.
+   */
+  async mountLayer(repositoryName: string, digest: string, from: string): Promise<boolean> {
+    const linkedAt = this.now();
+    const mounted = await this.store.transaction((tables) => {
+      this.require(tables, repositoryName);
+      if (tables.linked(repositoryName, digest)) return 'held';
+      if (!tables.repository(from) || !tables.linked(from, digest) || !tables.blob(digest)) return 'absent';
+      tables.link(repositoryName, digest, linkedAt);
+      return 'linked';
+    });
+    // A mounted layer is a new link like an uploaded one: the sweep reclaims it if no image comes to use it.
+    if (mounted === 'linked' && this.graceMs !== null) await this.store.wakeBy(linkedAt + this.graceMs);
+    return mounted !== 'absent';
   }
 
   /** Whether any blob is stored under the key (an upload's expiry must not delete catalogued bytes). */

@@ -76,6 +76,7 @@ export function imagesSuite(factories: ConformanceFactories): void {
           referenced: [t.isBlobReferenced('r', d(1)), t.isBlobReferenced('r', d(7))],
           parents: t.parentsOf('r', d(2)),
           links: t.unreferencedLinks(10),
+          referrers: [t.referrersOf('r', d(9)).map((i) => i.digest), t.referrersOf('r', d(2))],
         }));
         expect(seen.manifest === manifest).toBe(true);
         expect(seen.image).toEqual(
@@ -86,6 +87,7 @@ export function imagesSuite(factories: ConformanceFactories): void {
           size: [7, null],
           referenced: [true, false],
           parents: [d(3)],
+          referrers: [[d(2)], []],
         });
         expect(seen.links).toEqual([]);
         // Moving a tag, pulls, listing by tag status, the repository's tag settings.

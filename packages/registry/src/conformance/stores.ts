@@ -4,6 +4,7 @@ import { MiB } from '@edgecr/protocol';
 import { describe, expect, it } from 'vitest';
 import { newRepositoryRecord } from '../catalog/records.ts';
 import type { UploadRecord } from '../ports/uploadStore.ts';
+import { ECR_PART_POLICY } from '../uploads/layerUploadRules.ts';
 import { type ConformanceFactories, sha256Digest } from './fixtures.ts';
 
 function record(overrides: Partial<UploadRecord> = {}): UploadRecord {
@@ -13,6 +14,7 @@ function record(overrides: Partial<UploadRecord> = {}): UploadRecord {
     uploadId: 'u-1',
     objectKey: 'layers/u-1',
     partSize: 5 * MiB,
+    policy: ECR_PART_POLICY,
     ttlSeconds: 60,
     expiresAt: 1_000,
     multipartId: null,

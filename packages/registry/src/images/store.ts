@@ -80,6 +80,8 @@ export interface ImageStore {
   manifest(repositoryName: string, digest: string): string;
   /** A page of images in digest order, with `tagStatus` applied. */
   listImages(repositoryName: string, query: ImageQuery): ImageRecord[];
+  /** The images whose `subject` is `digest` (its referrers, OCI 1.1), in digest order. */
+  referrersOf(repositoryName: string, digest: string): ImageRecord[];
   /** Digests of the images whose index lists `digest` as a child. */
   parentsOf(repositoryName: string, digest: string): string[];
   /** Whether the repository holds any image. */

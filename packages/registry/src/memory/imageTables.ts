@@ -99,6 +99,12 @@ export function imageView(tables: ImageTables): Omit<ImageStore, 'repository'> {
           return true;
         })
         .slice(0, query.limit),
+    referrersOf: (name, digest) =>
+      [...(tables.images.get(name)?.images ?? [])]
+        .filter(([, stored]) => stored.record.subjectDigest === digest)
+        .map(([child]) => child)
+        .sort()
+        .map((child) => image(name, child) as ImageRecord),
     parentsOf,
     hasImages: (name) => (tables.images.get(name)?.images.size ?? 0) > 0,
     isBlobReferenced: (name, digest) => referenced(tables, name, digest),

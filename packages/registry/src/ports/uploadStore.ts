@@ -8,12 +8,27 @@ export interface UploadRef {
   uploadId: string;
 }
 
+/**
+ * How an upload takes parts, set by the door that opened it: ECR's UploadLayerPart refuses parts under 5 MiB
+ * (but the last) and accepts the last part sent again; OCI chunks are raw bytes of any size, and a chunk
+ * sent again overlaps what the upload holds, which the spec answers with 416.
+ */
+export interface PartPolicy {
+  /** Every part but the last must be at least this long, or completion is refused. */
+  minPartBytes: number;
+  /** Whether the last part, sent again with the same range and bytes, is accepted once more. */
+  acceptResend: boolean;
+  /** Whether an upload of no bytes completes (OCI: an empty blob) or is refused (ECR: EmptyUploadException). */
+  allowEmpty: boolean;
+}
+
 /** The durable record of one layer upload: everything but the staged bytes and the part list. */
 export interface UploadRecord extends UploadRef {
   /** Where the finished layer is stored in the BlobStore. */
   objectKey: string;
   /** Size of every BlobStore part but the last. */
   partSize: number;
+  policy: PartPolicy;
   ttlSeconds: number;
   /** Epoch milliseconds after which the upload is abandoned. */
   expiresAt: number;

@@ -1,5 +1,5 @@
 import { ResumableSha256 } from '@edgecr/chunker';
-import { EcrError } from '@edgecr/protocol';
+import { EcrError, MIN_LAYER_PART_BYTES } from '@edgecr/protocol';
 import type { LayerRecord, Registration } from '../catalog/records.ts';
 import {
   emptyUpload,
@@ -9,9 +9,9 @@ import {
   uploadNotFound,
 } from '../errors.ts';
 import type { BlobStore } from '../ports/blobStore.ts';
-import type { UploadRecord, UploadRef, UploadStore } from '../ports/uploadStore.ts';
+import type { PartPolicy, UploadRecord, UploadRef, UploadStore } from '../ports/uploadStore.ts';
 import { checkLayerDigests } from './layerDigests.ts';
-import { checkResentPart, type PartRange, placePart, receiveNextPart } from './receivePart.ts';
+import { checkResentPart, type OpenPartRange, placePart, receiveNextPart } from './receivePart.ts';
 
 /** What an upload needs of its registry's catalog (CatalogRules, reached however the host reaches it). */
 export interface LayerCatalog {
@@ -20,10 +20,11 @@ export interface LayerCatalog {
   objectInUse(objectKey: string): Promise<boolean>;
 }
 
-/** InitiateLayerUpload's input to a fresh upload. */
+/** InitiateLayerUpload's (or an OCI upload POST's) input to a fresh upload. */
 export interface BeginUpload extends UploadRef {
   partSize: number;
   ttlSeconds: number;
+  policy: PartPolicy;
 }
 
 /** An upload's progress, for tests and operators. */
@@ -33,6 +34,16 @@ export interface UploadProgress {
   blobParts: number;
   phase: UploadRecord['phase'];
 }
+
+/** ECR's part rules: 5 MiB parts but the last, and the last part may be sent again (see PartPolicy). */
+export const ECR_PART_POLICY: PartPolicy = {
+  minPartBytes: MIN_LAYER_PART_BYTES,
+  acceptResend: true,
+  allowEmpty: false,
+};
+
+/** The OCI door's part rules: chunks of any size, none sent twice (see PartPolicy). */
+export const OCI_PART_POLICY: PartPolicy = { minPartBytes: 0, acceptResend: false, allowEmpty: true };
 
 /** Where the finished layer of an upload is stored. */
 export function layerObjectKey(uploadId: string): string {
@@ -60,12 +71,13 @@ export class LayerUploadRules {
 
   async begin(input: BeginUpload): Promise<void> {
     if (await this.store.read()) throw uploadIdInUse(input.uploadId);
-    const { partSize, ttlSeconds, ...ref } = input;
+    const { partSize, ttlSeconds, policy, ...ref } = input;
     const expiresAt = this.now() + ttlSeconds * 1000;
     await this.store.write({
       ...ref,
       objectKey: layerObjectKey(input.uploadId),
       partSize,
+      policy,
       ttlSeconds,
       expiresAt,
       multipartId: null,
@@ -82,16 +94,18 @@ export class LayerUploadRules {
   /**
    * Accepts the next part, streamed: nothing is committed unless the stream ends normally with exactly the
    * range's bytes (a door abandons a bad request by ending the stream short). BlobStore parts written by a
-   * refused attempt are overwritten by the next one.
+   * refused attempt are overwritten by the next one. A part without a start is appended where the upload
+   * stands, one without an end takes the whole body; an empty one changes nothing.
    * @returns The new `lastByteReceived`.
    */
-  async uploadPart(ref: UploadRef, range: PartRange, body: ReadableStream<Uint8Array>): Promise<number> {
+  async uploadPart(ref: UploadRef, open: OpenPartRange, body: ReadableStream<Uint8Array>): Promise<number> {
     try {
       const record = await this.recordFor(ref);
+      const range = { first: open.first ?? record.received, last: open.last };
       if (record.phase !== 'uploading')
         throw uploadNotFound(ref.registryId, ref.repositoryName, ref.uploadId);
-      if (placePart(record, range) === 'resend') {
-        await checkResentPart(record, range, body);
+      if (placePart(record, range) === 'resend' && range.last !== undefined) {
+        await checkResentPart(record, { first: range.first, last: range.last }, body);
         return record.received - 1;
       }
       const staged = record.staged > 0 ? await this.store.readStaged() : new Uint8Array(0);
@@ -104,9 +118,10 @@ export class LayerUploadRules {
           this.blobs.uploadPart(record.objectKey, await this.multipart(record), partNumber, bytes),
         this.now(),
       );
+      if (commit.record.received === record.received) return record.received - 1;
       await this.store.commitPart(commit);
       await this.store.wakeAt(commit.record.expiresAt);
-      return range.last;
+      return commit.record.received - 1;
     } finally {
       // Whatever happened, release the sender's side of the stream.
       await body.cancel().catch(() => undefined);
@@ -120,7 +135,8 @@ export class LayerUploadRules {
    */
   async complete(ref: UploadRef, layerDigests: string[]): Promise<string> {
     const record = await this.recordFor(ref);
-    if (record.received === 0) throw emptyUpload(ref.registryId, ref.repositoryName, ref.uploadId);
+    if (record.received === 0 && !record.policy.allowEmpty)
+      throw emptyUpload(ref.registryId, ref.repositoryName, ref.uploadId);
     if (record.partTooSmall) throw layerPartTooSmall();
     const digest = `sha256:${ResumableSha256.restore(record.hash).digestHex()}`;
     checkLayerDigests(layerDigests, digest);
@@ -149,6 +165,20 @@ export class LayerUploadRules {
     // A layer another repository already holds keeps that one copy: this upload's bytes go.
     await this.release(record, registration === 'linked');
     return digest;
+  }
+
+  /** How many bytes the upload holds (an OCI upload's status). */
+  async received(ref: UploadRef): Promise<number> {
+    const record = await this.recordFor(ref);
+    if (record.phase !== 'uploading') throw uploadNotFound(ref.registryId, ref.repositoryName, ref.uploadId);
+    return record.received;
+  }
+
+  /** Abandons the upload (an OCI upload DELETE): its bytes are deleted and its id forgotten. */
+  async cancel(ref: UploadRef): Promise<void> {
+    const record = await this.recordFor(ref);
+    // A stored object is the catalog's once registered; only an unfinished upload's bytes go here.
+    await this.release(record, false);
   }
 
   /** The wake-up the store asked for: an upload past its deadline is aborted and its bytes deleted. */

@@ -1,5 +1,5 @@
 import { ResumableSha256 } from '@edgecr/chunker';
-import { MAX_LAYER_BYTES, MIN_LAYER_PART_BYTES } from '@edgecr/protocol';
+import { MAX_LAYER_BYTES } from '@edgecr/protocol';
 import {
   layerTooLarge,
   partLengthMismatch,
@@ -15,6 +15,21 @@ import { PartLayout } from './partLayout.ts';
 export interface PartRange {
   first: number;
   last: number;
+}
+
+/**
+ * A part whose place may be left open: an OCI PATCH streamed without `Content-Range` omits both ends and
+ * appends whatever bytes its body holds where the upload stands.
+ */
+export interface OpenPartRange {
+  first?: number;
+  last?: number;
+}
+
+/** A part placed in the upload: where it starts is known, where it ends may not be. */
+export interface PlacedRange {
+  first: number;
+  last?: number;
 }
 
 /** The chunks of a stream, read so that its reader's `closed` promise never goes unhandled when it errors. */
@@ -38,9 +53,16 @@ async function* readChunks(stream: ReadableStream<Uint8Array>): AsyncGenerator<U
  * Where a part goes: `'resend'` when it is the last accepted part sent again (a client that lost the answer),
  * `'next'` when it starts right after the last valid byte. Anything else is refused with ECR's error.
  */
-export function placePart(record: UploadRecord, { first, last }: PartRange): 'resend' | 'next' {
+export function placePart(record: UploadRecord, { first, last }: PlacedRange): 'resend' | 'next' {
+  if (last === undefined) {
+    if (first !== record.received) throw partOutOfOrder(record);
+    return 'next';
+  }
   if (last < first) throw partRangeReversed(record, first, last);
-  if (record.lastPart && first === record.lastPart.first && last === record.lastPart.last) return 'resend';
+  const { lastPart } = record;
+  if (record.policy.acceptResend && lastPart && first === lastPart.first && last === lastPart.last) {
+    return 'resend';
+  }
   if (first !== record.received) throw partOutOfOrder(record);
   if (record.received + (last - first + 1) > MAX_LAYER_BYTES) throw layerTooLarge();
   return 'next';
@@ -48,22 +70,30 @@ export function placePart(record: UploadRecord, { first, last }: PartRange): 're
 
 /**
  * Reads a part every chunk of which goes to `take`, refusing it as soon as it is longer than its range and at
- * its end if shorter.
+ * its end if shorter; a part without an end takes any length up to the layer limit.
+ * @returns How many bytes the part held.
  */
 async function readExactly(
   record: UploadRecord,
-  { first, last }: PartRange,
+  { first, last }: PlacedRange,
   body: ReadableStream<Uint8Array>,
   take: (chunk: Uint8Array) => Promise<void> | void,
-): Promise<void> {
-  const length = last - first + 1;
+): Promise<number> {
+  const length = last === undefined ? undefined : last - first + 1;
   let received = 0;
   for await (const chunk of readChunks(body)) {
     received += chunk.length;
-    if (received > length) throw partLengthMismatch(record, first, last, received);
+    if (length === undefined) {
+      if (record.received + received > MAX_LAYER_BYTES) throw layerTooLarge();
+    } else if (received > length) {
+      throw partLengthMismatch(record, first, first + length - 1, received);
+    }
     await take(chunk);
   }
-  if (received !== length) throw partLengthMismatch(record, first, last, received);
+  if (length !== undefined && received !== length) {
+    throw partLengthMismatch(record, first, first + length - 1, received);
+  }
+  return received;
 }
 
 /**
@@ -94,7 +124,7 @@ export async function checkResentPart(
  */
 export async function receiveNextPart(
   record: UploadRecord,
-  range: PartRange,
+  range: PlacedRange,
   body: ReadableStream<Uint8Array>,
   staged: Uint8Array,
   writePart: (partNumber: number, bytes: Uint8Array) => Promise<UploadedPart>,
@@ -114,8 +144,9 @@ export async function receiveNextPart(
     writePart,
   );
   const hasher = ResumableSha256.restore(record.hash);
+  let length: number;
   try {
-    await readExactly(record, range, body, async (chunk) => {
+    length = await readExactly(record, range, body, async (chunk) => {
       hasher.update(chunk);
       await layout.write(chunk);
     });
@@ -126,16 +157,17 @@ export async function receiveNextPart(
   }
   await layout.settle();
   const previous = record.lastPart;
-  // The 5 MiB rule applies to every part but the last, so a small part is only known to break it now.
-  const previousWasSmall = previous !== null && previous.last - previous.first + 1 < MIN_LAYER_PART_BYTES;
+  // The minimum applies to every part but the last, so a small part is only known to break it now.
+  const previousWasSmall =
+    previous !== null && previous.last - previous.first + 1 < record.policy.minPartBytes;
   const remainder = layout.remainder();
   return {
     record: {
       ...record,
-      received: record.received + (range.last - range.first + 1),
+      received: record.received + length,
       staged: remainder.length,
       hash: hasher.save(),
-      lastPart: { first: range.first, last: range.last, hashBefore: record.hash },
+      lastPart: { first: range.first, last: range.first + length - 1, hashBefore: record.hash },
       partTooSmall: record.partTooSmall || previousWasSmall,
       expiresAt: now + record.ttlSeconds * 1000,
     },

@@ -10,6 +10,7 @@ export function registryService(env: Env, settings: Settings, registryId: string
   return new RegistryService(registryId, cloudflareHosting(env), {
     partSize: PART_SIZE,
     uploadTtlSeconds: settings.uploadTtlSeconds,
+    createRepositoryOnPush: settings.createRepositoryOnPush,
   });
 }
 

@@ -1,0 +1,158 @@
+import {
+  CONTENT_DIGEST_HEADER,
+  digestOf,
+  EcrError,
+  type ImageIdentifier,
+  MAX_IMAGE_MANIFEST_LENGTH,
+  type ManifestReference,
+  OciError,
+  SUBJECT_HEADER,
+} from '@edgecr/protocol';
+import { permit } from './auth.ts';
+import type { OciRequest } from './context.ts';
+
+function imageIdOf(reference: ManifestReference): ImageIdentifier {
+  return reference.kind === 'tag' ? { imageTag: reference.tag } : { imageDigest: reference.digest.digest };
+}
+
+/**
+ * The media types an `Accept` header lists (parameters and weights dropped), or undefined when it accepts
+ * anything: then the stored manifest is served as pushed.
+ */
+function acceptedMediaTypes(header: string | null): string[] | undefined {
+  const types = (header ?? '')
+    .split(',')
+    .map((entry) => entry.split(';')[0]?.trim().toLowerCase() ?? '')
+    .filter((type) => type !== '');
+  return types.length === 0 || types.includes('*/*') ? undefined : [...new Set(types)].slice(0, 100);
+}
+
+/**
+ * GET/HEAD `/v2/<name>/manifests/<reference>`: BatchGetImage's rules, so a pull is recorded
+ * (`lastRecordedPullTime`) and a tag is converted between Docker schema 2 and OCI when `Accept` leaves out
+ * the stored type, as ECR does. A digest names exact bytes: asked for by digest, the manifest is served as
+ * stored whatever `Accept` says.
+ */
+export async function getManifest(
+  call: OciRequest,
+  name: string,
+  reference: ManifestReference,
+): Promise<Response> {
+  permit(call.key, call.settings, 'BatchGetImage', name);
+  const accepted =
+    reference.kind === 'tag' ? acceptedMediaTypes(call.request.headers.get('accept')) : undefined;
+  const { images = [], failures = [] } = await call.registry.batchGetImage({
+    repositoryName: name,
+    imageIds: [imageIdOf(reference)],
+    ...(accepted && { acceptedMediaTypes: accepted }),
+  });
+  const image = images[0];
+  if (!image?.imageManifest) {
+    throw new OciError('MANIFEST_UNKNOWN', failures[0]?.failureReason ?? `manifest unknown in ${name}`);
+  }
+  const bytes = new TextEncoder().encode(image.imageManifest);
+  const digest = image.imageId?.imageDigest ?? '';
+  const headers = {
+    'content-type': image.imageManifestMediaType ?? 'application/vnd.oci.image.manifest.v1+json',
+    'content-length': String(bytes.length),
+    [CONTENT_DIGEST_HEADER]: digest,
+    etag: `"${digest}"`,
+  };
+  return new Response(call.request.method === 'HEAD' ? null : bytes, { headers });
+}
+
+/** Reads a manifest body, refusing one past ECR's 4 MiB limit with 413 before holding more of it. */
+async function readManifest(request: Request): Promise<Uint8Array<ArrayBuffer>> {
+  const tooLarge = () =>
+    new OciError('SIZE_INVALID', `a manifest can be at most ${MAX_IMAGE_MANIFEST_LENGTH} bytes`, {
+      status: 413,
+    });
+  if (Number(request.headers.get('content-length') ?? 0) > MAX_IMAGE_MANIFEST_LENGTH) throw tooLarge();
+  const chunks: Uint8Array[] = [];
+  let length = 0;
+  if (request.body) {
+    for await (const chunk of request.body) {
+      length += chunk.length;
+      if (length > MAX_IMAGE_MANIFEST_LENGTH) throw tooLarge();
+      chunks.push(chunk);
+    }
+  }
+  const bytes = new Uint8Array(length);
+  let offset = 0;
+  for (const chunk of chunks) {
+    bytes.set(chunk, offset);
+    offset += chunk.length;
+  }
+  return bytes;
+}
+
+/** The `subject` digest of a stored manifest, for `OCI-Subject`. */
+function subjectOf(text: string): string | undefined {
+  const subject = (JSON.parse(text) as { subject?: { digest?: unknown } }).subject;
+  return typeof subject?.digest === 'string' ? subject.digest : undefined;
+}
+
+/**
+ * PUT `/v2/<name>/manifests/<reference>`: PutImage's rules (validation, referenced blobs and manifests,
+ * immutable tags), the manifest's own bytes as the image. The same manifest again is a success, as the spec
+ * wants of a retried PUT; ECR's `ImageAlreadyExistsException` is for its API alone.
+ */
+export async function putManifest(
+  call: OciRequest,
+  name: string,
+  reference: ManifestReference,
+): Promise<Response> {
+  permit(call.key, call.settings, 'PutImage', name);
+  const bytes = await readManifest(call.request);
+  let text: string;
+  try {
+    text = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(bytes);
+  } catch {
+    throw new OciError('MANIFEST_INVALID', 'a manifest must be UTF-8 JSON');
+  }
+  const mediaType = call.request.headers.get('content-type')?.split(';')[0]?.trim();
+  const digest = await digestOf('sha256', bytes);
+  try {
+    await call.registry.putImage({
+      repositoryName: name,
+      imageManifest: text,
+      ...(mediaType && { imageManifestMediaType: mediaType }),
+      ...imageIdOf(reference),
+    });
+  } catch (error) {
+    if (!(error instanceof EcrError && error.code === 'ImageAlreadyExistsException')) throw error;
+  }
+  const subject = subjectOf(text);
+  return new Response(null, {
+    status: 201,
+    headers: {
+      location: `/v2/${name}/manifests/${digest}`,
+      [CONTENT_DIGEST_HEADER]: digest,
+      'content-length': '0',
+      ...(subject && { [SUBJECT_HEADER]: subject }),
+    },
+  });
+}
+
+/**
+ * DELETE `/v2/<name>/manifests/<reference>`: BatchDeleteImage's rules. By digest the image and its tags go;
+ * by tag only the tag (the image goes with its last tag), as ECR deletes by tag.
+ */
+export async function deleteManifest(
+  call: OciRequest,
+  name: string,
+  reference: ManifestReference,
+): Promise<Response> {
+  permit(call.key, call.settings, 'BatchDeleteImage', name);
+  const { failures = [] } = await call.registry.batchDeleteImage({
+    repositoryName: name,
+    imageIds: [imageIdOf(reference)],
+  });
+  const failure = failures[0];
+  if (failure) {
+    const reason = failure.failureReason ?? String(failure.failureCode);
+    if (failure.failureCode === 'ImageNotFound') throw new OciError('MANIFEST_UNKNOWN', reason);
+    throw new OciError('DENIED', reason, { status: 409 });
+  }
+  return new Response(null, { status: 202 });
+}

@@ -1,0 +1,174 @@
+import { testLayerBytes } from '@edgecr/chunker/testing';
+import { EcrError, MiB } from '@edgecr/protocol';
+import { describe, expect, it } from 'vitest';
+import { MemoryHost } from '../src/index.ts';
+
+const streamOf = (...chunks: Uint8Array[]) =>
+  new ReadableStream<Uint8Array>({
+    start(controller) {
+      for (const chunk of chunks) controller.enqueue(chunk);
+      controller.close();
+    },
+  });
+
+async function sha256(bytes: Uint8Array): Promise<string> {
+  const hash = new Uint8Array(await crypto.subtle.digest('SHA-256', new Uint8Array(bytes)));
+  return `sha256:${Array.from(hash, (b) => b.toString(16).padStart(2, '0')).join('')}`;
+}
+
+async function refusal(promise: Promise<unknown>): Promise<EcrError> {
+  const error = await promise.then(
+    () => undefined,
+    (reason: unknown) => reason,
+  );
+  if (!(error instanceof EcrError)) throw new Error(`expected an EcrError, got ${String(error)}`);
+  return error;
+}
+
+async function setUp(settings: { createRepositoryOnPush?: boolean } = {}) {
+  const host = new MemoryHost();
+  const registry = host.registry('123456789012', { partSize: 5 * MiB, uploadTtlSeconds: 60, ...settings });
+  await registry.createRepository({ repositoryName: 'app' });
+  return { host, registry };
+}
+
+describe('OCI blob uploads on the layer upload rules', () => {
+  it('takes chunks of any size, appended or placed, and lays them into equal parts', async () => {
+    const { host, registry } = await setUp();
+    const bytes = testLayerBytes(11 * MiB + 7, 5);
+    const ref = { repositoryName: 'app', uploadId: await registry.startBlobUpload('app') };
+    // Tiny, unplaced, placed and odd-sized chunks: none of ECR's 5 MiB rule applies.
+    expect(await registry.uploadLayerPart(ref, {}, streamOf(bytes.subarray(0, 10)))).toBe(9);
+    expect(
+      await registry.uploadLayerPart(ref, { first: 10, last: 99 }, streamOf(bytes.subarray(10, 100))),
+    ).toBe(99);
+    expect(
+      await registry.uploadLayerPart(
+        ref,
+        {},
+        streamOf(bytes.subarray(100, 6 * MiB), bytes.subarray(6 * MiB)),
+      ),
+    ).toBe(bytes.length - 1);
+    expect(await registry.uploadedBytes(ref)).toBe(bytes.length);
+    const progress = await host.upload(ref.uploadId).inspect();
+    expect(progress).toMatchObject({ blobParts: 2, staged: bytes.length - 10 * MiB });
+    expect(await registry.completeBlobUpload(ref, await sha256(bytes))).toBe(await sha256(bytes));
+    const layer = await registry.findLayer('app', await sha256(bytes));
+    expect(layer?.size).toBe(bytes.length);
+  });
+
+  it('refuses a chunk that overlaps or leaves a gap, even the last one sent again', async () => {
+    const { registry } = await setUp();
+    const ref = { repositoryName: 'app', uploadId: await registry.startBlobUpload('app') };
+    await registry.uploadLayerPart(ref, { first: 0, last: 9 }, streamOf(new Uint8Array(10)));
+    for (const range of [
+      { first: 0, last: 9 },
+      { first: 5, last: 14 },
+      { first: 11, last: 20 },
+    ]) {
+      const error = await refusal(registry.uploadLayerPart(ref, range, streamOf(new Uint8Array(10))));
+      expect(error.code).toBe('InvalidLayerPartException');
+      expect(error.fields).toMatchObject({ lastValidByteReceived: 9 });
+    }
+  });
+
+  it('refuses a wrong digest and keeps the upload usable; a sha512 digest is refused clearly', async () => {
+    const { registry } = await setUp();
+    const bytes = testLayerBytes(1000, 6);
+    const ref = { repositoryName: 'app', uploadId: await registry.startBlobUpload('app') };
+    await registry.uploadLayerPart(ref, {}, streamOf(bytes));
+    const wrong = await refusal(registry.completeBlobUpload(ref, `sha256:${'0'.repeat(64)}`));
+    expect(wrong.code).toBe('InvalidLayerException');
+    const sha512 = await refusal(registry.completeBlobUpload(ref, `sha512:${'0'.repeat(128)}`));
+    expect(sha512.message).toContain('sha256 digests only');
+    expect(await registry.uploadedBytes(ref)).toBe(1000);
+    expect(await registry.completeBlobUpload(ref, await sha256(bytes))).toBe(await sha256(bytes));
+  });
+
+  it('completes a blob the repository already holds as a success, and an empty blob', async () => {
+    const { registry } = await setUp();
+    const bytes = testLayerBytes(100, 7);
+    for (let i = 0; i < 2; i++) {
+      const ref = { repositoryName: 'app', uploadId: await registry.startBlobUpload('app') };
+      await registry.uploadLayerPart(ref, {}, streamOf(bytes));
+      expect(await registry.completeBlobUpload(ref, await sha256(bytes))).toBe(await sha256(bytes));
+    }
+    const empty = { repositoryName: 'app', uploadId: await registry.startBlobUpload('app') };
+    const emptyDigest = await sha256(new Uint8Array(0));
+    expect(await registry.completeBlobUpload(empty, emptyDigest)).toBe(emptyDigest);
+    expect((await registry.findLayer('app', emptyDigest))?.size).toBe(0);
+  });
+
+  it('cancels an upload, after which it is unknown', async () => {
+    const { registry } = await setUp();
+    const ref = { repositoryName: 'app', uploadId: await registry.startBlobUpload('app') };
+    await registry.uploadLayerPart(ref, {}, streamOf(new Uint8Array(10)));
+    await registry.cancelUpload(ref);
+    expect((await refusal(registry.uploadedBytes(ref))).code).toBe('UploadNotFoundException');
+  });
+
+  it('mounts a blob another repository holds without copying, and only from one that holds it', async () => {
+    const { host, registry } = await setUp();
+    await registry.createRepository({ repositoryName: 'other' });
+    const bytes = testLayerBytes(100, 8);
+    const digest = await sha256(bytes);
+    const ref = { repositoryName: 'app', uploadId: await registry.startBlobUpload('app') };
+    await registry.uploadLayerPart(ref, {}, streamOf(bytes));
+    await registry.completeBlobUpload(ref, digest);
+    expect(await registry.mountBlob('other', `sha256:${'1'.repeat(64)}`, 'app')).toBe(false);
+    expect(await registry.mountBlob('other', digest, 'nowhere')).toBe(false);
+    expect(await registry.mountBlob('other', digest, 'app')).toBe(true);
+    const [mine, theirs] = [
+      await registry.findLayer('app', digest),
+      await registry.findLayer('other', digest),
+    ];
+    expect(theirs?.objectKey).toBe(mine?.objectKey);
+    expect(host.blobs).toBeDefined();
+  });
+
+  it('creates the repository of a push only when the operator allows it', async () => {
+    const refused = await setUp();
+    expect((await refusal(refused.registry.startBlobUpload('new'))).code).toBe('RepositoryNotFoundException');
+    const allowed = await setUp({ createRepositoryOnPush: true });
+    await allowed.registry.startBlobUpload('new');
+    expect(
+      (await allowed.registry.describeRepositories({ repositoryNames: ['new'] })).repositories,
+    ).toHaveLength(1);
+  });
+});
+
+describe('referrers', () => {
+  it('lists the images whose subject is a digest, filtered by artifact type, with size and annotations', async () => {
+    const { registry } = await setUp();
+    const config = testLayerBytes(10, 9);
+    const ref = { repositoryName: 'app', uploadId: await registry.startBlobUpload('app') };
+    await registry.uploadLayerPart(ref, {}, streamOf(config));
+    const configDigest = await registry.completeBlobUpload(ref, await sha256(config));
+    const subject = `sha256:${'5'.repeat(64)}`;
+    const manifest = (artifactType: string) =>
+      JSON.stringify({
+        schemaVersion: 2,
+        mediaType: 'application/vnd.oci.image.manifest.v1+json',
+        artifactType,
+        config: { mediaType: 'application/vnd.oci.empty.v1+json', digest: configDigest, size: 10 },
+        layers: [],
+        subject: { mediaType: 'application/vnd.oci.image.manifest.v1+json', digest: subject, size: 100 },
+        annotations: { kind: artifactType },
+      });
+    for (const type of ['a/sig', 'a/sbom'])
+      await registry.putImage({ repositoryName: 'app', imageManifest: manifest(type) });
+    const all = await registry.referrers({ repositoryName: 'app', digest: subject });
+    expect(all.map((r) => r.artifactType).sort()).toEqual(['a/sbom', 'a/sig']);
+    const sig = await registry.referrers({ repositoryName: 'app', digest: subject, artifactType: 'a/sig' });
+    expect(sig).toEqual([
+      {
+        mediaType: 'application/vnd.oci.image.manifest.v1+json',
+        digest: await sha256(new TextEncoder().encode(manifest('a/sig'))),
+        size: new TextEncoder().encode(manifest('a/sig')).length,
+        artifactType: 'a/sig',
+        annotations: { kind: 'a/sig' },
+      },
+    ]);
+    expect(await registry.referrers({ repositoryName: 'app', digest: configDigest })).toEqual([]);
+  });
+});
