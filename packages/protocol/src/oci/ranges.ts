@@ -28,7 +28,7 @@ function toOffset(digits: string): number | undefined {
  * Parses a chunk's `Content-Range`, which the spec requires to match `^[0-9]+-[0-9]+$`, inclusive on both
  * ends ("Pushing a blob in chunks"). Undefined when the header is absent: a streamed PATCH, or a PUT
  * without a final chunk. A malformed range, or one whose end is before its start, gets 400
- * `BLOB_UPLOAD_INVALID`; whether it starts where the upload stands is {@link checkChunkStart}'s question.
+ * `BLOB_UPLOAD_INVALID`; whether it starts where the upload stands is the upload rules' question (416).
  * @example
  * const range = parseContentRange(request.headers.get('content-range'));
  */
@@ -52,36 +52,6 @@ export function parseContentRange(header: string | null): ByteRange | undefined 
  */
 export function uploadRange(received: number): string {
   return `0-${Math.max(received - 1, 0)}`;
-}
-
-/**
- * Checks that a chunk of `length` bytes, sent with `Content-Range` `range` (undefined: none), starts where
- * an upload holding `received` bytes stands. A chunk elsewhere gets 416 with the upload's current `Range`
- * ("chunks MUST be uploaded in order ... MUST respond with 416"; the code is `BLOB_UPLOAD_INVALID`, as
- * the reference registry sends); a range whose size is not the body's length gets 400 `SIZE_INVALID`. A
- * chunk without `Content-Range` is appended where the upload stands (a streamed PATCH).
- * @example
- * checkChunkStart(parseContentRange(headers.get('content-range')), contentLength, upload.received);
- */
-export function checkChunkStart(
-  range: ByteRange | undefined,
-  length: number | undefined,
-  received: number,
-): void {
-  if (range === undefined) return;
-  if (range.start !== received) {
-    throw new OciError(
-      'BLOB_UPLOAD_INVALID',
-      `chunk starts at byte ${range.start}, but the upload holds ${received} bytes`,
-      { status: 416, headers: { range: uploadRange(received) } },
-    );
-  }
-  if (length !== undefined && length !== range.end - range.start + 1) {
-    throw new OciError(
-      'SIZE_INVALID',
-      `Content-Range ${range.start}-${range.end} is ${range.end - range.start + 1} bytes, the body ${length}`,
-    );
-  }
 }
 
 /**

@@ -1,14 +1,7 @@
 // Upload chunk ranges (distribution-spec "Pushing a blob in chunks") and download ranges (RFC 9110 section 14).
 import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
-import {
-  checkChunkStart,
-  OciError,
-  parseContentRange,
-  type RangeAnswer,
-  resolveRange,
-  uploadRange,
-} from '../../src/index.ts';
+import { OciError, parseContentRange, type RangeAnswer, resolveRange, uploadRange } from '../../src/index.ts';
 
 function thrown(fn: () => unknown): OciError {
   try {
@@ -52,29 +45,6 @@ describe('uploadRange', () => {
     expect(uploadRange(1)).toBe('0-0');
     expect(uploadRange(1024)).toBe('0-1023');
     expect(uploadRange(0)).toBe('0-0');
-  });
-});
-
-describe('checkChunkStart', () => {
-  test('a chunk where the upload stands, or without Content-Range, is accepted', () => {
-    expect(() => checkChunkStart({ start: 0, end: 9 }, 10, 0)).not.toThrow();
-    expect(() => checkChunkStart({ start: 100, end: 199 }, 100, 100)).not.toThrow();
-    expect(() => checkChunkStart({ start: 100, end: 199 }, undefined, 100)).not.toThrow();
-    expect(() => checkChunkStart(undefined, 5, 100)).not.toThrow();
-  });
-
-  test('a chunk elsewhere gets 416 with the current Range', () => {
-    for (const start of [0, 50, 101, 1000]) {
-      const error = thrown(() => checkChunkStart({ start, end: start + 9 }, 10, 100));
-      expect(error).toMatchObject({ code: 'BLOB_UPLOAD_INVALID', status: 416, headers: { range: '0-99' } });
-    }
-  });
-
-  test('a range that is not the body length gets 400 SIZE_INVALID', () => {
-    expect(thrown(() => checkChunkStart({ start: 0, end: 9 }, 11, 0))).toMatchObject({
-      code: 'SIZE_INVALID',
-      status: 400,
-    });
   });
 });
 
