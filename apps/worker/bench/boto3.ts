@@ -2,7 +2,7 @@
 import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { LOCAL_CREDENTIALS } from '../test/e2e/_layers.ts';
+import { localAwsEnvironment } from '../test/e2e/_layers.ts';
 import type { PartFiles } from './layer.ts';
 
 const run = promisify(execFile);
@@ -21,14 +21,7 @@ export async function boto3Push(endpoint: string, repository: string, layer: Par
     'python3',
     [SCRIPT, endpoint, repository, ...layer.parts.map((part) => part.path)],
     {
-      env: {
-        ...process.env,
-        AWS_ACCESS_KEY_ID: LOCAL_CREDENTIALS.accessKeyId,
-        AWS_SECRET_ACCESS_KEY: LOCAL_CREDENTIALS.secretAccessKey,
-        AWS_DEFAULT_REGION: 'us-east-1',
-        AWS_CONFIG_FILE: '/dev/null',
-        AWS_SHARED_CREDENTIALS_FILE: '/dev/null',
-      },
+      env: localAwsEnvironment(),
       maxBuffer: 1024 * 1024,
     },
   );

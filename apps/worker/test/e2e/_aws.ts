@@ -1,6 +1,6 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
-import { LOCAL_CREDENTIALS } from './_layers.ts';
+import { localAwsEnvironment } from './_layers.ts';
 import type { LocalStack } from './_wrangler.ts';
 
 const run = promisify(execFile);
@@ -16,15 +16,7 @@ export interface CliResult {
 /** Runs `aws ecr <args>` against the local stack with the local key, nothing read from `~/.aws`. */
 function runCli(stack: LocalStack, args: string[]) {
   return run('aws', ['ecr', ...args, '--endpoint-url', stack.endpoint], {
-    env: {
-      ...process.env,
-      AWS_ACCESS_KEY_ID: LOCAL_CREDENTIALS.accessKeyId,
-      AWS_SECRET_ACCESS_KEY: LOCAL_CREDENTIALS.secretAccessKey,
-      AWS_DEFAULT_REGION: 'us-east-1',
-      AWS_CONFIG_FILE: '/dev/null',
-      AWS_SHARED_CREDENTIALS_FILE: '/dev/null',
-      AWS_EC2_METADATA_DISABLED: 'true',
-    },
+    env: localAwsEnvironment(),
     maxBuffer: 64 * 1024 * 1024,
   });
 }

@@ -72,3 +72,19 @@ export const LOCAL_CREDENTIALS = {
   accessKeyId: 'AKIAEDGECRLOCALDEV01',
   secretAccessKey: 'edgecr-local-dev-secret',
 };
+
+/**
+ * The environment of an AWS client process (the AWS CLI, boto3) signing with the local development key and
+ * reading nothing from `~/.aws` or instance metadata.
+ */
+export function localAwsEnvironment(): NodeJS.ProcessEnv {
+  return {
+    ...process.env,
+    AWS_ACCESS_KEY_ID: LOCAL_CREDENTIALS.accessKeyId,
+    AWS_SECRET_ACCESS_KEY: LOCAL_CREDENTIALS.secretAccessKey,
+    AWS_DEFAULT_REGION: 'us-east-1',
+    AWS_CONFIG_FILE: '/dev/null',
+    AWS_SHARED_CREDENTIALS_FILE: '/dev/null',
+    AWS_EC2_METADATA_DISABLED: 'true',
+  };
+}

@@ -3,7 +3,7 @@ import { promisify } from 'node:util';
 import { CreateRepositoryCommand, ECRClient } from '@aws-sdk/client-ecr';
 import { MAX_LAYER_PART_BYTES, MiB } from '@edgecr/protocol';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { LOCAL_CREDENTIALS } from './_layers.ts';
+import { LOCAL_CREDENTIALS, localAwsEnvironment } from './_layers.ts';
 import { type LocalStack, removeState, startLocalStack } from './_wrangler.ts';
 
 const run = promisify(execFile);
@@ -12,15 +12,7 @@ const SCRIPT = new URL('./boto3_upload_part.py', import.meta.url).pathname;
 /** One UploadLayerPart of `size` bytes sent by boto3; what boto3 made of the answer. */
 async function uploadPart(stack: LocalStack, repository: string, size: number) {
   const { stdout } = await run('python3', [SCRIPT, stack.endpoint, repository, String(size)], {
-    env: {
-      ...process.env,
-      AWS_ACCESS_KEY_ID: LOCAL_CREDENTIALS.accessKeyId,
-      AWS_SECRET_ACCESS_KEY: LOCAL_CREDENTIALS.secretAccessKey,
-      AWS_DEFAULT_REGION: 'us-east-1',
-      AWS_CONFIG_FILE: '/dev/null',
-      AWS_SHARED_CREDENTIALS_FILE: '/dev/null',
-      AWS_EC2_METADATA_DISABLED: 'true',
-    },
+    env: localAwsEnvironment(),
   });
   return JSON.parse(stdout) as { ok: boolean; code?: string; message?: string; lastByteReceived?: number };
 }

@@ -8,6 +8,7 @@ import {
   OciError,
   SUBJECT_HEADER,
 } from '@edgecr/protocol';
+import { readBounded } from '../readBounded.ts';
 import { permit } from './auth.ts';
 import type { OciRequest } from './context.ts';
 
@@ -62,28 +63,12 @@ export async function getManifest(
 }
 
 /** Reads a manifest body, refusing one past ECR's 4 MiB limit with 413 before holding more of it. */
-async function readManifest(request: Request): Promise<Uint8Array<ArrayBuffer>> {
+function readManifest(request: Request): Promise<Uint8Array<ArrayBuffer>> {
   const tooLarge = () =>
     new OciError('SIZE_INVALID', `a manifest can be at most ${MAX_IMAGE_MANIFEST_LENGTH} bytes`, {
       status: 413,
     });
-  if (Number(request.headers.get('content-length') ?? 0) > MAX_IMAGE_MANIFEST_LENGTH) throw tooLarge();
-  const chunks: Uint8Array[] = [];
-  let length = 0;
-  if (request.body) {
-    for await (const chunk of request.body) {
-      length += chunk.length;
-      if (length > MAX_IMAGE_MANIFEST_LENGTH) throw tooLarge();
-      chunks.push(chunk);
-    }
-  }
-  const bytes = new Uint8Array(length);
-  let offset = 0;
-  for (const chunk of chunks) {
-    bytes.set(chunk, offset);
-    offset += chunk.length;
-  }
-  return bytes;
+  return readBounded(request, MAX_IMAGE_MANIFEST_LENGTH, tooLarge);
 }
 
 /** The `subject` digest of a stored manifest, for `OCI-Subject`. */

@@ -1,5 +1,6 @@
 import { EcrError, MAX_IMAGE_MANIFEST_LENGTH } from '@edgecr/protocol';
 import { bytesToHex } from '@noble/hashes/utils.js';
+import { readBounded } from '../../readBounded.ts';
 
 /**
  * The largest body any operation but UploadLayerPart can legally have: PutImage's manifest, each character
@@ -107,20 +108,7 @@ export function hashBody(request: Request): HashedBody {
  * arrives and refused as soon as it passes the bound, never buffered past it.
  */
 export async function readBody(request: Request): Promise<{ bytes: Uint8Array; sha256: string }> {
-  declaredLength(request, MAX_BODY_BYTES);
-  const chunks: Uint8Array[] = [];
-  let length = 0;
-  for await (const chunk of request.body ?? []) {
-    length += chunk.length;
-    if (length > MAX_BODY_BYTES) throw tooLarge(length, MAX_BODY_BYTES);
-    chunks.push(chunk);
-  }
-  const bytes = new Uint8Array(length);
-  let offset = 0;
-  for (const chunk of chunks) {
-    bytes.set(chunk, offset);
-    offset += chunk.length;
-  }
+  const bytes = await readBounded(request, MAX_BODY_BYTES, (length) => tooLarge(length, MAX_BODY_BYTES));
   const sha256 = bytesToHex(new Uint8Array(await crypto.subtle.digest('SHA-256', bytes)));
   return { bytes, sha256 };
 }
