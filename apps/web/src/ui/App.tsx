@@ -23,6 +23,7 @@ import { DropZone } from './DropZone.tsx';
 import { type ImageEntry, ImagePushList, imageAnnouncement } from './ImagePushList.tsx';
 import { LayerList, SavedUploads } from './LayerList.tsx';
 import { RepositoryPicker } from './RepositoryPicker.tsx';
+import { RepositoryView } from './RepositoryView.tsx';
 import { SettingsPanel } from './SettingsPanel.tsx';
 import {
   loadPreferences,
@@ -106,6 +107,7 @@ export function App() {
   const [images, setImages] = useState<readonly ImageEntry[]>([]);
   const [imageMessage, setImageMessage] = useState('');
   const nextImageId = useRef(1);
+  const [imagesPushed, setImagesPushed] = useState(0);
   const queue = useMemo(() => new UploadQueue({ store, connectivity: browserConnectivity() }), [store]);
   const snapshot = useQueueSnapshot(queue);
 
@@ -253,7 +255,15 @@ export function App() {
             scope,
             store,
             update: updateImage,
+            onPushed: () => setImagesPushed((n) => n + 1),
           }}
+        />
+      )}
+      {client && hasCredentials && preferences.repositoryName && (
+        <RepositoryView
+          client={client}
+          repositoryName={preferences.repositoryName}
+          reloadSignal={imagesPushed}
         />
       )}
       <div class="visually-hidden" role="status" aria-live="polite" data-testid="announcer">

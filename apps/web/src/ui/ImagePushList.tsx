@@ -39,6 +39,8 @@ export interface ImagePushContext {
   store: StateStore;
   /** Applies a change to the entry with this id. */
   update: (id: number, change: Partial<ImageEntry>) => void;
+  /** Called after a push that succeeded, so views of the repository load again. */
+  onPushed: () => void;
 }
 
 /** The push running for each entry, so pause and cancel can stop it. */
@@ -51,7 +53,7 @@ const CANCELLED = 'cancelled';
 /**
  * Starts (or continues, from the saved parts) the push of `entry`'s image.
  * @example
- * void startPush(entry, { client, scope, store, update });
+ * void startPush(entry, { client, scope, store, update, onPushed });
  */
 export async function startPush(entry: ImageEntry, context: ImagePushContext): Promise<void> {
   if (!entry.image || running.has(entry.id)) return;
@@ -71,6 +73,7 @@ export async function startPush(entry: ImageEntry, context: ImagePushContext): P
       onProgress: (progress) => update(entry.id, { progress }),
     });
     update(entry.id, { status: 'done', result });
+    context.onPushed();
   } catch (failure) {
     const reason = controller.signal.aborted ? controller.signal.reason : undefined;
     if (reason === PAUSED || reason === CANCELLED) update(entry.id, { status: reason });

@@ -152,4 +152,45 @@ describe('whole images pushed from the page', () => {
     expect(await uploader.page.getByTestId('image-announcer').textContent()).toContain('broken.tar: failed.');
     await uploader.screenshot('image-missing-blob');
   });
+
+  it('lists what the repository holds after a push, and deletes a tag and then the image after confirmation', async () => {
+    const uploader = await openUploader('e2e/view');
+    const { archive } = await dockerSaveClassic();
+    const path = await writeArchive('view.tar', archive);
+    await uploader.addFiles(path);
+    const digest = await pushFromPage(uploader, 'view.tar', '1.0');
+    const listed = uploader.page.locator(`[data-testid="repository-image"][data-digest="${digest}"]`);
+    await expect.poll(() => listed.textContent()).toContain('1.0');
+    expect(await listed.textContent()).toContain('application/vnd.docker.distribution.manifest.v2+json');
+    // The same image under a second tag, typed in the field of a second drop.
+    await uploader.addFiles(path);
+    const second = uploader.page.locator('[data-testid="image"][data-name="view.tar"]').nth(1);
+    await second.getByLabel('Tag').fill('stable');
+    await second.getByRole('button', { name: 'Push view.tar' }).click();
+    await expect.poll(() => listed.textContent()).toContain('stable');
+    // Delete one tag: asked first, and "Keep" changes nothing.
+    await listed.getByRole('button', { name: 'Delete tag 1.0' }).click();
+    await uploader.page.getByRole('button', { name: 'Keep' }).click();
+    expect(await listed.textContent()).toContain('1.0');
+    await listed.getByRole('button', { name: 'Delete tag 1.0' }).click();
+    expect(await uploader.page.getByRole('alertdialog').textContent()).toContain(
+      'Delete tag 1.0 from e2e/view?',
+    );
+    await uploader.screenshot('repository-view-confirm');
+    await uploader.page.getByRole('alertdialog').getByRole('button', { name: 'Delete' }).click();
+    await expect
+      .poll(() => uploader.page.getByTestId('repository-status').textContent())
+      .toBe('Deleted the tag 1.0.');
+    await expect.poll(() => listed.textContent()).not.toContain('1.0');
+    const tags = await sdk.send(
+      new BatchGetImageCommand({ repositoryName: 'e2e/view', imageIds: [{ imageTag: '1.0' }] }),
+    );
+    expect(tags.failures?.[0]?.failureCode).toBe('ImageNotFound');
+    await uploader.screenshot('repository-view');
+    // Then the whole image.
+    await listed.getByRole('button', { name: /^Delete image / }).click();
+    await uploader.page.getByRole('alertdialog').getByRole('button', { name: 'Delete' }).click();
+    await expect.poll(() => listed.count()).toBe(0);
+    expect(await uploader.page.getByTestId('repository-view').textContent()).toContain('No image yet.');
+  });
 });
