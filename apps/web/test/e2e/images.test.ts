@@ -3,7 +3,12 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { BatchCheckLayerAvailabilityCommand, BatchGetImageCommand, ECRClient } from '@aws-sdk/client-ecr';
+import {
+  BatchCheckLayerAvailabilityCommand,
+  BatchGetImageCommand,
+  CreateRepositoryCommand,
+  ECRClient,
+} from '@aws-sdk/client-ecr';
 import { dockerSaveClassic, ociLayoutTwoPlatforms } from '@edgecr/image-archive/testing';
 import type { Browser, BrowserContext } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -151,6 +156,32 @@ describe('whole images pushed from the page', () => {
     expect(await failure.getAttribute('data-code')).toBe('MissingBlob');
     expect(await uploader.page.getByTestId('image-announcer').textContent()).toContain('broken.tar: failed.');
     await uploader.screenshot('image-missing-blob');
+  });
+
+  it('says in words that an immutable tag already names another image, the ECR code under Details', async () => {
+    await sdk.send(
+      new CreateRepositoryCommand({ repositoryName: 'e2e/immutable', imageTagMutability: 'IMMUTABLE' }),
+    );
+    context = await browser.newContext();
+    const uploader = new UploaderPage(await context.newPage());
+    await uploader.open(server.url);
+    await uploader.useLocalKey();
+    await uploader.page.locator('#repository').selectOption('e2e/immutable');
+    await uploader.addFiles(await writeArchive('first.tar', (await dockerSaveClassic()).archive));
+    await pushFromPage(uploader, 'first.tar', '1.0');
+    await uploader.addFiles(await writeArchive('other.tar', (await ociLayoutTwoPlatforms()).archive));
+    const row = uploader.page.locator('[data-testid="image"][data-name="other.tar"]');
+    await row.getByLabel('Tag').fill('1.0');
+    await row.getByRole('button', { name: 'Push other.tar' }).click();
+    await uploader.page
+      .locator('[data-testid="image"][data-name="other.tar"][data-status="failed"]')
+      .waitFor();
+    const failure = row.getByTestId('failure');
+    expect(await failure.getAttribute('data-code')).toBe('ImageTagAlreadyExistsException');
+    expect(await failure.locator('p').first().textContent()).toContain('the repository’s tags are immutable');
+    await failure.getByText('Details').click();
+    expect(await failure.locator('details').textContent()).toContain('ImageTagAlreadyExistsException');
+    await uploader.screenshot('image-immutable-tag');
   });
 
   it('lists what the repository holds after a push, and deletes a tag and then the image after confirmation', async () => {
