@@ -158,6 +158,51 @@ describe('whole images pushed from the page', () => {
     await uploader.screenshot('image-missing-blob');
   });
 
+  it('pauses, resumes and cancels an image push', async () => {
+    const uploader = await openUploader('e2e/pause');
+    await uploader.interceptParts();
+    uploader.network.delayMs = 1500;
+    const { archive, facts } = await dockerSaveClassic();
+    await uploader.addFiles(await writeArchive('pause.tar', archive));
+    const row = uploader.page.locator('[data-testid="image"][data-name="pause.tar"]');
+    await row.getByRole('button', { name: 'Push pause.tar' }).click();
+    await expect.poll(() => uploader.operations.includes('UploadLayerPart')).toBe(true);
+    await row.getByRole('button', { name: 'Pause pause.tar' }).click();
+    await uploader.page
+      .locator('[data-testid="image"][data-name="pause.tar"][data-status="paused"]')
+      .waitFor();
+    expect(await uploader.page.getByTestId('image-announcer').textContent()).toBe('pause.tar: paused.');
+    await uploader.screenshot('image-paused');
+    uploader.network.delayMs = 0;
+    await row.getByRole('button', { name: 'Resume pause.tar' }).click();
+    await uploader.page.locator('[data-testid="image"][data-name="pause.tar"][data-status="done"]').waitFor();
+    const digest = (await row.getByTestId('image-digest').textContent()) ?? '';
+    await expectInRepository(
+      'e2e/pause',
+      '1.0',
+      digest,
+      [facts.config, ...facts.layers].map((b) => b.digest),
+    );
+    // A second drop of the same archive, cancelled while its tag push is slowed down.
+    uploader.network.delayMs = 1500;
+    const other = await ociLayoutTwoPlatforms();
+    await uploader.addFiles(await writeArchive('cancel.tar', other.archive));
+    const cancelRow = uploader.page.locator('[data-testid="image"][data-name="cancel.tar"]');
+    await cancelRow.getByRole('button', { name: 'Push cancel.tar' }).click();
+    await cancelRow.getByRole('button', { name: 'Cancel cancel.tar' }).click();
+    await uploader.page
+      .locator('[data-testid="image"][data-name="cancel.tar"][data-status="cancelled"]')
+      .waitFor();
+    // Its index never reached the repository (the archive's tag may be one the first image has).
+    const index = await sdk.send(
+      new BatchGetImageCommand({
+        repositoryName: 'e2e/pause',
+        imageIds: [{ imageDigest: other.facts.index.digest }],
+      }),
+    );
+    expect(index.images).toEqual([]);
+  });
+
   it('says in words that an immutable tag already names another image, the ECR code under Details', async () => {
     await sdk.send(
       new CreateRepositoryCommand({ repositoryName: 'e2e/immutable', imageTagMutability: 'IMMUTABLE' }),
