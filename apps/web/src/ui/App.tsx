@@ -7,6 +7,7 @@
 import {
   blobSource,
   browserConnectivity,
+  describeFailure,
   EcrClient,
   IndexedDbStateStore,
   MemoryStateStore,
@@ -15,11 +16,14 @@ import {
   UploadQueue,
   type UploadRecord,
 } from '@edgecr/client';
+import { ImageArchiveError, readImageArchive } from '@edgecr/image-archive';
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { announce, createAnnouncer } from './announce.ts';
 import { DropZone } from './DropZone.tsx';
+import { type ImageEntry, ImagePushList, imageAnnouncement } from './ImagePushList.tsx';
 import { LayerList, SavedUploads } from './LayerList.tsx';
 import { RepositoryPicker } from './RepositoryPicker.tsx';
+import { RepositoryView } from './RepositoryView.tsx';
 import { SettingsPanel } from './SettingsPanel.tsx';
 import {
   loadPreferences,
@@ -100,6 +104,10 @@ export function App() {
   current.current = settings;
 
   const store = useMemo(createStore, []);
+  const [images, setImages] = useState<readonly ImageEntry[]>([]);
+  const [imageMessage, setImageMessage] = useState('');
+  const nextImageId = useRef(1);
+  const [imagesPushed, setImagesPushed] = useState(0);
   const queue = useMemo(() => new UploadQueue({ store, connectivity: browserConnectivity() }), [store]);
   const snapshot = useQueueSnapshot(queue);
 
@@ -134,12 +142,53 @@ export function App() {
     savePreferences(merged);
     setPreferences(merged);
   };
-  const addFiles = (files: File[]) => {
-    if (!client || !scope || !preferences.repositoryName) return;
-    queue.add(
-      files.map((file) => blobSource(file)),
-      { repositoryName: preferences.repositoryName, precheck: preferences.precheck, api: client, scope },
+  const updateImage = (id: number, change: Partial<ImageEntry>) => {
+    setImages((list) =>
+      list.map((entry) => {
+        if (entry.id !== id) return entry;
+        const next = { ...entry, ...change };
+        if (change.status && change.status !== entry.status) setImageMessage(imageAnnouncement(next));
+        return next;
+      }),
     );
+  };
+  const addFiles = async (files: File[]) => {
+    if (!client || !scope || !preferences.repositoryName) return;
+    const { repositoryName } = preferences;
+    const loose: File[] = [];
+    const found: ImageEntry[] = [];
+    for (const file of files) {
+      const entry = { file, repositoryName, tag: '', status: 'ready' as const };
+      try {
+        const archive = await readImageArchive(file);
+        for (const image of archive.images)
+          found.push({ ...entry, id: nextImageId.current++, image, tag: image.tags[0] ?? 'latest' });
+      } catch (failure) {
+        // Only a file that is no image archive at all is a loose layer; a broken archive says what is wrong.
+        if (
+          failure instanceof ImageArchiveError &&
+          (failure.code === 'NotATar' || failure.code === 'NotAnImageArchive')
+        )
+          loose.push(file);
+        else
+          found.push({
+            ...entry,
+            id: nextImageId.current++,
+            image: undefined,
+            status: 'failed',
+            failure: describeFailure(failure),
+          });
+      }
+    }
+    if (found.length > 0) {
+      setImages((list) => [...list, ...found]);
+      setImageMessage(found.map(imageAnnouncement).join(' '));
+    }
+    if (loose.length > 0)
+      queue.add(
+        loose.map((file) => blobSource(file)),
+        { repositoryName, precheck: preferences.precheck, api: client, scope },
+      );
   };
   const forget = async (key: string) => {
     await store.delete(key).catch(() => {});
@@ -181,7 +230,7 @@ export function App() {
           />{' '}
           Skip layers the repository already has (reads each file once first, to compute its digest)
         </label>
-        <DropZone blockedReason={blocked} onFiles={addFiles} />
+        <DropZone blockedReason={blocked} onFiles={(files) => void addFiles(files)} />
         <SavedUploads
           records={saved.filter(
             (record) =>
@@ -198,8 +247,30 @@ export function App() {
         />
         <LayerList snapshot={snapshot} queue={queue} />
       </section>
+      {client && scope && (
+        <ImagePushList
+          entries={images}
+          context={{
+            client,
+            scope,
+            store,
+            update: updateImage,
+            onPushed: () => setImagesPushed((n) => n + 1),
+          }}
+        />
+      )}
+      {client && hasCredentials && preferences.repositoryName && (
+        <RepositoryView
+          client={client}
+          repositoryName={preferences.repositoryName}
+          reloadSignal={imagesPushed}
+        />
+      )}
       <div class="visually-hidden" role="status" aria-live="polite" data-testid="announcer">
         {announcement}
+      </div>
+      <div class="visually-hidden" role="status" aria-live="polite" data-testid="image-announcer">
+        {imageMessage}
       </div>
     </main>
   );

@@ -53,7 +53,8 @@ export function DropZone({
       >
         <span class="dropzone-title">Drop layer files here, or press to choose them</span>
         <span id="dropzone-hint" class="hint">
-          {blockedReason ?? 'Each file is one layer (a .tar, .tar.gz or .tar.zst blob), any size.'}
+          {blockedReason ??
+            'Each file is one layer (a .tar, .tar.gz or .tar.zst blob), any size; a docker save or OCI layout .tar pushes the whole image.'}
         </span>
       </div>
       <input

@@ -6,9 +6,7 @@
 import { describeFailure, type EcrClient, isEcrError, type UploadFailure } from '@edgecr/client';
 import { useCallback, useEffect, useState } from 'preact/hooks';
 import { FailureBox } from './LayerList.tsx';
-
-/** ECR's repository name rule (model `RepositoryName`), for the browser's own validation. */
-const REPOSITORY_NAME = '(?:[a-z0-9]+(?:[._\\-][a-z0-9]+)*/)*[a-z0-9]+(?:[._\\-][a-z0-9]+)*';
+import { explainRepositoryName } from './repositoryName.ts';
 
 export function RepositoryPicker({
   client,
@@ -55,9 +53,12 @@ export function RepositoryPicker({
     void load();
   }, [load, reloadSignal]);
 
+  // Said only once there is something to judge, so an empty field is not called wrong.
+  const nameProblem = newName === '' ? undefined : explainRepositoryName(newName);
+
   const create = async (event: Event) => {
     event.preventDefault();
-    if (!client || newName === '') return;
+    if (!client || newName === '' || nameProblem) return;
     setBusy(true);
     setError(undefined);
     try {
@@ -105,17 +106,21 @@ export function RepositoryPicker({
           id="new-repository"
           value={newName}
           placeholder="team/app"
-          pattern={REPOSITORY_NAME}
-          minLength={2}
-          maxLength={256}
+          aria-invalid={nameProblem ? true : undefined}
+          aria-describedby={nameProblem ? 'new-repository-rule' : undefined}
           spellcheck={false}
           autocomplete="off"
           onInput={(event) => setNewName(event.currentTarget.value.trim())}
         />
-        <button type="submit" disabled={!client || busy || newName === ''}>
+        <button type="submit" disabled={!client || busy || newName === '' || nameProblem !== undefined}>
           Create
         </button>
       </form>
+      {nameProblem && (
+        <p id="new-repository-rule" class="hint" role="status">
+          {nameProblem}
+        </p>
+      )}
       {error && <FailureBox failure={error} alert />}
     </section>
   );

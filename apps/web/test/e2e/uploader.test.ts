@@ -269,4 +269,20 @@ describe('the uploader against the local stack', () => {
     await expect.poll(() => uploader.page.locator('#repository option[value="e2e/errors"]').count()).toBe(0);
     await uploader.screenshot('errors');
   });
+
+  it('accepts every repository name ECR accepts, and says the rule in words when it refuses one', async () => {
+    const uploader = await openUploader('e2e/names');
+    const field = uploader.page.getByLabel('New repository');
+    const create = uploader.page.getByRole('button', { name: 'Create', exact: true });
+    await field.fill('Team/App');
+    expect(await field.getAttribute('aria-invalid')).toBe('true');
+    expect(await create.isDisabled()).toBe(true);
+    const rule = uploader.page.locator('#new-repository-rule');
+    expect(await rule.textContent()).toContain('lowercase letters and digits');
+    expect(await field.getAttribute('aria-describedby')).toBe('new-repository-rule');
+    await uploader.screenshot('repository-name-rule');
+    // `__` and runs of `-` are in ECR's rule.
+    await uploader.createRepository('e2e/team__app--web');
+    expect(await rule.count()).toBe(0);
+  });
 });

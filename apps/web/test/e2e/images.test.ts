@@ -1,0 +1,272 @@
+// Whole images from the page: Debian's Chromium drops `docker save` and OCI layout archives on the built page,
+// served with a real `wrangler dev` of apps/worker behind it; the AWS SDK then checks what the repository holds.
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import {
+  BatchCheckLayerAvailabilityCommand,
+  BatchGetImageCommand,
+  CreateRepositoryCommand,
+  ECRClient,
+} from '@aws-sdk/client-ecr';
+import { dockerSaveClassic, ociLayoutTwoPlatforms } from '@edgecr/image-archive/testing';
+import type { Browser, BrowserContext } from 'playwright-core';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { type LocalStack, removeState, startLocalStack } from '../../../worker/test/e2e/_wrangler.ts';
+import { LOCAL_DEV_KEY } from '../../src/ui/settings.ts';
+import { launchChromium } from './_browser.ts';
+import { type PageServer, startPageServer } from './_server.ts';
+import { UploaderPage } from './_uploader.ts';
+
+let stack: LocalStack;
+let server: PageServer;
+let browser: Browser;
+let context: BrowserContext | undefined;
+let dir: string;
+let sdk: ECRClient;
+
+beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'edgecr-web-images-'));
+  [stack, browser] = await Promise.all([startLocalStack(), launchChromium()]);
+  server = await startPageServer(stack.endpoint);
+  sdk = new ECRClient({
+    endpoint: stack.endpoint,
+    region: 'us-east-1',
+    credentials: LOCAL_DEV_KEY,
+    maxAttempts: 1,
+  });
+});
+
+afterAll(async () => {
+  sdk?.destroy();
+  await browser?.close();
+  await server?.close();
+  await stack?.stop();
+  if (stack) removeState(stack);
+  rmSync(dir, { recursive: true, force: true });
+});
+
+afterEach(async ({ task }) => {
+  if (task.result?.state === 'fail') {
+    const [page] = context?.pages() ?? [];
+    await page?.screenshot({
+      path: new URL(`../../.e2e/failed-${task.name.slice(0, 40)}.png`, import.meta.url).pathname,
+      fullPage: true,
+    });
+  }
+  await context?.close();
+  context = undefined;
+});
+
+async function openUploader(repository: string): Promise<UploaderPage> {
+  context = await browser.newContext();
+  const uploader = new UploaderPage(await context.newPage());
+  await uploader.open(server.url);
+  await uploader.useLocalKey();
+  await uploader.createRepository(repository);
+  return uploader;
+}
+
+async function writeArchive(name: string, archive: Blob): Promise<string> {
+  const path = join(dir, name);
+  writeFileSync(path, new Uint8Array(await archive.arrayBuffer()));
+  return path;
+}
+
+/** Pushes the archive from the page and returns the image digest the page shows. */
+async function pushFromPage(uploader: UploaderPage, name: string, tag: string): Promise<string> {
+  const row = uploader.page.locator(`[data-testid="image"][data-name="${name}"]`);
+  await row.waitFor();
+  expect(await row.getByLabel('Tag').inputValue()).toBe(tag);
+  await row.getByRole('button', { name: `Push ${name}` }).click();
+  await uploader.page.locator(`[data-testid="image"][data-name="${name}"][data-status="done"]`).waitFor();
+  expect(await row.getByTestId('image-stats').textContent()).toContain('(100%)');
+  expect(await uploader.page.getByTestId('image-announcer').textContent()).toContain(
+    `${name}: image pushed.`,
+  );
+  return (await row.getByTestId('image-digest').textContent()) ?? '';
+}
+
+/** The manifest is in the repository under the tag, and every blob it names is AVAILABLE. */
+async function expectInRepository(repositoryName: string, tag: string, digest: string, blobs: string[]) {
+  const got = await sdk.send(new BatchGetImageCommand({ repositoryName, imageIds: [{ imageTag: tag }] }));
+  expect(got.failures).toEqual([]);
+  expect(got.images?.[0]?.imageId?.imageDigest).toBe(digest);
+  const checked = await sdk.send(
+    new BatchCheckLayerAvailabilityCommand({ repositoryName, layerDigests: blobs }),
+  );
+  expect(checked.failures).toEqual([]);
+  expect(checked.layers?.map((layer) => [layer.layerDigest, layer.layerAvailability])).toEqual(
+    blobs.map((blob) => [blob, 'AVAILABLE']),
+  );
+}
+
+describe('whole images pushed from the page', () => {
+  it('pushes a docker save archive under its own tag, with the digest and the pull command', async () => {
+    const uploader = await openUploader('e2e/docker');
+    const { archive, facts } = await dockerSaveClassic();
+    await uploader.addFiles(await writeArchive('app.tar', archive));
+    const digest = await pushFromPage(uploader, 'app.tar', '1.0');
+    expect(digest).toMatch(/^sha256:[0-9a-f]{64}$/);
+    const host = new URL(server.url).host;
+    expect(await uploader.page.getByLabel('Pull command for app.tar').inputValue()).toBe(
+      `docker pull ${host}/e2e/docker:1.0`,
+    );
+    await expectInRepository(
+      'e2e/docker',
+      '1.0',
+      digest,
+      [facts.config, ...facts.layers].map((b) => b.digest),
+    );
+    await uploader.screenshot('image-docker');
+  });
+
+  it('pushes a two-platform OCI layout under a tag typed in the field', async () => {
+    const uploader = await openUploader('e2e/oci');
+    const { archive, facts } = await ociLayoutTwoPlatforms();
+    await uploader.addFiles(await writeArchive('oci.tar', archive));
+    const row = uploader.page.locator('[data-testid="image"][data-name="oci.tar"]');
+    await row.waitFor();
+    expect(await row.getByLabel('Tag').inputValue()).toBe(facts.tag);
+    await row.getByLabel('Tag').fill('multi');
+    const digest = await pushFromPage(uploader, 'oci.tar', 'multi');
+    expect(digest).toBe(facts.index.digest);
+    const blobs = [...new Set(facts.platforms.flatMap((p) => [p.config, ...p.layers].map((b) => b.digest)))];
+    await expectInRepository('e2e/oci', 'multi', digest, blobs);
+    // The child manifests are in the repository too, by digest.
+    const children = await sdk.send(
+      new BatchGetImageCommand({
+        repositoryName: 'e2e/oci',
+        imageIds: facts.platforms.map((p) => ({ imageDigest: p.manifest.digest })),
+      }),
+    );
+    expect(children.images?.length).toBe(2);
+    await uploader.screenshot('image-oci');
+  });
+
+  it('says in words that an archive misses a blob its manifest names', async () => {
+    const uploader = await openUploader('e2e/broken');
+    const { archive } = await ociLayoutTwoPlatforms({
+      omit: (facts) => facts.platforms[0]?.layers[1]?.digest ?? '',
+    });
+    await uploader.addFiles(await writeArchive('broken.tar', archive));
+    const row = uploader.page.locator('[data-testid="image"][data-name="broken.tar"][data-status="failed"]');
+    await row.waitFor();
+    const failure = row.getByTestId('failure');
+    expect(await failure.getAttribute('data-code')).toBe('MissingBlob');
+    expect(await uploader.page.getByTestId('image-announcer').textContent()).toContain('broken.tar: failed.');
+    await uploader.screenshot('image-missing-blob');
+  });
+
+  it('pauses, resumes and cancels an image push', async () => {
+    const uploader = await openUploader('e2e/pause');
+    await uploader.interceptParts();
+    uploader.network.delayMs = 1500;
+    const { archive, facts } = await dockerSaveClassic();
+    await uploader.addFiles(await writeArchive('pause.tar', archive));
+    const row = uploader.page.locator('[data-testid="image"][data-name="pause.tar"]');
+    await row.getByRole('button', { name: 'Push pause.tar' }).click();
+    await expect.poll(() => uploader.operations.includes('UploadLayerPart')).toBe(true);
+    await row.getByRole('button', { name: 'Pause pause.tar' }).click();
+    await uploader.page
+      .locator('[data-testid="image"][data-name="pause.tar"][data-status="paused"]')
+      .waitFor();
+    expect(await uploader.page.getByTestId('image-announcer').textContent()).toBe('pause.tar: paused.');
+    await uploader.screenshot('image-paused');
+    uploader.network.delayMs = 0;
+    await row.getByRole('button', { name: 'Resume pause.tar' }).click();
+    await uploader.page.locator('[data-testid="image"][data-name="pause.tar"][data-status="done"]').waitFor();
+    const digest = (await row.getByTestId('image-digest').textContent()) ?? '';
+    await expectInRepository(
+      'e2e/pause',
+      '1.0',
+      digest,
+      [facts.config, ...facts.layers].map((b) => b.digest),
+    );
+    // A second drop of the same archive, cancelled while its tag push is slowed down.
+    uploader.network.delayMs = 1500;
+    const other = await ociLayoutTwoPlatforms();
+    await uploader.addFiles(await writeArchive('cancel.tar', other.archive));
+    const cancelRow = uploader.page.locator('[data-testid="image"][data-name="cancel.tar"]');
+    await cancelRow.getByRole('button', { name: 'Push cancel.tar' }).click();
+    await cancelRow.getByRole('button', { name: 'Cancel cancel.tar' }).click();
+    await uploader.page
+      .locator('[data-testid="image"][data-name="cancel.tar"][data-status="cancelled"]')
+      .waitFor();
+    // Its index never reached the repository (the archive's tag may be one the first image has).
+    const index = await sdk.send(
+      new BatchGetImageCommand({
+        repositoryName: 'e2e/pause',
+        imageIds: [{ imageDigest: other.facts.index.digest }],
+      }),
+    );
+    expect(index.images).toEqual([]);
+  });
+
+  it('says in words that an immutable tag already names another image, the ECR code under Details', async () => {
+    await sdk.send(
+      new CreateRepositoryCommand({ repositoryName: 'e2e/immutable', imageTagMutability: 'IMMUTABLE' }),
+    );
+    context = await browser.newContext();
+    const uploader = new UploaderPage(await context.newPage());
+    await uploader.open(server.url);
+    await uploader.useLocalKey();
+    await uploader.page.locator('#repository').selectOption('e2e/immutable');
+    await uploader.addFiles(await writeArchive('first.tar', (await dockerSaveClassic()).archive));
+    await pushFromPage(uploader, 'first.tar', '1.0');
+    await uploader.addFiles(await writeArchive('other.tar', (await ociLayoutTwoPlatforms()).archive));
+    const row = uploader.page.locator('[data-testid="image"][data-name="other.tar"]');
+    await row.getByLabel('Tag').fill('1.0');
+    await row.getByRole('button', { name: 'Push other.tar' }).click();
+    await uploader.page
+      .locator('[data-testid="image"][data-name="other.tar"][data-status="failed"]')
+      .waitFor();
+    const failure = row.getByTestId('failure');
+    expect(await failure.getAttribute('data-code')).toBe('ImageTagAlreadyExistsException');
+    expect(await failure.locator('p').first().textContent()).toContain('the repository’s tags are immutable');
+    await failure.getByText('Details').click();
+    expect(await failure.locator('details').textContent()).toContain('ImageTagAlreadyExistsException');
+    await uploader.screenshot('image-immutable-tag');
+  });
+
+  it('lists what the repository holds after a push, and deletes a tag and then the image after confirmation', async () => {
+    const uploader = await openUploader('e2e/view');
+    const { archive } = await dockerSaveClassic();
+    const path = await writeArchive('view.tar', archive);
+    await uploader.addFiles(path);
+    const digest = await pushFromPage(uploader, 'view.tar', '1.0');
+    const listed = uploader.page.locator(`[data-testid="repository-image"][data-digest="${digest}"]`);
+    await expect.poll(() => listed.textContent()).toContain('1.0');
+    expect(await listed.textContent()).toContain('application/vnd.docker.distribution.manifest.v2+json');
+    // The same image under a second tag, typed in the field of a second drop.
+    await uploader.addFiles(path);
+    const second = uploader.page.locator('[data-testid="image"][data-name="view.tar"]').nth(1);
+    await second.getByLabel('Tag').fill('stable');
+    await second.getByRole('button', { name: 'Push view.tar' }).click();
+    await expect.poll(() => listed.textContent()).toContain('stable');
+    // Delete one tag: asked first, and "Keep" changes nothing.
+    await listed.getByRole('button', { name: 'Delete tag 1.0' }).click();
+    await uploader.page.getByRole('button', { name: 'Keep' }).click();
+    expect(await listed.textContent()).toContain('1.0');
+    await listed.getByRole('button', { name: 'Delete tag 1.0' }).click();
+    expect(await uploader.page.getByRole('alertdialog').textContent()).toContain(
+      'Delete tag 1.0 from e2e/view?',
+    );
+    await uploader.screenshot('repository-view-confirm');
+    await uploader.page.getByRole('alertdialog').getByRole('button', { name: 'Delete' }).click();
+    await expect
+      .poll(() => uploader.page.getByTestId('repository-status').textContent())
+      .toBe('Deleted the tag 1.0.');
+    await expect.poll(() => listed.textContent()).not.toContain('1.0');
+    const tags = await sdk.send(
+      new BatchGetImageCommand({ repositoryName: 'e2e/view', imageIds: [{ imageTag: '1.0' }] }),
+    );
+    expect(tags.failures?.[0]?.failureCode).toBe('ImageNotFound');
+    await uploader.screenshot('repository-view');
+    // Then the whole image.
+    await listed.getByRole('button', { name: /^Delete image / }).click();
+    await uploader.page.getByRole('alertdialog').getByRole('button', { name: 'Delete' }).click();
+    await expect.poll(() => listed.count()).toBe(0);
+    expect(await uploader.page.getByTestId('repository-view').textContent()).toContain('No image yet.');
+  });
+});
