@@ -2,7 +2,7 @@
  * The two `docker save` forms, built in memory.
  * @module
  */
-import { DOCKER_CONFIG, DOCKER_LAYER_TAR, OCI_INDEX, OCI_MANIFEST } from '@edgecr/protocol';
+import { DOCKER_CONFIG, DOCKER_LAYER_TAR, OCI_INDEX } from '@edgecr/protocol';
 import {
   type ArchiveFixture,
   blob,
@@ -13,8 +13,8 @@ import {
   hexOf,
   LAYOUT,
   layerTar,
-  OCI_CONFIG,
   OCI_LAYER_TAR,
+  ociImage,
 } from './fixtureBlobs.ts';
 import type { FixtureEntry } from './tarWriter.ts';
 
@@ -100,23 +100,7 @@ export async function dockerSaveOci(): Promise<ArchiveFixture<DockerSaveOciFacts
     await blob(await layerTar('etc/base.txt', 'base\n'), OCI_LAYER_TAR),
     await blob(await layerTar('app/run.sh', 'echo hi\n'), OCI_LAYER_TAR),
   ];
-  const config = await blob(
-    JSON.stringify({
-      architecture: 'amd64',
-      os: 'linux',
-      rootfs: { type: 'layers', diff_ids: layers.map((l) => l.digest) },
-    }),
-    OCI_CONFIG,
-  );
-  const manifest = await blob(
-    JSON.stringify({
-      schemaVersion: 2,
-      mediaType: OCI_MANIFEST,
-      config: descriptor(config),
-      layers: layers.map(descriptor),
-    }),
-    OCI_MANIFEST,
-  );
+  const { config, manifest } = await ociImage(layers);
   const repoTags = ['example/web:2.1'];
   const annotations = {
     'io.containerd.image.name': 'docker.io/example/web:2.1',

@@ -2,6 +2,7 @@
  * What the fixtures share: blobs with their digests, small layer tars, and the fixture shape.
  * @module
  */
+import { OCI_MANIFEST } from '@edgecr/protocol';
 import { packTar } from 'modern-tar';
 import type { FolderFile } from '../archiveFiles.ts';
 import { sha256Digest } from '../blobLike.ts';
@@ -73,4 +74,36 @@ export function asFolder(entries: readonly FixtureEntry[], folder = 'image'): Fo
       const part = typeof body === 'object' && 'zeros' in body ? new Uint8Array(body.zeros) : body;
       return { path: `${folder}/${e.name}`, blob: new Blob([part]) };
     });
+}
+
+/** What a manifest says of a blob; a layer may be named without its bytes (the sparse fixtures). */
+type Described = Pick<FixtureBlob, 'mediaType' | 'digest' | 'size'>;
+
+/**
+ * An OCI image of `layers` on `platform`: its config (naming the layers' digests as diff_ids) and its manifest.
+ * @example
+ * const { config, manifest } = await ociImage([layer]);
+ */
+export async function ociImage(
+  layers: readonly Described[],
+  platform: { os: string; architecture: string; variant?: string } = { architecture: 'amd64', os: 'linux' },
+): Promise<{ config: FixtureBlob; manifest: FixtureBlob }> {
+  const config = await blob(
+    JSON.stringify({
+      ...platform,
+      config: {},
+      rootfs: { type: 'layers', diff_ids: layers.map((l) => l.digest) },
+    }),
+    OCI_CONFIG,
+  );
+  const manifest = await blob(
+    JSON.stringify({
+      schemaVersion: 2,
+      mediaType: OCI_MANIFEST,
+      config: descriptor(config),
+      layers: layers.map(({ mediaType, digest, size }) => ({ mediaType, digest, size })),
+    }),
+    OCI_MANIFEST,
+  );
+  return { config, manifest };
 }

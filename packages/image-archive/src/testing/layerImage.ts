@@ -2,7 +2,7 @@
  * An OCI image layout with one layer of given bytes: for pushes that must span several parts (resume tests).
  * @module
  */
-import { OCI_INDEX, OCI_MANIFEST } from '@edgecr/protocol';
+import { OCI_INDEX } from '@edgecr/protocol';
 import {
   type ArchiveFixture,
   blob,
@@ -11,8 +11,8 @@ import {
   descriptor,
   type FixtureBlob,
   LAYOUT,
-  OCI_CONFIG,
   OCI_LAYER_TAR,
+  ociImage,
 } from './fixtureBlobs.ts';
 
 /** What {@link ociLayoutOneLayer} holds. */
@@ -34,24 +34,7 @@ export async function ociLayoutOneLayer(
   tag = '1.0',
 ): Promise<ArchiveFixture<OneLayerFacts>> {
   const layer = await blob(layerBytes, OCI_LAYER_TAR);
-  const config = await blob(
-    JSON.stringify({
-      os: 'linux',
-      architecture: 'amd64',
-      config: {},
-      rootfs: { type: 'layers', diff_ids: [layer.digest] },
-    }),
-    OCI_CONFIG,
-  );
-  const manifest = await blob(
-    JSON.stringify({
-      schemaVersion: 2,
-      mediaType: OCI_MANIFEST,
-      config: descriptor(config),
-      layers: [descriptor(layer)],
-    }),
-    OCI_MANIFEST,
-  );
+  const { config, manifest } = await ociImage([layer]);
   const index = {
     schemaVersion: 2,
     mediaType: OCI_INDEX,

@@ -2,7 +2,7 @@
  * OCI image layouts built in memory (two platforms; one large and sparse), and a file that is no archive.
  * @module
  */
-import { OCI_INDEX, OCI_MANIFEST } from '@edgecr/protocol';
+import { OCI_INDEX } from '@edgecr/protocol';
 import {
   type ArchiveFixture,
   blob,
@@ -14,9 +14,9 @@ import {
   hexOf,
   LAYOUT,
   layerTar,
-  OCI_CONFIG,
   OCI_LAYER_TAR,
   OCI_LAYER_TAR_GZIP,
+  ociImage,
 } from './fixtureBlobs.ts';
 import { buildSparseTar, type FixtureEntry, type SparseBlob } from './tarWriter.ts';
 
@@ -42,23 +42,7 @@ async function platformImage(
 ): Promise<FixturePlatform> {
   const own = await blob(await gzip(await layerTar('app/platform.txt', text)), OCI_LAYER_TAR_GZIP);
   const layers = [base, own];
-  const config = await blob(
-    JSON.stringify({
-      ...platform,
-      config: {},
-      rootfs: { type: 'layers', diff_ids: layers.map((l) => l.digest) },
-    }),
-    OCI_CONFIG,
-  );
-  const manifest = await blob(
-    JSON.stringify({
-      schemaVersion: 2,
-      mediaType: OCI_MANIFEST,
-      config: descriptor(config),
-      layers: layers.map(descriptor),
-    }),
-    OCI_MANIFEST,
-  );
+  const { config, manifest } = await ociImage(layers, platform);
   return { platform, manifest, config, layers };
 }
 
@@ -124,23 +108,7 @@ export async function largeOciLayout(
   layerBytes: number,
 ): Promise<{ archive: SparseBlob; facts: LargeArchiveFacts }> {
   const layer = { digest: `sha256:${'0'.repeat(64)}`, size: layerBytes, mediaType: OCI_LAYER_TAR };
-  const config = await blob(
-    JSON.stringify({
-      architecture: 'amd64',
-      os: 'linux',
-      rootfs: { type: 'layers', diff_ids: [layer.digest] },
-    }),
-    OCI_CONFIG,
-  );
-  const manifest = await blob(
-    JSON.stringify({
-      schemaVersion: 2,
-      mediaType: OCI_MANIFEST,
-      config: descriptor(config),
-      layers: [layer],
-    }),
-    OCI_MANIFEST,
-  );
+  const { config, manifest } = await ociImage([layer]);
   const index = { schemaVersion: 2, mediaType: OCI_INDEX, manifests: [descriptor(manifest)] };
   const archive = await buildSparseTar([
     { name: 'oci-layout', body: LAYOUT },
