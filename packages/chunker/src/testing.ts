@@ -46,7 +46,7 @@ function start(seed: number): number {
  * @example
  * const layer = testLayerBytes(12 * MiB, 3);
  */
-export function testLayerBytes(size: number, seed = 1): Uint8Array {
+export function testLayerBytes(size: number, seed = 1): Uint8Array<ArrayBuffer> {
   const bytes = new Uint8Array(size);
   fill(bytes, start(seed));
   return bytes;

@@ -1,3 +1,4 @@
+import { testLayerBytes } from '@edgecr/chunker/testing';
 // Whole images pushed from archives into the in-process ECR endpoint (the registry's real rules): every blob
 // stored byte for byte, every manifest by PutImage, blobs already there skipped, an interrupted push continued.
 import { type ArchiveImage, readImageArchive } from '@edgecr/image-archive';
@@ -48,19 +49,6 @@ function at<T>(list: readonly T[], index: number): T {
 async function manifestText(ecr: InProcessEcr, imageId: { imageTag?: string; imageDigest?: string }) {
   const answer = await ecr.batchGetImage({ repositoryName: 'app', imageIds: [imageId] });
   return answer.images?.[0]?.imageManifest;
-}
-
-/** Deterministic bytes that do not compress or repeat. */
-function noise(length: number): Uint8Array<ArrayBuffer> {
-  const out = new Uint8Array(length);
-  let x = 0x9e3779b9;
-  for (let i = 0; i < length; i++) {
-    x ^= x << 13;
-    x ^= x >>> 17;
-    x ^= x << 5;
-    out[i] = x & 0xff;
-  }
-  return out;
 }
 
 describe('pushImage', () => {
@@ -192,7 +180,7 @@ describe('pushImage', () => {
   });
 
   it('continues an interrupted push from the acknowledged parts, sending none of them again', async () => {
-    const { archive, facts } = await ociLayoutOneLayer(noise(12 * MiB));
+    const { archive, facts } = await ociLayoutOneLayer(testLayerBytes(12 * MiB, 5));
     const image = await onlyImage(archive);
     const ecr = new InProcessEcr();
     const store = new MemoryStateStore();

@@ -5,6 +5,7 @@ import { openAsBlob } from 'node:fs';
 import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { testLayerBytes } from '@edgecr/chunker/testing';
 import { EcrClient, fetchTransport } from '@edgecr/client';
 import { readImageArchive } from '@edgecr/image-archive';
 import { dockerSaveClassic, ociLayoutOneLayer, ociLayoutTwoPlatforms } from '@edgecr/image-archive/testing';
@@ -52,19 +53,6 @@ async function blobsOf(path: string): Promise<Map<string, string>> {
   return out;
 }
 
-/** `bytes` of deterministic noise (no repeats, so every part hashes differently). */
-function noise(length: number): Uint8Array<ArrayBuffer> {
-  const out = new Uint8Array(length);
-  let x = 0x2545f491;
-  for (let i = 0; i < length; i++) {
-    x ^= x << 13;
-    x ^= x >>> 17;
-    x ^= x << 5;
-    out[i] = x & 0xff;
-  }
-  return out;
-}
-
 describe('edgecr push and pull', () => {
   it.each([
     ['a classic docker save', 'classic', dockerSaveClassic],
@@ -99,7 +87,7 @@ describe('edgecr push and pull', () => {
   });
 
   it('stops on Ctrl-C with exit code 130, and the same command continues without resending acknowledged bytes', async () => {
-    const { archive, facts } = await ociLayoutOneLayer(noise(48 * MiB));
+    const { archive, facts } = await ociLayoutOneLayer(testLayerBytes(48 * MiB, 3));
     const source = join(home, 'big.tar');
     await writeFile(source, new Uint8Array(await archive.arrayBuffer()));
 
