@@ -8,9 +8,9 @@
 import { createHash, getRandomValues } from 'node:crypto';
 import { MIN_LAYER_PART_BYTES } from '@edgecr/protocol';
 import { sha256 } from '@noble/hashes/sha2.js';
-import { NOBLE_SHA256 } from '../src/_nobleSha256.ts';
-import type { Sha256Engine } from '../src/_sha256Core.ts';
-import { setSha256Engine, sha256Engine } from '../src/_sha256Engine.ts';
+import { SHA256_ENGINES } from '../src/_engines.ts';
+import type { HashEngine } from '../src/_hashCore.ts';
+import { NOBLE_SHA256 } from '../src/_nobleSha2.ts';
 import { createLayerChunker, ResumableSha256 } from '../src/index.ts';
 import { benchWorkerd } from './workerd.ts';
 
@@ -20,7 +20,7 @@ const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 7);
 // The chunker's own cost: it must keep at least this share of its hasher's speed.
 const TARGET_RATIO = 0.9;
 // Node compiles the package's wasm by itself; the noble engine is what runs where WebAssembly cannot.
-const WASM_SHA256 = sha256Engine();
+const WASM_SHA256 = SHA256_ENGINES.current;
 if (WASM_SHA256.implementation !== 'wasm') throw new Error('Node did not load the wasm SHA-256');
 
 // 16 MiB of random bytes, fed again and again: enough to defeat caches, small enough to hold beside the parts.
@@ -62,13 +62,13 @@ const nobleRaw: Contestant = {
   },
 };
 
-function resumable(engine: Sha256Engine): Contestant {
+function resumable(engine: HashEngine): Contestant {
   return {
     name: `ResumableSha256 (${engine.implementation})`,
     run(list) {
-      setSha256Engine(engine);
+      SHA256_ENGINES.set(engine);
       const hash = new ResumableSha256();
-      setSha256Engine(WASM_SHA256);
+      SHA256_ENGINES.set(WASM_SHA256);
       for (const chunk of list) hash.update(chunk);
       return hash.digestHex();
     },

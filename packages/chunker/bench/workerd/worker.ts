@@ -2,20 +2,20 @@
 // `mib` MiB in 1 MiB updates with one implementation and answers the hex digest. The caller times the requests;
 // inside workerd the clock only advances on I/O, so in-Worker timing would read zero.
 import { sha256 } from '@noble/hashes/sha2.js';
-import { NOBLE_SHA256 } from '../../src/_nobleSha256.ts';
-import type { Sha256Engine } from '../../src/_sha256Core.ts';
-import { setSha256Engine, sha256Engine } from '../../src/_sha256Engine.ts';
+import { SHA256_ENGINES } from '../../src/_engines.ts';
+import type { HashEngine } from '../../src/_hashCore.ts';
+import { NOBLE_SHA256 } from '../../src/_nobleSha2.ts';
 import { ResumableSha256 } from '../../src/index.ts';
 import sha256Wasm from '../../src/sha256.wasm';
 import { benchChunks as chunks } from './input.ts';
 
 // What the upload Durable Object will do: hand the bundled module over once, at start-up.
 ResumableSha256.useWasm(sha256Wasm);
-const WASM = sha256Engine();
+const WASM = SHA256_ENGINES.current;
 
-function resumable(engine: Sha256Engine): (mib: number) => string {
+function resumable(engine: HashEngine): (mib: number) => string {
   return (mib) => {
-    setSha256Engine(engine);
+    SHA256_ENGINES.set(engine);
     const hasher = new ResumableSha256();
     for (const chunk of chunks(mib)) hasher.update(chunk);
     return hasher.digestHex();
