@@ -208,7 +208,9 @@ export function imageTables(sql: SqlStorage): Omit<ImageStore, 'repository'> {
       sql.exec('UPDATE image SET last_pull = ? WHERE repository = ? AND digest = ?', at, repository, digest);
     },
     aliasOf(alias) {
-      const row = sql.exec<{ digest: string }>('SELECT digest FROM digest_alias WHERE alias = ?', alias).toArray()[0];
+      const row = sql
+        .exec<{ digest: string }>('SELECT digest FROM digest_alias WHERE alias = ?', alias)
+        .toArray()[0];
       return row ? row.digest : null;
     },
     insertAlias(alias, digest) {
