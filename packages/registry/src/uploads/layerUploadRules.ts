@@ -59,8 +59,8 @@ export function layerObjectKey(uploadId: string): string {
 /**
  * The rules of one layer upload, over its durable state (`UploadStore`), the layer bytes (`BlobStore`) and its
  * registry's catalog. Parts must come in order; their bytes are laid out into equal BlobStore parts, the
- * remainder staged in the upload's state, and the SHA-256 midstate saved with every part, so completion never
- * reads the layer back. The host serialises calls on one upload.
+ * remainder staged in the upload's state, and the SHA-256 midstate (and an OCI upload's SHA-512 one) saved with
+ * every part, so completion never reads the layer back. The host serialises calls on one upload.
  * @example
  * const upload = new LayerUploadRules(new MemoryUploadStore(), blobs, (registryId) => catalogOf(registryId));
  * await upload.begin({ registryId, repositoryName: 'app', uploadId, partSize: 10 * MiB, ttlSeconds: 86_400 });
