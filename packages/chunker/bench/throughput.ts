@@ -1,17 +1,18 @@
 /// <reference types="node" />
 // SHA-256 throughput measured in the same run, as ratios to raw @noble/hashes: ResumableSha256 on WebAssembly and
-// on noble, the layer chunker (which hashes with ResumableSha256, so wasm here), node:crypto; then the same
-// implementations inside workerd (bench/workerd.ts). `pnpm bench` (Node 24 runs this file directly, stripping the
+// on noble, the layer chunker (which hashes with ResumableSha256, so wasm here), node:crypto; then ResumableSha512
+// against noble's sha512 and the wasm SHA-256 on the same bytes, and both in one pass (what an OCI upload does);
+// then the same implementations inside workerd (bench/workerd.ts). `pnpm bench` (Node 24 runs this file directly, stripping the
 // types). Not a test: it prints figures and verdicts.
 //
 //   BENCH_MIB=256 BENCH_ROUNDS=7 BENCH_WORKERD_MIB=256 BENCH_WORKERD_ROUNDS=5 pnpm bench
 import { createHash, getRandomValues } from 'node:crypto';
 import { MIN_LAYER_PART_BYTES } from '@edgecr/protocol';
-import { sha256 } from '@noble/hashes/sha2.js';
-import { NOBLE_SHA256 } from '../src/_nobleSha256.ts';
-import type { Sha256Engine } from '../src/_sha256Core.ts';
-import { setSha256Engine, sha256Engine } from '../src/_sha256Engine.ts';
-import { createLayerChunker, ResumableSha256 } from '../src/index.ts';
+import { sha256, sha512 } from '@noble/hashes/sha2.js';
+import { SHA256_ENGINES } from '../src/_engines.ts';
+import type { HashEngine } from '../src/_hashCore.ts';
+import { NOBLE_SHA256 } from '../src/_nobleSha2.ts';
+import { createLayerChunker, ResumableSha256, ResumableSha512 } from '../src/index.ts';
 import { benchWorkerd } from './workerd.ts';
 
 const MiB = 1024 * 1024;
@@ -20,7 +21,7 @@ const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 7);
 // The chunker's own cost: it must keep at least this share of its hasher's speed.
 const TARGET_RATIO = 0.9;
 // Node compiles the package's wasm by itself; the noble engine is what runs where WebAssembly cannot.
-const WASM_SHA256 = sha256Engine();
+const WASM_SHA256 = SHA256_ENGINES.current;
 if (WASM_SHA256.implementation !== 'wasm') throw new Error('Node did not load the wasm SHA-256');
 
 // 16 MiB of random bytes, fed again and again: enough to defeat caches, small enough to hold beside the parts.
@@ -62,13 +63,13 @@ const nobleRaw: Contestant = {
   },
 };
 
-function resumable(engine: Sha256Engine): Contestant {
+function resumable(engine: HashEngine): Contestant {
   return {
     name: `ResumableSha256 (${engine.implementation})`,
     run(list) {
-      setSha256Engine(engine);
+      SHA256_ENGINES.set(engine);
       const hash = new ResumableSha256();
-      setSha256Engine(WASM_SHA256);
+      SHA256_ENGINES.set(WASM_SHA256);
       for (const chunk of list) hash.update(chunk);
       return hash.digestHex();
     },
@@ -182,12 +183,94 @@ async function scenario(chunkSize: number, partSize: number): Promise<number> {
   return chunkerRatio;
 }
 
+/**
+ * SHA-512 in 64 KiB chunks: the wasm ResumableSha512 against noble's sha512 (the ratio that matters where wasm
+ * runs) and against the wasm SHA-256 on the same bytes, and an OCI upload's work, both digests in one pass,
+ * against an ECR upload's, SHA-256 alone.
+ */
+async function sha512Scenario(): Promise<void> {
+  const list = chunks(64 * 1024);
+  if (ResumableSha512.implementation !== 'wasm') throw new Error('Node did not load the wasm SHA-512');
+  const node = (algorithm: string) => {
+    const hash = createHash(algorithm);
+    for (const chunk of list) hash.update(chunk);
+    return hash.digest('hex');
+  };
+  const expected: Record<string, string> = { sha256: node('sha256'), sha512: node('sha512') };
+  expected.both = `${expected.sha256}:${expected.sha512}`;
+  const field: (Contestant & { answers: string })[] = [
+    { ...wasmResumable, answers: 'sha256' },
+    {
+      name: 'ResumableSha512 (wasm)',
+      answers: 'sha512',
+      run(input) {
+        const hash = new ResumableSha512();
+        for (const chunk of input) hash.update(chunk);
+        return hash.digestHex();
+      },
+    },
+    {
+      name: 'noble sha512.create().update()',
+      answers: 'sha512',
+      run(input) {
+        const hash = sha512.create();
+        for (const chunk of input) hash.update(chunk);
+        return Buffer.from(hash.digest()).toString('hex');
+      },
+    },
+    {
+      name: 'SHA-256 + SHA-512 (wasm, one pass)',
+      answers: 'both',
+      run(input) {
+        const [a, b] = [new ResumableSha256(), new ResumableSha512()];
+        for (const chunk of input) {
+          a.update(chunk);
+          b.update(chunk);
+        }
+        return `${a.digestHex()}:${b.digestHex()}`;
+      },
+    },
+  ];
+  console.log(`
+SHA-512: ${TOTAL_BYTES / MiB} MiB in 64 KiB chunks, ${ROUNDS} rounds, Node ${process.version}`);
+  const warm = list.slice(0, 512);
+  for (let i = 0; i < 2; i++) for (const contestant of field) await time(contestant, warm);
+  const walls = new Map<Contestant, number[]>(field.map((c) => [c, []]));
+  for (let round = 0; round < ROUNDS; round++) {
+    for (let i = 0; i < field.length; i++) {
+      const contestant = field[(i + round) % field.length] as Contestant & { answers: string };
+      const timing = await time(contestant, list);
+      if (timing.hex !== expected[contestant.answers]) throw new Error(`${contestant.name}: wrong digest`);
+      walls.get(contestant)?.push(timing.wall);
+    }
+  }
+  const of = (c: Contestant): number[] => walls.get(c) ?? [];
+  const ratio = (c: Contestant, base: Contestant): number =>
+    median(of(c).map((wall, round) => (of(base)[round] ?? Number.NaN) / wall));
+  const [wasm256, wasm512, noble512, dual] = [0, 1, 2, 3].map((i) => field[i] as Contestant) as [
+    Contestant,
+    Contestant,
+    Contestant,
+    Contestant,
+  ];
+  for (const contestant of field) {
+    const mbs = TOTAL_BYTES / 1e6 / median(of(contestant));
+    console.log(`  ${contestant.name.padEnd(44)} ${mbs.toFixed(0).padStart(6)} MB/s`);
+  }
+  console.log(
+    `  wasm SHA-512 / noble sha512 = ${ratio(wasm512, noble512).toFixed(2)}x; ` +
+      `wasm SHA-512 speed / wasm SHA-256 speed = ${ratio(wasm512, wasm256).toFixed(2)}; ` +
+      `both in one pass / SHA-256 alone = ${ratio(dual, wasm256).toFixed(2)}`,
+  );
+}
+
 const ratios: number[] = [];
 // File.stream() and fetch bodies deliver 64 KiB-ish chunks: every part straddles chunks and is copied once.
 ratios.push(await scenario(64 * 1024, MIN_LAYER_PART_BYTES));
 // Large chunks holding whole parts: parts are views, no copy.
 ratios.push(await scenario(8 * MiB, MIN_LAYER_PART_BYTES));
 console.log(`\nworst chunker / hasher ratio: ${Math.min(...ratios).toFixed(3)}`);
+await sha512Scenario();
 await benchWorkerd(
   Number(process.env.BENCH_WORKERD_MIB ?? 256),
   Number(process.env.BENCH_WORKERD_ROUNDS ?? 5),

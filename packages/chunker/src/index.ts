@@ -1,6 +1,6 @@
 /**
  * `@edgecr/chunker`: cuts a container layer's byte stream into ECR layer parts and hashes it in the same pass,
- * with a SHA-256 whose state can be saved and resumed. Runs unchanged in browsers, Node and Workers.
+ * with a SHA-256 (and, for OCI's `sha512:` digests, a SHA-512) whose state can be saved and resumed. Runs unchanged in browsers, Node and Workers.
  * @module
  */
 export { digestBlob } from './digestBlob.ts';
@@ -17,3 +17,4 @@ export {
   SHA256_DIGEST_BYTES,
   type Sha256State,
 } from './resumableSha256.ts';
+export { ResumableSha512, SHA512_DIGEST_BYTES, type Sha512State } from './resumableSha512.ts';

@@ -1,86 +1,30 @@
 /**
  * A streaming SHA-256 whose midstate can be saved as a small JSON value and restored later, in another request,
  * isolate or page load. Computed by WebAssembly where the runtime runs it, by @noble/hashes otherwise (see
- * `_sha256Engine.ts`); the saved state is the same either way.
+ * `_engineSlot.ts`); the saved state is the same either way.
  * @module
  */
-import { decodeBase64, describeValue, encodeBase64 } from '@edgecr/protocol';
+import { describeValue } from '@edgecr/protocol';
 import { bytesToHex, isBytes } from '@noble/hashes/utils.js';
-import { SHA256_BLOCK_BYTES, SHA256_IV, type Sha256Core, type Sha256Implementation } from './_sha256Core.ts';
-import { sha256Engine, useSha256Wasm } from './_sha256Engine.ts';
+import { SHA256_ENGINES } from './_engines.ts';
+import type { HashImplementation } from './_hashCore.ts';
+import { type HashState, parseMidstate } from './_midstate.ts';
+import { ResumableHash } from './_resumableHash.ts';
+import { SHA256_SPEC } from './_sha2Specs.ts';
 
 /**
  * JSON-serialisable SHA-256 midstate: everything needed to go on hashing where an earlier hasher stopped.
- * At most about 220 bytes as JSON. It reveals the length of the input and up to 63 of its last bytes (`tail`): treat
- * it like the data it summarises.
+ * At most about 220 bytes as JSON: `h` holds the eight working words A..H (FIPS 180-4 H(i)) as uint32, `tail`
+ * the `length % 64` bytes after the last whole block. It reveals the length of the input and up to 63 of its
+ * last bytes: treat it like the data it summarises.
  * @example
  * const state: Sha256State = JSON.parse(saved);
  * const hasher = ResumableSha256.restore(state);
  */
-export interface Sha256State {
-  /** Format version, always 1. */
-  v: 1;
-  /** The eight working words A..H (FIPS 180-4 H(i)) after the last whole 64-byte block, as uint32. */
-  h: number[];
-  /** Number of bytes hashed so far. */
-  length: number;
-  /** Base64 (standard alphabet, padded) of the `length % 64` bytes after the last whole block. */
-  tail: string;
-}
+export type Sha256State = HashState;
 
 /** Length in bytes of a SHA-256 digest. */
 export const SHA256_DIGEST_BYTES = 32;
-
-const UINT32_MAX = 0xffffffff;
-
-/** Decodes `state.tail`, which must be the one canonical (padded, zero padding bits) base64 of its bytes. */
-function decodeTail(text: string, field: string): Uint8Array {
-  try {
-    return decodeBase64(text);
-  } catch (error) {
-    throw new TypeError(`"${field}" expected base64 (canonical, padded): ${(error as Error).message}`);
-  }
-}
-
-/**
- * Checks that `value` is a well-formed {@link Sha256State} and returns its decoded parts. Throws a `TypeError`
- * for a wrong type and a `RangeError` for a wrong value, each naming the field.
- */
-function parseSha256State(value: unknown): { words: number[]; length: number; tail: Uint8Array } {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-    throw new TypeError(`"state" expected a Sha256State object, got ${describeValue(value)}`);
-  }
-  const state = value as Record<string, unknown>;
-  if (typeof state.v !== 'number')
-    throw new TypeError(`"state.v" expected number 1, got ${describeValue(state.v)}`);
-  if (state.v !== 1) throw new RangeError(`"state.v" expected 1 (the only format version), got ${state.v}`);
-  const { h, length, tail } = state;
-  if (!Array.isArray(h))
-    throw new TypeError(`"state.h" expected an array of 8 uint32 words, got ${describeValue(h)}`);
-  if (h.length !== 8) throw new RangeError(`"state.h" expected 8 words, got ${h.length}`);
-  for (let i = 0; i < 8; i++) {
-    const word: unknown = h[i];
-    if (typeof word !== 'number')
-      throw new TypeError(`"state.h[${i}]" expected number, got ${describeValue(word)}`);
-    if (!Number.isInteger(word) || word < 0 || word > UINT32_MAX) {
-      throw new RangeError(`"state.h[${i}]" expected integer 0..${UINT32_MAX}, got ${word}`);
-    }
-  }
-  if (typeof length !== 'number')
-    throw new TypeError(`"state.length" expected number, got ${describeValue(length)}`);
-  if (!Number.isSafeInteger(length) || length < 0) {
-    throw new RangeError(`"state.length" expected integer 0..${Number.MAX_SAFE_INTEGER}, got ${length}`);
-  }
-  if (typeof tail !== 'string')
-    throw new TypeError(`"state.tail" expected base64 string, got ${describeValue(tail)}`);
-  const tailBytes = decodeTail(tail, 'state.tail');
-  if (tailBytes.length !== length % SHA256_BLOCK_BYTES) {
-    throw new RangeError(
-      `"state.tail" expected ${length % SHA256_BLOCK_BYTES} bytes (state.length % 64), got ${tailBytes.length}`,
-    );
-  }
-  return { words: h as number[], length, tail: tailBytes };
-}
 
 /**
  * Streaming SHA-256 (FIPS 180-4) that can {@link ResumableSha256.save | save} its midstate as JSON and
@@ -93,12 +37,10 @@ function parseSha256State(value: unknown): { words: number[]; length: number; ta
  * const b = ResumableSha256.restore(JSON.parse(saved)).update(secondPart);
  * formatSha256Digest(b.digest()); // 'sha256:…' of firstPart + secondPart
  */
-export class ResumableSha256 {
-  #hash: Sha256Core;
-
+export class ResumableSha256 extends ResumableHash {
   /** A hasher of the empty input. */
   constructor() {
-    this.#hash = sha256Engine().create(SHA256_IV, 0, new Uint8Array(0));
+    super(SHA256_ENGINES.current.create(SHA256_SPEC.iv, 0, new Uint8Array(0)));
   }
 
   /**
@@ -111,15 +53,15 @@ export class ResumableSha256 {
    * ResumableSha256.useWasm(sha256Wasm);
    */
   static useWasm(module: WebAssembly.Module): void {
-    useSha256Wasm(module);
+    SHA256_ENGINES.useWasm(module);
   }
 
   /**
    * Which implementation new hashers use: `'wasm'` (WebAssembly) or `'noble'` (@noble/hashes, where
    * WebAssembly cannot run or has not been handed over).
    */
-  static get implementation(): Sha256Implementation {
-    return sha256Engine().implementation;
+  static get implementation(): HashImplementation {
+    return SHA256_ENGINES.current.implementation;
   }
 
   /**
@@ -129,54 +71,8 @@ export class ResumableSha256 {
    * const hasher = ResumableSha256.restore(JSON.parse(savedJson));
    */
   static restore(state: Sha256State): ResumableSha256 {
-    const { words, length, tail } = parseSha256State(state);
-    const restored = new ResumableSha256();
-    restored.#hash = sha256Engine().create(words, length, tail);
-    return restored;
-  }
-
-  /**
-   * Hashes `bytes` after everything hashed so far. The bytes are read, never kept.
-   * @example
-   * hasher.update(chunk);
-   */
-  update(bytes: Uint8Array): this {
-    if (!isBytes(bytes)) throw new TypeError(`"bytes" expected Uint8Array, got ${describeValue(bytes)}`);
-    this.#hash.update(bytes);
-    return this;
-  }
-
-  /** Number of bytes hashed so far. */
-  get length(): number {
-    return this.#hash.length;
-  }
-
-  /**
-   * The current midstate as a JSON-serialisable value. The hasher is not disturbed and can go on.
-   * @example
-   * localStorage.setItem(key, JSON.stringify(hasher.save()));
-   */
-  save(): Sha256State {
-    const hash = this.#hash;
-    return { v: 1, h: hash.words(), length: hash.length, tail: encodeBase64(hash.tail()) };
-  }
-
-  /**
-   * The 32-byte SHA-256 of everything hashed so far. Works on a copy: the hasher can keep updating after.
-   * @example
-   * const digest = hasher.digest();
-   */
-  digest(): Uint8Array {
-    return this.#hash.digest();
-  }
-
-  /**
-   * Lowercase hex of {@link ResumableSha256.digest}.
-   * @example
-   * `sha256:${hasher.digestHex()}`;
-   */
-  digestHex(): string {
-    return bytesToHex(this.digest());
+    const { words, length, tail } = parseMidstate(SHA256_SPEC, state);
+    return new ResumableSha256().replaceCore(SHA256_ENGINES.current.create(words, length, tail));
   }
 
   /**
@@ -185,9 +81,7 @@ export class ResumableSha256 {
    * const fork = hasher.clone().update(extra);
    */
   clone(): ResumableSha256 {
-    const copy = new ResumableSha256();
-    copy.#hash = this.#hash.clone();
-    return copy;
+    return new ResumableSha256().replaceCore(this.cloneCore());
   }
 }
 

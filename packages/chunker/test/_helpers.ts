@@ -1,10 +1,15 @@
 // Helpers shared by the tests that run in Node, workerd and Chromium: web-platform APIs only.
 import type { LayerPart } from '../src/layerChunker.ts';
 
-/** Lowercase hex SHA-256 by the runtime's own WebCrypto: the reference the tests compare against. */
-export async function referenceSha256Hex(bytes: Uint8Array): Promise<string> {
-  const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', bytes as Uint8Array<ArrayBuffer>));
+/** Lowercase hex digest by the runtime's own WebCrypto: the reference the tests compare against. */
+export async function referenceHex(algorithm: 'SHA-256' | 'SHA-512', bytes: Uint8Array): Promise<string> {
+  const digest = new Uint8Array(await crypto.subtle.digest(algorithm, bytes as Uint8Array<ArrayBuffer>));
   return Array.from(digest, (b) => b.toString(16).padStart(2, '0')).join('');
+}
+
+/** Lowercase hex SHA-256 by the runtime's own WebCrypto. */
+export function referenceSha256Hex(bytes: Uint8Array): Promise<string> {
+  return referenceHex('SHA-256', bytes);
 }
 
 export function concatBytes(chunks: readonly Uint8Array[]): Uint8Array {

@@ -1,9 +1,11 @@
 /// <reference types="node" />
-// `pnpm build:wasm`: writes src/sha256.wasm and src/_sha256WasmBase64.ts from wasm/sha256Wat.ts.
+// `pnpm build:wasm`: writes src/<name>.wasm and src/_<name>WasmBase64.ts from wasm/<name>Wat.ts.
 import { writeFileSync } from 'node:fs';
-import { assembleSha256Wasm, base64ModuleSource } from './assemble.ts';
+import { assembleWasm, base64ModuleSource, HASH_MODULES, type HashModuleName } from './assemble.ts';
 
-const bytes = await assembleSha256Wasm();
-writeFileSync(new URL('../src/sha256.wasm', import.meta.url), bytes);
-writeFileSync(new URL('../src/_sha256WasmBase64.ts', import.meta.url), base64ModuleSource(bytes));
-console.log(`src/sha256.wasm: ${bytes.length} bytes`);
+for (const name of Object.keys(HASH_MODULES) as HashModuleName[]) {
+  const bytes = await assembleWasm(name);
+  writeFileSync(new URL(`../src/${name}.wasm`, import.meta.url), bytes);
+  writeFileSync(new URL(`../src/_${name}WasmBase64.ts`, import.meta.url), base64ModuleSource(name, bytes));
+  console.log(`src/${name}.wasm: ${bytes.length} bytes`);
+}

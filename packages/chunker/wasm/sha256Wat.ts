@@ -5,7 +5,7 @@
  * own memory layout and has no export/import of it), and the whole point is a state that noble can restore.
  *
  * Only whole 64-byte blocks are hashed here; the partial block, the length and the padding stay in JavaScript
- * (`src/_wasmSha256.ts`), so the eight words A..H are the whole wasm-side state and are interchangeable with
+ * (`src/_wasmHash.ts`), so the eight words A..H are the whole wasm-side state and are interchangeable with
  * @noble/hashes' midstate.
  *
  * Memory layout (one exported memory): bytes 0..31 hold H0..H7 as native (little-endian) i32; the input area
@@ -13,12 +13,12 @@
  * H0..H7.
  * @module
  */
+import { hashModule, watOps } from './_wat.ts';
 
 /** Where the input area starts in the module's memory. */
 const INPUT_OFFSET = 64;
 /** Size of the input area: JS copies chunks in slices this large, one `hashBlocks` call per slice. */
 const INPUT_BYTES = 256 * 1024;
-const PAGE_BYTES = 65_536;
 
 /** SHA-256 round constants K0..K63 (FIPS 180-4 §4.2.2). */
 const K = [
@@ -44,11 +44,7 @@ export interface Sha256WatOptions {
 
 const DEFAULTS: Sha256WatOptions = { loads: 'scalar', maj: 'carry', sigma: 'chained' };
 
-const get = (name: string): string => `(local.get $${name})`;
-const c32 = (value: number): string => `(i32.const ${value | 0})`;
-const rotr = (x: string, n: number): string => `(i32.rotr ${x} ${c32(n)})`;
-const xor3 = (x: string, y: string, z: string): string => `(i32.xor (i32.xor ${x} ${y}) ${z})`;
-const add = (...terms: string[]): string => terms.reduce((sum, term) => `(i32.add ${sum} ${term})`);
+const { get, constant: c32, rotr, xor3, add } = watOps('i32');
 
 /**
  * Σ(x) = ROTR^r1(x) ^ ROTR^r2(x) ^ ROTR^r3(x), or the same as ROTR^r1(x ^ ROTR^(r2-r1)(x ^ ROTR^(r3-r2)(x))):
@@ -161,16 +157,10 @@ export function sha256Wat(options: Partial<Sha256WatOptions> = {}): string {
   body.push('(br $next)))');
 
   const locals = [...names.map((n) => `$${n}`), ...words, '$p', '$end', '$t1', '$ab', '$bc'];
-  const pages = Math.ceil((INPUT_OFFSET + INPUT_BYTES) / PAGE_BYTES);
-  return [
-    '(module',
-    `  (memory (export "memory") ${pages} ${pages})`,
-    `  (global (export "input") i32 ${c32(INPUT_OFFSET)})`,
-    `  (global (export "inputBytes") i32 ${c32(INPUT_BYTES)})`,
-    '  (func (export "hashBlocks") (param $n i32)',
-    `    ${locals.map((name) => `(local ${name} i32)`).join(' ')}${loads === 'simd' ? ' (local $v v128)' : ''}`,
-    `    ${body.join('\n    ')})`,
-    ')',
-    '',
-  ].join('\n');
+  return hashModule({
+    inputOffset: INPUT_OFFSET,
+    inputBytes: INPUT_BYTES,
+    locals: `${locals.map((name) => `(local ${name} i32)`).join(' ')}${loads === 'simd' ? ' (local $v v128)' : ''}`,
+    body,
+  });
 }

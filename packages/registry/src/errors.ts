@@ -105,7 +105,7 @@ export function layerPartTooSmall(): EcrError {
   );
 }
 
-/** InvalidLayerException: a `sha256:` entry of `layerDigests` is not the computed digest. */
+/** InvalidLayerException: an entry of `layerDigests` is not the digest computed under its algorithm. */
 export function layerDigestMismatch(given: string, computed: string): EcrError {
   return new EcrError(
     'InvalidLayerException',
@@ -113,11 +113,14 @@ export function layerDigestMismatch(given: string, computed: string): EcrError {
   );
 }
 
-/** InvalidLayerException: a digest edgecr cannot check, for it computes SHA-256 only. */
-export function digestAlgorithmUnsupported(given: string): EcrError {
+/**
+ * InvalidLayerException: a digest edgecr cannot check: an algorithm other than sha256 and sha512, or sha512 on
+ * an upload that does not compute it (ECR's).
+ */
+export function digestAlgorithmUnsupported(given: string, computed: string[]): EcrError {
   return new EcrError(
     'InvalidLayerException',
-    `The layer digest '${given}' cannot be checked: edgecr computes sha256 digests only`,
+    `The layer digest '${given}' cannot be checked: this upload computes ${computed.join(' and ')} digests only`,
   );
 }
 

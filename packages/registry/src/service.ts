@@ -23,7 +23,7 @@ import {
   type RepositoryQuery,
   type RepositoryRecord,
 } from './catalog/records.ts';
-import { digestAlgorithmUnsupported, paginationWithNames } from './errors.ts';
+import { paginationWithNames } from './errors.ts';
 import type { ReferrerDescriptor, ReferrersQuery } from './images/referrers.ts';
 import type { PartPolicy, UploadRef } from './ports/uploadStore.ts';
 import { ECR_PART_POLICY, type LayerUploadRules, OCI_PART_POLICY } from './uploads/layerUploadRules.ts';
@@ -57,7 +57,7 @@ export type CatalogHandle = Reached<
 
 /** One upload, as a host reaches it. */
 export type UploadHandle = Reached<
-  Pick<LayerUploadRules, 'begin' | 'uploadPart' | 'complete' | 'received' | 'cancel'>
+  Pick<LayerUploadRules, 'begin' | 'uploadPart' | 'complete' | 'completeBlob' | 'received' | 'cancel'>
 >;
 
 /**
@@ -116,8 +116,12 @@ export class RegistryService {
     return this.catalog.deleteRepository(repositoryName, force);
   }
 
-  putImage(input: PutImageRequest): Promise<PutImageResponse> {
-    return this.catalog.putImage(input);
+  /**
+   * PutImage. `alias` is the manifest's sha512 digest, which the caller checked against the manifest's exact
+   * bytes (the OCI door, for a manifest pushed by a `sha512:` reference); the image is then found by it too.
+   */
+  putImage(input: PutImageRequest, alias?: string): Promise<PutImageResponse> {
+    return this.catalog.putImage(input, alias);
   }
 
   batchGetImage(input: BatchGetImageRequest): Promise<BatchGetImageResponse> {
@@ -189,14 +193,15 @@ export class RegistryService {
   }
 
   /**
-   * Completes an OCI blob upload whose digest the client names: a mismatch is refused and leaves the upload
-   * as it was; a blob the repository already holds is a success (the upload's copy is dropped).
+   * Completes an OCI blob upload whose digest (sha256 or sha512) the client names: a mismatch is refused and
+   * leaves the upload as it was; a blob the repository already holds is a success (the upload's copy is
+   * dropped).
+   * @returns The digest as named (the blob is found by it afterwards).
    */
   async completeBlobUpload(ref: Omit<UploadRef, 'registryId'>, digest: string): Promise<string> {
-    // ECR passes over digests it cannot check; an OCI client's digest is the blob's name, so it must be checked.
-    if (!digest.toLowerCase().startsWith('sha256:')) throw digestAlgorithmUnsupported(digest);
     try {
-      return await this.completeLayerUpload(ref, [digest]);
+      await this.hosting.upload(ref.uploadId).completeBlob(this.ref(ref), digest);
+      return digest.toLowerCase();
     } catch (error) {
       if (error instanceof EcrError && error.code === 'LayerAlreadyExistsException')
         return digest.toLowerCase();

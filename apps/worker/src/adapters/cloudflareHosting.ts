@@ -11,7 +11,8 @@ export function layerCatalog(env: Env, registryId: string): LayerCatalog {
   const stub = registryStub(env, registryId);
   return {
     hasLayer: async (repositoryName, digest) => unwrap(await stub.hasLayer(repositoryName, digest)),
-    registerLayer: async (repositoryName, layer) => unwrap(await stub.registerLayer(repositoryName, layer)),
+    registerLayer: async (repositoryName, layer, alias) =>
+      unwrap(await stub.registerLayer(repositoryName, layer, alias)),
     objectInUse: async (objectKey) => unwrap(await stub.objectInUse(objectKey)),
   };
 }
@@ -32,7 +33,7 @@ export function cloudflareHosting(env: Env): RegistryHosting {
         checkLayers: async (name, digests) => unwrap(await stub.checkLayers(name, digests)),
         findLayer: async (name, digest) => unwrap(await stub.findLayer(name, digest)),
         mountLayer: async (name, digest, from) => unwrap(await stub.mountLayer(name, digest, from)),
-        putImage: async (input) => unwrap(await stub.putImage(input)),
+        putImage: async (input, alias) => unwrap(await stub.putImage(input, alias)),
         batchGetImage: async (input) => unwrap(await stub.batchGetImage(input)),
         describeImages: async (input) => unwrap(await stub.describeImages(input)),
         listImages: async (input) => unwrap(await stub.listImages(input)),
@@ -47,6 +48,7 @@ export function cloudflareHosting(env: Env): RegistryHosting {
         begin: async (input) => unwrap(await stub.begin(input)),
         uploadPart: async (ref, range, body) => unwrap(await stub.uploadPart(ref, range, body)),
         complete: async (ref, digests) => unwrap(await stub.complete(ref, digests)),
+        completeBlob: async (ref, digest) => unwrap(await stub.completeBlob(ref, digest)),
         received: async (ref) => unwrap(await stub.received(ref)),
         cancel: async (ref) => unwrap(await stub.cancel(ref)),
       };

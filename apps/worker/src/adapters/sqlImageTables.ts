@@ -28,6 +28,7 @@ export const IMAGE_SCHEMA = `
     PRIMARY KEY (repository, parent, child),
     FOREIGN KEY (repository, child) REFERENCES image (repository, digest));
   CREATE INDEX IF NOT EXISTS image_child_by_child ON image_child (repository, child);
+  CREATE TABLE IF NOT EXISTS digest_alias (alias TEXT PRIMARY KEY, digest TEXT NOT NULL);
 `;
 
 /** A row of `image` (a type alias, as SqlStorage's row constraint needs an index signature). */
@@ -205,6 +206,15 @@ export function imageTables(sql: SqlStorage): Omit<ImageStore, 'repository'> {
     },
     recordPull(repository, digest, at) {
       sql.exec('UPDATE image SET last_pull = ? WHERE repository = ? AND digest = ?', at, repository, digest);
+    },
+    aliasOf(alias) {
+      const row = sql
+        .exec<{ digest: string }>('SELECT digest FROM digest_alias WHERE alias = ?', alias)
+        .toArray()[0];
+      return row ? row.digest : null;
+    },
+    insertAlias(alias, digest) {
+      sql.exec('INSERT INTO digest_alias VALUES (?, ?)', alias, digest);
     },
   };
 }

@@ -1,6 +1,7 @@
 import { DurableObject } from 'cloudflare:workers';
-import { ResumableSha256 } from '@edgecr/chunker';
+import { ResumableSha256, ResumableSha512 } from '@edgecr/chunker';
 import sha256Wasm from '@edgecr/chunker/sha256.wasm';
+import sha512Wasm from '@edgecr/chunker/sha512.wasm';
 import {
   type BeginUpload,
   LayerUploadRules,
@@ -14,9 +15,11 @@ import { capture, type Outcome } from '../adapters/outcome.ts';
 import { R2BlobStore } from '../adapters/r2BlobStore.ts';
 import { SqlUploadStore } from '../adapters/sqlUploadStore.ts';
 
-// The layer's SHA-256 runs here, on every byte of every part: WebAssembly hashes ~4.8x as fast as noble
-// inside workerd, and a Worker may not compile WebAssembly at run time, so the bundled module is handed over.
+// The layer's SHA-256 runs here, on every byte of every part (and its SHA-512 too on an OCI upload):
+// WebAssembly hashes several times as fast as noble inside workerd, and a Worker may not compile WebAssembly at
+// run time, so the bundled modules are handed over.
 ResumableSha256.useWasm(sha256Wasm);
+ResumableSha512.useWasm(sha512Wasm);
 
 /**
  * Hosts one layer upload (named by its upload id): the core's LayerUploadRules over this object's SQLite
@@ -49,6 +52,11 @@ export class LayerUpload extends DurableObject<Env> {
 
   complete(ref: UploadRef, layerDigests: string[]): Promise<Outcome<string>> {
     return this.serial(() => this.rules.complete(ref, layerDigests));
+  }
+
+  /** Closes an OCI blob upload by the digest its client names; see LayerUploadRules.completeBlob. */
+  completeBlob(ref: UploadRef, digest: string): Promise<Outcome<string>> {
+    return this.serial(() => this.rules.completeBlob(ref, digest));
   }
 
   received(ref: UploadRef): Promise<Outcome<number>> {

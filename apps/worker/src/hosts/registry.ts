@@ -59,8 +59,8 @@ export class Registry extends DurableObject<Env> {
     return capture(() => this.rules.deleteRepository(repositoryName, force));
   }
 
-  putImage(input: PutImageRequest) {
-    return capture(() => this.rules.putImage(input));
+  putImage(input: PutImageRequest, alias?: string) {
+    return capture(() => this.rules.putImage(input, alias));
   }
 
   batchGetImage(input: BatchGetImageRequest) {
@@ -95,8 +95,8 @@ export class Registry extends DurableObject<Env> {
     return capture(() => this.rules.hasLayer(repositoryName, digest));
   }
 
-  registerLayer(repositoryName: string, layer: LayerRecord) {
-    return capture(() => this.rules.registerLayer(repositoryName, layer));
+  registerLayer(repositoryName: string, layer: LayerRecord, alias?: string) {
+    return capture(() => this.rules.registerLayer(repositoryName, layer, alias));
   }
 
   checkLayers(repositoryName: string, digests: string[]) {

@@ -14,13 +14,13 @@ import {
   type PutImageTagMutabilityResponse,
   SHA256_DIGEST,
 } from '@edgecr/protocol';
-import { layerAlreadyExists, repositoryAlreadyExists, repositoryNotFound } from '../errors.ts';
+import { repositoryAlreadyExists, repositoryNotFound } from '../errors.ts';
 import { batchDeleteImage, checkRepositoryDeletable } from '../images/batchDeleteImage.ts';
 import { batchGetImage } from '../images/batchGetImage.ts';
 import { describeImages, listImages } from '../images/listing.ts';
 import { putImage } from '../images/putImage.ts';
 import { type ReferrerDescriptor, type ReferrersQuery, referrers } from '../images/referrers.ts';
-import type { ImageContext } from '../images/store.ts';
+import { canonicalDigest, type ImageContext } from '../images/store.ts';
 import { putImageTagMutability } from '../images/tagMutability.ts';
 import type { BlobStore } from '../ports/blobStore.ts';
 import type { CatalogStore, CatalogTransaction } from '../ports/catalogStore.ts';
@@ -135,9 +135,9 @@ export class CatalogRules {
     return record;
   }
 
-  /** PutImage. */
-  putImage(input: PutImageRequest): Promise<PutImageResponse> {
-    return this.images(putImage, input);
+  /** PutImage; `alias` is the manifest's checked sha512 digest, when its client named it so (see putImage). */
+  putImage(input: PutImageRequest, alias?: string): Promise<PutImageResponse> {
+    return this.store.transaction((tables) => putImage(this.imageContext(tables), input, alias));
   }
 
   /** BatchGetImage (records the pull time of what it returns). */
@@ -202,28 +202,32 @@ export class CatalogRules {
     return this.store.transaction((tables) => this.require(tables, repositoryName));
   }
 
-  /** Whether the repository already holds the layer (then CompleteLayerUpload answers it already exists). */
+  /**
+   * Whether the repository already holds the layer (then CompleteLayerUpload answers it already exists), by
+   * its sha256 digest or a known alias.
+   */
   hasLayer(repositoryName: string, digest: string): Promise<boolean> {
-    return this.store.transaction((tables) => tables.linked(repositoryName, digest));
+    return this.store.transaction((tables) => tables.linked(repositoryName, canonicalDigest(tables, digest)));
   }
 
   /**
    * Puts a stored layer in a repository. If another repository already has the same bytes, the repository is
    * linked to that blob and the caller deletes its own copy ('linked'): one copy per digest, and no copying.
+   * `alias`, the layer's sha512 digest its client named it by, is recorded first: a repository that already
+   * held the layer ('present', the caller deletes its copy and answers it already exists) learns that name too.
    */
-  async registerLayer(repositoryName: string, layer: LayerRecord): Promise<Registration> {
+  async registerLayer(repositoryName: string, layer: LayerRecord, alias?: string): Promise<Registration> {
     const linkedAt = this.now();
     const registration = await this.store.transaction((tables): Registration => {
       this.require(tables, repositoryName);
-      if (tables.linked(repositoryName, layer.digest)) {
-        throw layerAlreadyExists(this.registryId, repositoryName, layer.digest);
-      }
+      if (alias !== undefined && tables.aliasOf(alias) === null) tables.insertAlias(alias, layer.digest);
+      if (tables.linked(repositoryName, layer.digest)) return 'present';
       const existing = tables.blob(layer.digest);
       if (!existing) tables.insertBlob(layer);
       tables.link(repositoryName, layer.digest, linkedAt);
       return existing ? 'linked' : 'created';
     });
-    if (this.graceMs !== null) await this.store.wakeBy(linkedAt + this.graceMs);
+    if (registration !== 'present' && this.graceMs !== null) await this.store.wakeBy(linkedAt + this.graceMs);
     return registration;
   }
 
@@ -256,12 +260,16 @@ export class CatalogRules {
     });
   }
 
-  /** The stored layer, if the repository holds it, and whether an image of the repository references it. */
+  /**
+   * The stored layer, if the repository holds it, and whether an image of the repository references it. Asked
+   * for by an alias (`sha512:…`), the answer carries that digest: the client's name for the same bytes.
+   */
   findLayer(repositoryName: string, digest: string): Promise<RepositoryLayer | null> {
     return this.store.transaction((tables) => {
       this.require(tables, repositoryName);
-      const layer = this.layerIn(tables, repositoryName, digest);
-      return layer && { ...layer, referenced: tables.isBlobReferenced(repositoryName, digest) };
+      const canonical = canonicalDigest(tables, digest);
+      const layer = this.layerIn(tables, repositoryName, canonical);
+      return layer && { ...layer, digest, referenced: tables.isBlobReferenced(repositoryName, canonical) };
     });
   }
 
@@ -269,10 +277,11 @@ export class CatalogRules {
    * Links a blob repository `from` holds into `repositoryName` (an OCI mount), copying nothing.
    * @returns Whether `repositoryName` holds the blob now; false when `from` does not exist or lacks it.
    */
-  async mountLayer(repositoryName: string, digest: string, from: string): Promise<boolean> {
+  async mountLayer(repositoryName: string, named: string, from: string): Promise<boolean> {
     const linkedAt = this.now();
     const mounted = await this.store.transaction((tables) => {
       this.require(tables, repositoryName);
+      const digest = canonicalDigest(tables, named);
       if (tables.linked(repositoryName, digest)) return 'held';
       if (!tables.repository(from) || !tables.linked(from, digest) || !tables.blob(digest)) return 'absent';
       tables.link(repositoryName, digest, linkedAt);

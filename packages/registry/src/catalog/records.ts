@@ -44,8 +44,11 @@ export interface RepositoryLayer extends LayerRecord {
   referenced: boolean;
 }
 
-/** What registering a finished layer did: a new blob, or a link to the copy another repository already has. */
-export type Registration = 'created' | 'linked';
+/**
+ * What registering a finished layer did: a new blob, a link to the copy another repository already has, or
+ * nothing but (maybe) recording its alias, for the repository already held it.
+ */
+export type Registration = 'created' | 'linked' | 'present';
 
 /**
  * The record CreateRepository stores: the request's settings with ECR's defaults for what it leaves out.

@@ -4,6 +4,7 @@ import { blobStoreSuite } from './blobStore.ts';
 import { catalogSuite } from './catalog.ts';
 import type { ConformanceFactories } from './fixtures.ts';
 import { imagesSuite } from './images.ts';
+import { sha512Suite } from './sha512.ts';
 import { storesSuite } from './stores.ts';
 import { uploadsSuite } from './uploads.ts';
 
@@ -21,4 +22,5 @@ export function runConformance(factories: ConformanceFactories): void {
   catalogSuite(factories);
   uploadsSuite(factories);
   imagesSuite(factories);
+  sha512Suite(factories);
 }

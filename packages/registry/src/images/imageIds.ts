@@ -5,7 +5,12 @@
 
 import type { ImageFailure, ImageFailureCode, ImageIdentifier } from '@edgecr/protocol';
 import { FAILURE_REASONS, invalidParameter, repositoryNotFound } from '../errors.ts';
-import type { ImageContext, ImageRecord, ImageRepositorySettings } from './store.ts';
+import {
+  canonicalDigest,
+  type ImageContext,
+  type ImageRecord,
+  type ImageRepositorySettings,
+} from './store.ts';
 
 /**
  * A digest as ECR accepts it in an image id: the pattern its InvalidImageDigest reason is believed to quote,
@@ -28,7 +33,8 @@ export function failure(
 }
 
 /**
- * Finds the image an identifier names: by digest, by tag, or by both (which must agree).
+ * Finds the image an identifier names: by digest (its sha256 one, or a recorded alias), by tag, or by both
+ * (which must agree).
  * @example
  * const found = resolveImageId(ctx, 'app', { imageTag: 'latest' });
  * if ('failure' in found) failures.push(found.failure);
@@ -41,7 +47,7 @@ export function resolveImageId(ctx: ImageContext, repositoryName: string, id: Im
     return { failure: failure(id, 'InvalidImageDigest') };
   }
   if (imageTag !== undefined && !IMAGE_TAG.test(imageTag)) return { failure: failure(id, 'InvalidImageTag') };
-  let digest = imageDigest;
+  let digest = imageDigest === undefined ? undefined : canonicalDigest(ctx.store, imageDigest);
   if (imageTag !== undefined) {
     const tagged = ctx.store.taggedDigest(repositoryName, imageTag);
     if (tagged === null) return { failure: failure(id, 'ImageNotFound') };

@@ -14,21 +14,24 @@ import {
 } from '../errors.ts';
 import { checkTag, requireRepository } from './imageIds.ts';
 import { type ParsedManifest, parseManifest } from './manifest.ts';
-import type { ImageContext, ImageRecord, ImageReferences } from './store.ts';
+import { canonicalDigest, type ImageContext, type ImageRecord, type ImageReferences } from './store.ts';
 import { isTagImmutable } from './tagMutability.ts';
 
 /**
  * PutImage. The image digest is the SHA-256 of the manifest's UTF-8 bytes, which are stored and returned
  * as sent. Every blob the manifest names must be a layer of the repository, and every manifest an index
  * names an image of it; a `subject` need not exist. A tag that names another image moves, unless the
- * repository makes that tag immutable. Without a tag the image is stored untagged.
+ * repository makes that tag immutable. Without a tag the image is stored untagged. Blobs and manifests may be
+ * named by a recorded alias (`sha512:…`); `alias`, the manifest's own sha512 digest its client named it by
+ * (checked by the caller), is recorded so the image is found by it too, and recording it is a change: the same
+ * image pushed again under its alias is not refused as already existing.
  * @throws EcrError `RepositoryNotFoundException`, `InvalidParameterException`,
  * `ImageDigestDoesNotMatchException`, `LayersNotFoundException`, `ReferencedImagesNotFoundException`,
  * `ImageAlreadyExistsException` (nothing would change) and `ImageTagAlreadyExistsException`.
  * @example
  * const { image } = putImage(ctx, { repositoryName: 'app', imageManifest: text, imageTag: 'v1' });
  */
-export function putImage(ctx: ImageContext, input: PutImageRequest): PutImageResponse {
+export function putImage(ctx: ImageContext, input: PutImageRequest, alias?: string): PutImageResponse {
   const { repositoryName, imageTag: tag } = input;
   const settings = requireRepository(ctx, repositoryName);
   if (tag !== undefined) checkTag(tag);
@@ -43,12 +46,14 @@ export function putImage(ctx: ImageContext, input: PutImageRequest): PutImageRes
   // such whatever tag it comes with.
   const created = existing ? null : newImage(ctx, repositoryName, manifest);
   const tagged = tag === undefined ? null : store.taggedDigest(repositoryName, tag);
-  if (existing && (tag === undefined || tagged === digest)) {
+  const newAlias = alias !== undefined && store.aliasOf(alias) === null;
+  if (existing && (tag === undefined || tagged === digest) && !newAlias) {
     throw imageAlreadyExists(ctx.registryId, repositoryName, digest, tag);
   }
   if (tag !== undefined && tagged !== null && tagged !== digest && isTagImmutable(settings, tag)) {
     throw imageTagAlreadyExists(repositoryName, tag);
   }
+  if (newAlias) store.insertAlias(alias, digest);
   if (created) store.putImage(repositoryName, created.record, input.imageManifest, created.references);
   if (tag !== undefined) store.setTag(repositoryName, tag, digest);
   return {
@@ -72,12 +77,18 @@ function newImage(
   const blobs = [...(manifest.config ? [manifest.config] : []), ...manifest.layers].filter(
     (blob) => !(FOREIGN_LAYER_TYPES.includes(blob.mediaType) && blob.urls !== undefined),
   );
-  const sizes = new Map(blobs.map((blob) => [blob.digest, store.layerSize(repositoryName, blob.digest)]));
+  // References are kept by sha256 digest, whatever the manifest names them by, so what holds a blob or child
+  // image is found whichever name it was pushed or deleted under.
+  const canonical = new Map(blobs.map((blob) => [blob.digest, canonicalDigest(store, blob.digest)]));
+  const sizes = new Map(
+    [...canonical].map(([named, digest]) => [named, store.layerSize(repositoryName, digest)]),
+  );
   const missingBlobs = [...sizes].filter(([, size]) => size === null).map(([blobDigest]) => blobDigest);
   if (missingBlobs.length > 0) throw layersNotFound(ctx.registryId, repositoryName, missingBlobs);
-  const children = [...new Set(manifest.manifests.map((child) => child.digest))];
+  const named = [...new Set(manifest.manifests.map((child) => child.digest))];
+  const children = named.map((child) => canonicalDigest(store, child));
   const childImages = children.map((child) => store.image(repositoryName, child));
-  const missingChildren = children.filter((_, i) => childImages[i] === null);
+  const missingChildren = named.filter((_, i) => childImages[i] === null);
   if (missingChildren.length > 0) {
     throw referencedImagesNotFound(ctx.registryId, repositoryName, missingChildren);
   }
@@ -95,5 +106,8 @@ function newImage(
     ...(artifactMediaType === undefined ? {} : { artifactMediaType }),
     ...(manifest.subject === undefined ? {} : { subjectDigest: manifest.subject.digest }),
   };
-  return { record, references: { blobs: [...sizes.keys()], children } };
+  return {
+    record,
+    references: { blobs: [...new Set(canonical.values())], children: [...new Set(children)] },
+  };
 }

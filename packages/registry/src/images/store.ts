@@ -100,6 +100,26 @@ export interface ImageStore {
   deleteAllImages(repositoryName: string): void;
   /** Records when the image was last pulled. */
   recordPull(repositoryName: string, digest: string, at: number): void;
+  /**
+   * The sha256 digest of the content another algorithm's digest (`sha512:…`) names, or `null` when no blob or
+   * manifest was ever checked under that name. Registry-wide: an alias is a fact about bytes, not a repository.
+   */
+  aliasOf(alias: string): string | null;
+  /**
+   * Records that `alias` names the content whose sha256 digest is `digest`, once checked. Never deleted: it
+   * stays true whatever is deleted, and a lookup through it still asks whether the repository holds `digest`.
+   */
+  insertAlias(alias: string, digest: string): void;
+}
+
+/**
+ * The digest the catalog keeps content under: a sha256 digest is itself; another algorithm's is its alias,
+ * or itself when unknown (then nothing is found under it).
+ * @example
+ * const digest = canonicalDigest(ctx.store, 'sha512:…'); // 'sha256:…' of the same bytes, once recorded
+ */
+export function canonicalDigest(store: Pick<ImageStore, 'aliasOf'>, digest: string): string {
+  return digest.startsWith('sha256:') ? digest : (store.aliasOf(digest) ?? digest);
 }
 
 /** What every image rule is called with. */

@@ -8,6 +8,7 @@ function copy(tables: ImageTables): ImageTables {
     blobs: new Map(tables.blobs),
     links: new Map([...tables.links].map(([name, digests]) => [name, new Map(digests)])),
     images: copyImages(tables.images),
+    aliases: new Map(tables.aliases),
   };
 }
 
@@ -68,6 +69,7 @@ export class MemoryCatalogStore implements CatalogStore {
     blobs: new Map(),
     links: new Map(),
     images: new Map(),
+    aliases: new Map(),
   };
   private wakeAt: number | null = null;
 

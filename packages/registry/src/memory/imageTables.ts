@@ -23,6 +23,8 @@ export interface ImageTables {
   links: Map<string, Map<string, number>>;
   /** repository name → its images. */
   images: Map<string, RepositoryImages>;
+  /** alias digest (sha512) → sha256 digest of the same content. */
+  aliases: Map<string, string>;
 }
 
 /** A copy of the image tables a transaction may change freely. */
@@ -126,5 +128,7 @@ export function imageView(tables: ImageTables): Omit<ImageStore, 'repository'> {
       const stored = tables.images.get(name)?.images.get(digest);
       if (stored) stored.record.lastRecordedPullTime = at;
     },
+    aliasOf: (alias) => tables.aliases.get(alias) ?? null,
+    insertAlias: (alias, digest) => void tables.aliases.set(alias, digest),
   };
 }

@@ -1,4 +1,4 @@
-import type { Sha256State } from '@edgecr/chunker';
+import type { Sha256State, Sha512State } from '@edgecr/chunker';
 import type { UploadedPart } from './blobStore.ts';
 
 /** Who an upload belongs to; every call names it, and a mismatch is an unknown upload. */
@@ -20,6 +20,11 @@ export interface PartPolicy {
   acceptResend: boolean;
   /** Whether an upload of no bytes completes (OCI: an empty blob) or is refused (ECR: EmptyUploadException). */
   allowEmpty: boolean;
+  /**
+   * Whether the upload hashes its bytes with SHA-512 too, in the same pass (OCI: a client may name the blob by
+   * a `sha512:` digest when it closes the upload, and not before; ECR's digests are sha256 only).
+   */
+  sha512: boolean;
 }
 
 /** The durable record of one layer upload: everything but the staged bytes and the part list. */
@@ -40,6 +45,11 @@ export interface UploadRecord extends UploadRef {
   staged: number;
   /** The layer's SHA-256 midstate after every byte received. */
   hash: Sha256State;
+  /**
+   * The layer's SHA-512 midstate after every byte received, kept by uploads an OCI door opened (its clients may
+   * name the blob by a `sha512:` digest, and only at the end); absent on ECR's uploads, whose digests are sha256.
+   */
+  hash512?: Sha512State;
   /** The last accepted part and the layer's midstate before it, to recognise the same part sent again. */
   lastPart: { first: number; last: number; hashBefore: Sha256State } | null;
   /** A part other than the last was under the minimum: CompleteLayerUpload must refuse. */

@@ -1,4 +1,4 @@
-import { ResumableSha256 } from '@edgecr/chunker';
+import { ResumableSha256, ResumableSha512 } from '@edgecr/chunker';
 import { EcrError, MIN_LAYER_PART_BYTES } from '@edgecr/protocol';
 import type { LayerRecord, Registration } from '../catalog/records.ts';
 import {
@@ -10,13 +10,13 @@ import {
 } from '../errors.ts';
 import type { BlobStore } from '../ports/blobStore.ts';
 import type { PartPolicy, UploadRecord, UploadRef, UploadStore } from '../ports/uploadStore.ts';
-import { checkLayerDigests } from './layerDigests.ts';
+import { type ComputedDigests, checkLayerDigests } from './layerDigests.ts';
 import { checkResentPart, type OpenPartRange, placePart, receiveNextPart } from './receivePart.ts';
 
 /** What an upload needs of its registry's catalog (CatalogRules, reached however the host reaches it). */
 export interface LayerCatalog {
   hasLayer(repositoryName: string, digest: string): Promise<boolean>;
-  registerLayer(repositoryName: string, layer: LayerRecord): Promise<Registration>;
+  registerLayer(repositoryName: string, layer: LayerRecord, alias?: string): Promise<Registration>;
   objectInUse(objectKey: string): Promise<boolean>;
 }
 
@@ -40,10 +40,16 @@ export const ECR_PART_POLICY: PartPolicy = {
   minPartBytes: MIN_LAYER_PART_BYTES,
   acceptResend: true,
   allowEmpty: false,
+  sha512: false,
 };
 
-/** The OCI door's part rules: chunks of any size, none sent twice (see PartPolicy). */
-export const OCI_PART_POLICY: PartPolicy = { minPartBytes: 0, acceptResend: false, allowEmpty: true };
+/** The OCI door's part rules: chunks of any size, none sent twice, SHA-512 beside SHA-256 (see PartPolicy). */
+export const OCI_PART_POLICY: PartPolicy = {
+  minPartBytes: 0,
+  acceptResend: false,
+  allowEmpty: true,
+  sha512: true,
+};
 
 /** Where the finished layer of an upload is stored. */
 export function layerObjectKey(uploadId: string): string {
@@ -53,8 +59,8 @@ export function layerObjectKey(uploadId: string): string {
 /**
  * The rules of one layer upload, over its durable state (`UploadStore`), the layer bytes (`BlobStore`) and its
  * registry's catalog. Parts must come in order; their bytes are laid out into equal BlobStore parts, the
- * remainder staged in the upload's state, and the SHA-256 midstate saved with every part, so completion never
- * reads the layer back. The host serialises calls on one upload.
+ * remainder staged in the upload's state, and the SHA-256 midstate (and an OCI upload's SHA-512 one) saved with
+ * every part, so completion never reads the layer back. The host serialises calls on one upload.
  * @example
  * const upload = new LayerUploadRules(new MemoryUploadStore(), blobs, (registryId) => catalogOf(registryId));
  * await upload.begin({ registryId, repositoryName: 'app', uploadId, partSize: 10 * MiB, ttlSeconds: 86_400 });
@@ -84,6 +90,7 @@ export class LayerUploadRules {
       received: 0,
       staged: 0,
       hash: new ResumableSha256().save(),
+      ...(policy.sha512 && { hash512: new ResumableSha512().save() }),
       lastPart: null,
       partTooSmall: false,
       phase: 'uploading',
@@ -131,19 +138,42 @@ export class LayerUploadRules {
   /**
    * CompleteLayerUpload: checks the upload and the digests, writes the last part and puts the layer in the
    * catalog. The digest comes from the saved midstate: the cost is one staged remainder whatever the size.
-   * @returns The layer's digest.
+   * Entries of `layerDigests` the upload cannot check are passed over, as ECR does.
+   * @returns The layer's (sha256) digest.
    */
-  async complete(ref: UploadRef, layerDigests: string[]): Promise<string> {
+  complete(ref: UploadRef, layerDigests: string[]): Promise<string> {
+    return this.finish(ref, layerDigests, false);
+  }
+
+  /**
+   * Completes an OCI blob upload named by `digest` (sha256, or sha512 on an upload that computes it): the
+   * digest must be one the upload checks. A sha512 name is recorded as an alias of the blob's sha256 digest.
+   * @returns The layer's (sha256) digest.
+   */
+  completeBlob(ref: UploadRef, digest: string): Promise<string> {
+    return this.finish(ref, [digest], true);
+  }
+
+  private async finish(ref: UploadRef, layerDigests: string[], strict: boolean): Promise<string> {
     const record = await this.recordFor(ref);
     if (record.received === 0 && !record.policy.allowEmpty)
       throw emptyUpload(ref.registryId, ref.repositoryName, ref.uploadId);
     if (record.partTooSmall) throw layerPartTooSmall();
-    const digest = `sha256:${ResumableSha256.restore(record.hash).digestHex()}`;
-    checkLayerDigests(layerDigests, digest);
+    const computed: ComputedDigests = {
+      sha256: `sha256:${ResumableSha256.restore(record.hash).digestHex()}`,
+    };
+    if (record.hash512) computed.sha512 = `sha512:${ResumableSha512.restore(record.hash512).digestHex()}`;
+    checkLayerDigests(layerDigests, computed, strict);
+    const digest = computed.sha256;
+    // A client that names the blob by its sha512 digest finds it by that name afterwards.
+    const alias = layerDigests.some((given) => given.toLowerCase() === computed.sha512)
+      ? computed.sha512
+      : undefined;
     if (record.phase === 'uploading') {
-      if (await this.catalogOf(ref.registryId).hasLayer(ref.repositoryName, digest)) {
+      const named = alias ?? digest;
+      if (await this.catalogOf(ref.registryId).hasLayer(ref.repositoryName, named)) {
         await this.release(record, false);
-        throw layerAlreadyExists(ref.registryId, ref.repositoryName, digest);
+        throw layerAlreadyExists(ref.registryId, ref.repositoryName, named);
       }
       await this.storeObject(record);
       record.phase = 'stored';
@@ -151,11 +181,11 @@ export class LayerUploadRules {
     }
     let registration: Registration;
     try {
-      registration = await this.catalogOf(ref.registryId).registerLayer(ref.repositoryName, {
-        digest,
-        size: record.received,
-        objectKey: record.objectKey,
-      });
+      registration = await this.catalogOf(ref.registryId).registerLayer(
+        ref.repositoryName,
+        { digest, size: record.received, objectKey: record.objectKey },
+        alias,
+      );
     } catch (error) {
       // The catalog refused the layer (its repository is gone, or another upload linked it first): its bytes
       // go. Any other failure leaves the stored object for a retried completion.
@@ -163,7 +193,9 @@ export class LayerUploadRules {
       throw error;
     }
     // A layer another repository already holds keeps that one copy: this upload's bytes go.
-    await this.release(record, registration === 'linked');
+    await this.release(record, registration !== 'created');
+    if (registration === 'present')
+      throw layerAlreadyExists(ref.registryId, ref.repositoryName, alias ?? digest);
     return digest;
   }
 

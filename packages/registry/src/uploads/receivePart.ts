@@ -1,4 +1,4 @@
-import { ResumableSha256 } from '@edgecr/chunker';
+import { ResumableSha256, ResumableSha512 } from '@edgecr/chunker';
 import { MAX_LAYER_BYTES } from '@edgecr/protocol';
 import {
   layerTooLarge,
@@ -144,10 +144,13 @@ export async function receiveNextPart(
     writePart,
   );
   const hasher = ResumableSha256.restore(record.hash);
+  // OCI uploads hash every byte twice, in the same pass, so either digest can close them.
+  const hasher512 = record.hash512 && ResumableSha512.restore(record.hash512);
   let length: number;
   try {
     length = await readExactly(record, range, body, async (chunk) => {
       hasher.update(chunk);
+      hasher512?.update(chunk);
       await layout.write(chunk);
     });
   } catch (error) {
@@ -167,6 +170,7 @@ export async function receiveNextPart(
       received: record.received + length,
       staged: remainder.length,
       hash: hasher.save(),
+      ...(hasher512 && { hash512: hasher512.save() }),
       lastPart: { first: range.first, last: range.first + length - 1, hashBefore: record.hash },
       partTooSmall: record.partTooSmall || previousWasSmall,
       expiresAt: now + record.ttlSeconds * 1000,

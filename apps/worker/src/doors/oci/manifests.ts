@@ -17,6 +17,16 @@ function imageIdOf(reference: ManifestReference): ImageIdentifier {
 }
 
 /**
+ * The `sha512:` digest a manifest is pushed or asked for by, if any. Its image keeps the sha256 digest as its
+ * identity (ECR's image digest); the sha512 one is an alias the catalog resolves.
+ */
+function sha512Of(reference: ManifestReference): string | undefined {
+  return reference.kind === 'digest' && reference.digest.algorithm === 'sha512'
+    ? reference.digest.digest
+    : undefined;
+}
+
+/**
  * The media types an `Accept` header lists (parameters and weights dropped), or undefined when it accepts
  * anything: then the stored manifest is served as pushed.
  */
@@ -52,7 +62,8 @@ export async function getManifest(
     throw new OciError('MANIFEST_UNKNOWN', failures[0]?.failureReason ?? `manifest unknown in ${name}`);
   }
   const bytes = new TextEncoder().encode(image.imageManifest);
-  const digest = image.imageId?.imageDigest ?? '';
+  // Asked for by its sha512 alias, the same bytes are named as asked.
+  const digest = sha512Of(reference) ?? image.imageId?.imageDigest ?? '';
   const headers = {
     'content-type': image.imageManifestMediaType ?? 'application/vnd.oci.image.manifest.v1+json',
     'content-length': String(bytes.length),
@@ -96,14 +107,23 @@ export async function putManifest(
     throw new OciError('MANIFEST_INVALID', 'a manifest must be UTF-8 JSON');
   }
   const mediaType = call.request.headers.get('content-type')?.split(';')[0]?.trim();
-  const digest = await digestOf('sha256', bytes);
+  // A manifest pushed by a sha512 reference is checked here, with WebCrypto over its exact bytes (the image
+  // rules are synchronous); its sha256 digest stays the image's identity, and the reference becomes its alias.
+  const alias = sha512Of(reference);
+  if (alias !== undefined && (await digestOf('sha512', bytes)) !== alias) {
+    throw new OciError('DIGEST_INVALID', `the manifest's sha512 digest is not ${alias}`);
+  }
+  const digest = alias ?? (await digestOf('sha256', bytes));
   try {
-    await call.registry.putImage({
-      repositoryName: name,
-      imageManifest: text,
-      ...(mediaType && { imageManifestMediaType: mediaType }),
-      ...imageIdOf(reference),
-    });
+    await call.registry.putImage(
+      {
+        repositoryName: name,
+        imageManifest: text,
+        ...(mediaType && { imageManifestMediaType: mediaType }),
+        ...(alias === undefined && imageIdOf(reference)),
+      },
+      alias,
+    );
   } catch (error) {
     if (!(error instanceof EcrError && error.code === 'ImageAlreadyExistsException')) throw error;
   }

@@ -41,7 +41,10 @@ function blobCreated(name: string, digest: string): Response {
   });
 }
 
-/** The `?digest=` a monolithic POST or a closing PUT names; edgecr checks sha256 (the core refuses others). */
+/**
+ * The `?digest=` a monolithic POST or a closing PUT names: sha256 or sha512 (an OCI upload computes both, and
+ * its client names the algorithm only here).
+ */
 function digestParam(url: URL): string | undefined {
   const given = url.searchParams.get('digest');
   return given === null ? undefined : parseDigest(given).digest;

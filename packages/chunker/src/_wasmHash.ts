@@ -1,20 +1,20 @@
 /**
- * SHA-256 on the WebAssembly compression function of `sha256.wasm` (source: `wasm/sha256Wat.ts`). The wasm side
- * only compresses whole blocks; the eight words, the byte count and the partial block live here, in the same
+ * SHA-2 on a WebAssembly compression function (`sha256.wasm` or `sha512.wasm`, sources in `wasm/`). The wasm
+ * side only compresses whole blocks; the words, the byte count and the partial block live here, in the same
  * shape as noble's midstate, so a state saved by either implementation restores in the other.
  * @module
  */
-import { SHA256_BLOCK_BYTES, type Sha256Core } from './_sha256Core.ts';
+import type { HashCore, Sha2Spec } from './_hashCore.ts';
 
-/** What `sha256.wasm` exports (see `wasm/sha256Wat.ts` for the memory layout). */
-interface Sha256WasmExports {
+/** What both modules export (see `wasm/sha256Wat.ts` and `wasm/sha512Wat.ts` for the memory layout). */
+interface HashWasmExports {
   memory: WebAssembly.Memory;
   input: WebAssembly.Global;
   inputBytes: WebAssembly.Global;
   hashBlocks(blocks: number): void;
 }
 
-function isSha256WasmExports(exports: Record<string, unknown>): exports is Sha256WasmExports & {
+function isHashWasmExports(exports: Record<string, unknown>): exports is HashWasmExports & {
   [key: string]: unknown;
 } {
   return (
@@ -26,26 +26,28 @@ function isSha256WasmExports(exports: Record<string, unknown>): exports is Sha25
 }
 
 /**
- * One instance of `sha256.wasm`. Its memory is scratch space shared by every hasher made from it: a call copies
- * the hasher's words in, compresses, and copies them out, and JavaScript never interleaves two calls.
+ * One instance of a hash module. Its memory is scratch space shared by every hasher made from it: a call
+ * copies the hasher's words in, compresses, and copies them out, and JavaScript never interleaves two calls.
  */
-export class Sha256Wasm {
+export class HashWasm {
+  readonly spec: Sha2Spec;
   readonly #hashBlocks: (blocks: number) => void;
   readonly #words: Int32Array;
   readonly #input: Uint8Array;
 
   /**
-   * Instantiates a compiled `sha256.wasm` (instantiating is allowed where compiling is not, as in workerd).
-   * @throws TypeError when the module does not export what `sha256.wasm` exports
+   * Instantiates a compiled module of `spec` (instantiating is allowed where compiling is not, as in workerd).
+   * @throws TypeError when the module does not export what the hash modules export
    */
-  constructor(module: WebAssembly.Module) {
+  constructor(spec: Sha2Spec, module: WebAssembly.Module, fileName: string) {
     const { exports } = new WebAssembly.Instance(module, {});
-    if (!isSha256WasmExports(exports)) {
-      throw new TypeError('"module" expected the compiled sha256.wasm of @edgecr/chunker');
+    if (!isHashWasmExports(exports)) {
+      throw new TypeError(`"module" expected the compiled ${fileName} of @edgecr/chunker`);
     }
+    this.spec = spec;
     // The memory has a fixed maximum equal to its size, so these views never go stale.
     this.#hashBlocks = exports.hashBlocks;
-    this.#words = new Int32Array(exports.memory.buffer, 0, 8);
+    this.#words = new Int32Array(exports.memory.buffer, 0, spec.iv.length);
     this.#input = new Uint8Array(exports.memory.buffer, exports.input.value, exports.inputBytes.value);
   }
 
@@ -55,6 +57,7 @@ export class Sha256Wasm {
    */
   compress(words: Int32Array, head: Uint8Array, data: Uint8Array): void {
     const input = this.#input;
+    const { blockBytes } = this.spec;
     this.#words.set(words);
     input.set(head);
     let filled = head.length;
@@ -64,7 +67,7 @@ export class Sha256Wasm {
       input.set(data.subarray(offset, offset + take), filled);
       filled += take;
       offset += take;
-      this.#hashBlocks(filled / SHA256_BLOCK_BYTES);
+      this.#hashBlocks(filled / blockBytes);
       if (offset === data.length) break;
       filled = 0;
     }
@@ -72,33 +75,35 @@ export class Sha256Wasm {
   }
 }
 
-/** A streaming SHA-256 whose blocks are compressed by a {@link Sha256Wasm}. */
-export class WasmSha256 implements Sha256Core {
-  readonly #wasm: Sha256Wasm;
+/** A streaming SHA-2 whose blocks are compressed by a {@link HashWasm}. */
+export class WasmHash implements HashCore {
+  readonly #wasm: HashWasm;
   readonly #words: Int32Array;
-  readonly #buffer = new Uint8Array(SHA256_BLOCK_BYTES);
+  readonly #buffer: Uint8Array;
   #pos: number;
   #length: number;
 
-  /** A hasher continuing from the midstate `words`, `length`, `tail` (see `Sha256Core`). */
-  constructor(wasm: Sha256Wasm, words: readonly number[], length: number, tail: Uint8Array) {
+  /** A hasher continuing from the midstate `words`, `length`, `tail` (see `HashCore`). */
+  constructor(wasm: HashWasm, words: readonly number[], length: number, tail: Uint8Array) {
     this.#wasm = wasm;
     this.#words = Int32Array.from(words);
     this.#length = length;
     this.#pos = tail.length;
+    this.#buffer = new Uint8Array(wasm.spec.blockBytes);
     this.#buffer.set(tail);
   }
 
   update(data: Uint8Array): void {
     const pos = this.#pos;
+    const blockBytes = this.#buffer.length;
     const total = pos + data.length;
     this.#length += data.length;
-    if (total < SHA256_BLOCK_BYTES) {
+    if (total < blockBytes) {
       this.#buffer.set(data, pos);
       this.#pos = total;
       return;
     }
-    const rest = total % SHA256_BLOCK_BYTES;
+    const rest = total % blockBytes;
     const fromData = data.length - rest;
     this.#wasm.compress(this.#words, this.#buffer.subarray(0, pos), data.subarray(0, fromData));
     this.#buffer.set(data.subarray(fromData));
@@ -118,9 +123,12 @@ export class WasmSha256 implements Sha256Core {
   }
 
   digest(): Uint8Array {
-    // Padding (FIPS 180-4 §5.1.1): 0x80, zeros to 56 mod 64, then the length in bits as a big-endian uint64.
+    // Padding (FIPS 180-4 §5.1): 0x80, zeros, then the length in bits as a big-endian integer filling the
+    // block's last eighth (64 bits for SHA-256, 128 for SHA-512; lengths here stay far below 2^64 bits).
     const pos = this.#pos;
-    const padded = new Uint8Array(pos < 56 ? SHA256_BLOCK_BYTES : 2 * SHA256_BLOCK_BYTES);
+    const blockBytes = this.#buffer.length;
+    const lengthField = blockBytes / 8;
+    const padded = new Uint8Array(pos < blockBytes - lengthField ? blockBytes : 2 * blockBytes);
     padded.set(this.#buffer.subarray(0, pos));
     padded[pos] = 0x80;
     const view = new DataView(padded.buffer);
@@ -129,7 +137,8 @@ export class WasmSha256 implements Sha256Core {
     view.setUint32(padded.length - 4, (this.#length % 2 ** 29) * 8);
     const words = this.#words.slice();
     this.#wasm.compress(words, padded, new Uint8Array(0));
-    const out = new Uint8Array(32);
+    // Both variants' words are big-endian uint32 of the digest, in order.
+    const out = new Uint8Array(words.length * 4);
     const outView = new DataView(out.buffer);
     words.forEach((word, i) => {
       outView.setInt32(i * 4, word);
@@ -137,7 +146,7 @@ export class WasmSha256 implements Sha256Core {
     return out;
   }
 
-  clone(): WasmSha256 {
-    return new WasmSha256(this.#wasm, Array.from(this.#words), this.#length, this.tail());
+  clone(): WasmHash {
+    return new WasmHash(this.#wasm, Array.from(this.#words), this.#length, this.tail());
   }
 }
