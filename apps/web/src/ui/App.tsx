@@ -20,7 +20,21 @@ import { ImageArchiveError, readImageArchive } from '@edgecr/image-archive';
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { announce, createAnnouncer } from './announce.ts';
 import { DropZone } from './DropZone.tsx';
-import { type ImageEntry, ImagePushList, imageAnnouncement } from './ImagePushList.tsx';
+import {
+  type ImageEntry,
+  type ImagePushContext,
+  ImagePushList,
+  imageAnnouncement,
+  startPush,
+} from './ImagePushList.tsx';
+import {
+  forgetPush,
+  layerRecordKeys,
+  loadUnfinishedPushes,
+  rememberPush,
+  type UnfinishedImagePush,
+  unfinishedPushOf,
+} from './imageResume.ts';
 import { LayerList, SavedUploads } from './LayerList.tsx';
 import { RepositoryPicker } from './RepositoryPicker.tsx';
 import { RepositoryView } from './RepositoryView.tsx';
@@ -33,6 +47,7 @@ import {
   savePreferences,
   saveSettings,
 } from './settings.ts';
+import { UnfinishedImagePushes } from './UnfinishedImagePushes.tsx';
 
 function createStore(): StateStore {
   return typeof indexedDB === 'undefined'
@@ -108,6 +123,7 @@ export function App() {
   const [imageMessage, setImageMessage] = useState('');
   const nextImageId = useRef(1);
   const [imagesPushed, setImagesPushed] = useState(0);
+  const [unfinished, setUnfinished] = useState<UnfinishedImagePush[]>(loadUnfinishedPushes);
   const queue = useMemo(() => new UploadQueue({ store, connectivity: browserConnectivity() }), [store]);
   const snapshot = useQueueSnapshot(queue);
 
@@ -152,17 +168,46 @@ export function App() {
       }),
     );
   };
+  const imageContext: ImagePushContext | undefined = client &&
+    scope && {
+      client,
+      scope,
+      store,
+      update: updateImage,
+      onPushed: () => setImagesPushed((n) => n + 1),
+      onStarted: ({ file, image, repositoryName, tag }) => {
+        if (image) setUnfinished(rememberPush(scope, { file, image, repositoryName, tag }));
+      },
+      onEnded: ({ file, image }) => {
+        const push = image && unfinishedPushOf(loadUnfinishedPushes(), scope, file, image);
+        if (push) setUnfinished(forgetPush(push.key));
+      },
+    };
   const addFiles = async (files: File[]) => {
-    if (!client || !scope || !preferences.repositoryName) return;
+    if (!imageContext || !scope || !client || !preferences.repositoryName) return;
     const { repositoryName } = preferences;
     const loose: File[] = [];
     const found: ImageEntry[] = [];
+    /** Archives a reload interrupted: they continue at once, with the repository and tag they had. */
+    const resumed: ImageEntry[] = [];
     for (const file of files) {
       const entry = { file, repositoryName, tag: '', status: 'ready' as const };
       try {
         const archive = await readImageArchive(file);
-        for (const image of archive.images)
-          found.push({ ...entry, id: nextImageId.current++, image, tag: image.tags[0] ?? 'latest' });
+        for (const image of archive.images) {
+          const push = unfinishedPushOf(unfinished, scope, file, image);
+          const next = push
+            ? {
+                ...entry,
+                id: nextImageId.current++,
+                image,
+                repositoryName: push.repositoryName,
+                tag: push.tag,
+              }
+            : { ...entry, id: nextImageId.current++, image, tag: image.tags[0] ?? 'latest' };
+          found.push(next);
+          if (push) resumed.push(next);
+        }
       } catch (failure) {
         // Only a file that is no image archive at all is a loose layer; a broken archive says what is wrong.
         if (
@@ -184,6 +229,7 @@ export function App() {
       setImages((list) => [...list, ...found]);
       setImageMessage(found.map(imageAnnouncement).join(' '));
     }
+    for (const entry of resumed) void startPush(entry, imageContext);
     if (loose.length > 0)
       queue.add(
         loose.map((file) => blobSource(file)),
@@ -194,6 +240,24 @@ export function App() {
     await store.delete(key).catch(() => {});
     setRevision((n) => n + 1);
   };
+  const forgetImagePush = async (push: UnfinishedImagePush) => {
+    setUnfinished(forgetPush(push.key));
+    await Promise.all(layerRecordKeys(push).map((key) => store.delete(key).catch(() => {})));
+    setRevision((n) => n + 1);
+  };
+  // This endpoint's and registry's interrupted image pushes that no row is continuing, and their layers' keys.
+  const waiting = unfinished.filter(
+    (push) =>
+      push.endpoint === scope?.endpoint &&
+      push.registryId === scope.registryId &&
+      !images.some(
+        (entry) =>
+          entry.image &&
+          entry.repositoryName === push.repositoryName &&
+          unfinishedPushOf([push], scope, entry.file, entry.image),
+      ),
+  );
+  const imageLayerKeys = new Set(unfinished.flatMap(layerRecordKeys));
 
   const blocked = !client
     ? 'Set a valid endpoint URL in Settings first.'
@@ -234,6 +298,7 @@ export function App() {
         <SavedUploads
           records={saved.filter(
             (record) =>
+              !imageLayerKeys.has(record.key) &&
               !snapshot.layers.some(
                 (layer) =>
                   layer.status !== 'done' &&
@@ -247,18 +312,12 @@ export function App() {
         />
         <LayerList snapshot={snapshot} queue={queue} />
       </section>
-      {client && scope && (
-        <ImagePushList
-          entries={images}
-          context={{
-            client,
-            scope,
-            store,
-            update: updateImage,
-            onPushed: () => setImagesPushed((n) => n + 1),
-          }}
-        />
-      )}
+      <UnfinishedImagePushes
+        pushes={waiting}
+        onFiles={(files) => void addFiles(files)}
+        onForget={(push) => void forgetImagePush(push)}
+      />
+      {imageContext && <ImagePushList entries={images} context={imageContext} />}
       {client && hasCredentials && preferences.repositoryName && (
         <RepositoryView
           client={client}

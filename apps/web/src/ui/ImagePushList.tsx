@@ -41,6 +41,10 @@ export interface ImagePushContext {
   update: (id: number, change: Partial<ImageEntry>) => void;
   /** Called after a push that succeeded, so views of the repository load again. */
   onPushed: () => void;
+  /** Called when a push starts or continues: until it ends, a reload must not lose which push it was. */
+  onStarted: (entry: ImageEntry) => void;
+  /** Called when a push is done or cancelled: nothing is left to continue. */
+  onEnded: (entry: ImageEntry) => void;
 }
 
 /** The push running for each entry, so pause and cancel can stop it. */
@@ -53,7 +57,7 @@ const CANCELLED = 'cancelled';
 /**
  * Starts (or continues, from the saved parts) the push of `entry`'s image.
  * @example
- * void startPush(entry, { client, scope, store, update, onPushed });
+ * void startPush(entry, { client, scope, store, update, onPushed, onStarted, onEnded });
  */
 export async function startPush(entry: ImageEntry, context: ImagePushContext): Promise<void> {
   if (!entry.image || running.has(entry.id)) return;
@@ -61,6 +65,7 @@ export async function startPush(entry: ImageEntry, context: ImagePushContext): P
   running.set(entry.id, controller);
   const { update } = context;
   update(entry.id, { status: 'pushing', failure: undefined });
+  context.onStarted(entry);
   try {
     const result = await pushImage(entry.image, {
       api: context.client,
@@ -73,9 +78,11 @@ export async function startPush(entry: ImageEntry, context: ImagePushContext): P
       onProgress: (progress) => update(entry.id, { progress }),
     });
     update(entry.id, { status: 'done', result });
+    context.onEnded(entry);
     context.onPushed();
   } catch (failure) {
     const reason = controller.signal.aborted ? controller.signal.reason : undefined;
+    if (reason === CANCELLED) context.onEnded(entry);
     if (reason === PAUSED || reason === CANCELLED) update(entry.id, { status: reason });
     else update(entry.id, { status: 'failed', failure: describeFailure(failure) });
   } finally {
@@ -114,7 +121,7 @@ function ImageRow({ entry, context, host }: { entry: ImageEntry; context: ImageP
   const pct = status === 'done' ? 100 : percent(done, total);
   const reference = `${host}/${entry.repositoryName}:${result?.tag ?? entry.tag}`;
   return (
-    <li class="layer" data-testid="image" data-name={file.name} data-status={status}>
+    <li class="layer" data-testid="image" data-name={file.name} data-status={status} data-bytes-done={done}>
       <div class="layer-head">
         <strong>{file.name}</strong> <span class="status">{status}</span>
       </div>

@@ -1,74 +1,24 @@
 // Whole images from the page: Debian's Chromium drops `docker save` and OCI layout archives on the built page,
 // served with a real `wrangler dev` of apps/worker behind it; the AWS SDK then checks what the repository holds.
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
   BatchCheckLayerAvailabilityCommand,
   BatchGetImageCommand,
   CreateRepositoryCommand,
-  ECRClient,
 } from '@aws-sdk/client-ecr';
-import { dockerSaveClassic, ociLayoutTwoPlatforms } from '@edgecr/image-archive/testing';
-import type { Browser, BrowserContext } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { type LocalStack, removeState, startLocalStack } from '../../../worker/test/e2e/_wrangler.ts';
-import { LOCAL_DEV_KEY } from '../../src/ui/settings.ts';
-import { launchChromium } from './_browser.ts';
-import { type PageServer, startPageServer } from './_server.ts';
-import { UploaderPage } from './_uploader.ts';
+import { testLayerBytes } from '@edgecr/chunker/testing';
+import { dockerSaveClassic, ociLayoutOneLayer, ociLayoutTwoPlatforms } from '@edgecr/image-archive/testing';
+import { MiB } from '@edgecr/protocol';
+import { describe, expect, it } from 'vitest';
+import { usePageHarness } from './_harness.ts';
+import type { UploaderPage } from './_uploader.ts';
 
-let stack: LocalStack;
-let server: PageServer;
-let browser: Browser;
-let context: BrowserContext | undefined;
-let dir: string;
-let sdk: ECRClient;
-
-beforeAll(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'edgecr-web-images-'));
-  [stack, browser] = await Promise.all([startLocalStack(), launchChromium()]);
-  server = await startPageServer(stack.endpoint);
-  sdk = new ECRClient({
-    endpoint: stack.endpoint,
-    region: 'us-east-1',
-    credentials: LOCAL_DEV_KEY,
-    maxAttempts: 1,
-  });
-});
-
-afterAll(async () => {
-  sdk?.destroy();
-  await browser?.close();
-  await server?.close();
-  await stack?.stop();
-  if (stack) removeState(stack);
-  rmSync(dir, { recursive: true, force: true });
-});
-
-afterEach(async ({ task }) => {
-  if (task.result?.state === 'fail') {
-    const [page] = context?.pages() ?? [];
-    await page?.screenshot({
-      path: new URL(`../../.e2e/failed-${task.name.slice(0, 40)}.png`, import.meta.url).pathname,
-      fullPage: true,
-    });
-  }
-  await context?.close();
-  context = undefined;
-});
-
-async function openUploader(repository: string): Promise<UploaderPage> {
-  context = await browser.newContext();
-  const uploader = new UploaderPage(await context.newPage());
-  await uploader.open(server.url);
-  await uploader.useLocalKey();
-  await uploader.createRepository(repository);
-  return uploader;
-}
+const harness = usePageHarness('images');
+const { openUploader, newUploader } = harness;
 
 async function writeArchive(name: string, archive: Blob): Promise<string> {
-  const path = join(dir, name);
+  const path = join(harness.dir, name);
   writeFileSync(path, new Uint8Array(await archive.arrayBuffer()));
   return path;
 }
@@ -89,10 +39,12 @@ async function pushFromPage(uploader: UploaderPage, name: string, tag: string): 
 
 /** The manifest is in the repository under the tag, and every blob it names is AVAILABLE. */
 async function expectInRepository(repositoryName: string, tag: string, digest: string, blobs: string[]) {
-  const got = await sdk.send(new BatchGetImageCommand({ repositoryName, imageIds: [{ imageTag: tag }] }));
+  const got = await harness.sdk.send(
+    new BatchGetImageCommand({ repositoryName, imageIds: [{ imageTag: tag }] }),
+  );
   expect(got.failures).toEqual([]);
   expect(got.images?.[0]?.imageId?.imageDigest).toBe(digest);
-  const checked = await sdk.send(
+  const checked = await harness.sdk.send(
     new BatchCheckLayerAvailabilityCommand({ repositoryName, layerDigests: blobs }),
   );
   expect(checked.failures).toEqual([]);
@@ -108,7 +60,7 @@ describe('whole images pushed from the page', () => {
     await uploader.addFiles(await writeArchive('app.tar', archive));
     const digest = await pushFromPage(uploader, 'app.tar', '1.0');
     expect(digest).toMatch(/^sha256:[0-9a-f]{64}$/);
-    const host = new URL(server.url).host;
+    const host = new URL(harness.server.url).host;
     expect(await uploader.page.getByLabel('Pull command for app.tar').inputValue()).toBe(
       `docker pull ${host}/e2e/docker:1.0`,
     );
@@ -134,7 +86,7 @@ describe('whole images pushed from the page', () => {
     const blobs = [...new Set(facts.platforms.flatMap((p) => [p.config, ...p.layers].map((b) => b.digest)))];
     await expectInRepository('e2e/oci', 'multi', digest, blobs);
     // The child manifests are in the repository too, by digest.
-    const children = await sdk.send(
+    const children = await harness.sdk.send(
       new BatchGetImageCommand({
         repositoryName: 'e2e/oci',
         imageIds: facts.platforms.map((p) => ({ imageDigest: p.manifest.digest })),
@@ -194,7 +146,7 @@ describe('whole images pushed from the page', () => {
       .locator('[data-testid="image"][data-name="cancel.tar"][data-status="cancelled"]')
       .waitFor();
     // Its index never reached the repository (the archive's tag may be one the first image has).
-    const index = await sdk.send(
+    const index = await harness.sdk.send(
       new BatchGetImageCommand({
         repositoryName: 'e2e/pause',
         imageIds: [{ imageDigest: other.facts.index.digest }],
@@ -204,12 +156,11 @@ describe('whole images pushed from the page', () => {
   });
 
   it('says in words that an immutable tag already names another image, the ECR code under Details', async () => {
-    await sdk.send(
+    await harness.sdk.send(
       new CreateRepositoryCommand({ repositoryName: 'e2e/immutable', imageTagMutability: 'IMMUTABLE' }),
     );
-    context = await browser.newContext();
-    const uploader = new UploaderPage(await context.newPage());
-    await uploader.open(server.url);
+    const uploader = await newUploader();
+    await uploader.open(harness.server.url);
     await uploader.useLocalKey();
     await uploader.page.locator('#repository').selectOption('e2e/immutable');
     await uploader.addFiles(await writeArchive('first.tar', (await dockerSaveClassic()).archive));
@@ -258,7 +209,7 @@ describe('whole images pushed from the page', () => {
       .poll(() => uploader.page.getByTestId('repository-status').textContent())
       .toBe('Deleted the tag 1.0.');
     await expect.poll(() => listed.textContent()).not.toContain('1.0');
-    const tags = await sdk.send(
+    const tags = await harness.sdk.send(
       new BatchGetImageCommand({ repositoryName: 'e2e/view', imageIds: [{ imageTag: '1.0' }] }),
     );
     expect(tags.failures?.[0]?.failureCode).toBe('ImageNotFound');
@@ -268,5 +219,60 @@ describe('whole images pushed from the page', () => {
     await uploader.page.getByRole('alertdialog').getByRole('button', { name: 'Delete' }).click();
     await expect.poll(() => listed.count()).toBe(0);
     expect(await uploader.page.getByTestId('repository-view').textContent()).toContain('No image yet.');
+  });
+
+  it('shows an image push again after a reload, and finishes it from the same file without re-sending acknowledged bytes', async () => {
+    const uploader = await openUploader('e2e/image-reload');
+    await uploader.interceptParts();
+    uploader.network.delayMs = 600;
+    // One 40 MiB layer: four 10 MiB parts, slowed down so the reload comes in the middle.
+    const { archive, facts } = await ociLayoutOneLayer(testLayerBytes(40 * MiB, 21));
+    const path = await writeArchive('reload.tar', archive);
+    await uploader.addFiles(path);
+    const row = uploader.page.locator('[data-testid="image"][data-name="reload.tar"]');
+    await row.getByLabel('Tag').fill('resumed');
+    await row.getByRole('button', { name: 'Push reload.tar' }).click();
+    await uploader.page.waitForFunction(
+      (wanted) =>
+        Number(
+          document
+            .querySelector('[data-testid="image"][data-name="reload.tar"]')
+            ?.getAttribute('data-bytes-done') ?? 0,
+        ) >= wanted,
+      20 * MiB,
+    );
+    await uploader.page.reload();
+
+    // The push is listed, with where it was going; choosing the file from its row continues it.
+    const unfinished = uploader.page.locator('[data-testid="unfinished-image"][data-name="reload.tar"]');
+    await unfinished.waitFor();
+    expect(await unfinished.textContent()).toContain('Resume pushing reload.tar to e2e/image-reload:resumed');
+    // Its layer is not offered as a loose upload besides.
+    expect(await uploader.page.getByTestId('saved-upload').count()).toBe(0);
+    await uploader.screenshot('image-reload-unfinished');
+    const sentBefore = uploader.partSizes.length;
+    uploader.network.delayMs = 0;
+    await uploader.chooseWith(unfinished.getByRole('button', { name: 'Choose reload.tar' }), path);
+    await uploader.page
+      .locator('[data-testid="image"][data-name="reload.tar"][data-status="done"]')
+      .waitFor();
+    const digest = (await row.getByTestId('image-digest').textContent()) ?? '';
+    expect(digest).toBe(facts.manifest.digest);
+    await expectInRepository('e2e/image-reload', 'resumed', digest, [
+      facts.layer.digest,
+      facts.config.digest,
+    ]);
+    // After the reload: only the layer's parts the registry had not acknowledged (at most the last 20 MiB),
+    // none from the layer's start, and the config, whose turn had not come.
+    const sentAfter = uploader.partSizes.slice(sentBefore).reduce((sum, size) => sum + size, 0);
+    expect(sentAfter).toBeGreaterThan(facts.config.size);
+    expect(sentAfter).toBeLessThanOrEqual(20 * MiB + facts.config.size);
+    expect(sentAfter).toBeLessThan(archive.size);
+    expect(uploader.partStarts[sentBefore]).toBeGreaterThanOrEqual(20 * MiB);
+    expect(await unfinished.count()).toBe(0);
+    // Done: a reload no longer offers it.
+    await uploader.page.reload();
+    await uploader.page.getByTestId('dropzone').waitFor();
+    expect(await unfinished.count()).toBe(0);
   });
 });
