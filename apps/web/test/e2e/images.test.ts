@@ -1,16 +1,24 @@
 // Whole images from the page: Debian's Chromium drops `docker save` and OCI layout archives on the built page,
 // served with a real `wrangler dev` of apps/worker behind it; the AWS SDK then checks what the repository holds.
-import { writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
   BatchCheckLayerAvailabilityCommand,
   BatchGetImageCommand,
   CreateRepositoryCommand,
+  GetAuthorizationTokenCommand,
 } from '@aws-sdk/client-ecr';
 import { testLayerBytes } from '@edgecr/chunker/testing';
-import { dockerSaveClassic, ociLayoutOneLayer, ociLayoutTwoPlatforms } from '@edgecr/image-archive/testing';
+import {
+  dockerSaveClassic,
+  type FixtureBlob,
+  ociLayoutOneLayer,
+  ociLayoutTwoPlatforms,
+} from '@edgecr/image-archive/testing';
 import { MiB } from '@edgecr/protocol';
 import { describe, expect, it } from 'vitest';
+import { runTool, skopeoCopy } from '../../../worker/test/e2e/_ociClients.ts';
 import { usePageHarness } from './_harness.ts';
 import type { UploaderPage } from './_uploader.ts';
 
@@ -53,6 +61,42 @@ async function expectInRepository(repositoryName: string, tag: string, digest: s
   );
 }
 
+/**
+ * Pulls `repository:tag` through the OCI door with skopeo, logged in with the password GetAuthorizationToken
+ * gives (as `aws ecr get-login-password` prints it), into a `dir:` copy: every blob a file named by its hex
+ * digest, the top manifest as `manifest.json`, exactly as served (an OCI layout would make skopeo convert a
+ * Docker manifest). Returns a reader of the pulled files.
+ */
+async function pullWithSkopeo(repository: string, tag: string): Promise<(name: string) => Buffer> {
+  const answer = await harness.sdk.send(new GetAuthorizationTokenCommand({}));
+  const token = answer.authorizationData?.[0]?.authorizationToken ?? '';
+  const [username, password] = Buffer.from(token, 'base64').toString().split(':');
+  const registry = { host: `127.0.0.1:${harness.stack.port}`, username, password };
+  const login = await runTool('skopeo', [
+    'login',
+    '--tls-verify=false',
+    '--authfile',
+    join(harness.dir, `auth-${repository.replaceAll('/', '-')}.json`),
+    '-u',
+    username ?? '',
+    '-p',
+    password ?? '',
+    registry.host,
+  ]);
+  expect(login.stdout).toContain('Login Succeeded');
+  const to = join(harness.dir, `pulled-${repository.replaceAll('/', '-')}-${tag}`);
+  await skopeoCopy(`docker://${registry.host}/${repository}:${tag}`, `dir:${to}`, { src: registry });
+  return (name) => readFileSync(join(to, name));
+}
+
+/** Every blob pulled back is the archive's, byte for byte. */
+function expectSameBlobs(pulled: (name: string) => Buffer, blobs: readonly FixtureBlob[]): void {
+  for (const blob of blobs) {
+    const copy = pulled(blob.digest.slice('sha256:'.length));
+    expect(Buffer.compare(copy, blob.bytes), blob.digest).toBe(0);
+  }
+}
+
 describe('whole images pushed from the page', () => {
   it('pushes a docker save archive under its own tag, with the digest and the pull command', async () => {
     const uploader = await openUploader('e2e/docker');
@@ -71,6 +115,10 @@ describe('whole images pushed from the page', () => {
       [facts.config, ...facts.layers].map((b) => b.digest),
     );
     await uploader.screenshot('image-docker');
+    // skopeo pulls it through the OCI door: the manifest the page built, the config and the layers as archived.
+    const pulled = await pullWithSkopeo('e2e/docker', '1.0');
+    expect(`sha256:${createHash('sha256').update(pulled('manifest.json')).digest('hex')}`).toBe(digest);
+    expectSameBlobs(pulled, [facts.config, ...facts.layers]);
   });
 
   it('pushes a two-platform OCI layout under a tag typed in the field', async () => {
@@ -94,6 +142,14 @@ describe('whole images pushed from the page', () => {
     );
     expect(children.images?.length).toBe(2);
     await uploader.screenshot('image-oci');
+    // skopeo pulls every platform: the index, both manifests, configs and layers, byte for byte.
+    const pulled = await pullWithSkopeo('e2e/oci', 'multi');
+    expect(Buffer.compare(pulled('manifest.json'), facts.index.bytes)).toBe(0);
+    for (const platform of facts.platforms) {
+      const hex = platform.manifest.digest.slice('sha256:'.length);
+      expect(Buffer.compare(pulled(`${hex}.manifest.json`), platform.manifest.bytes)).toBe(0);
+      expectSameBlobs(pulled, [platform.config, ...platform.layers]);
+    }
   });
 
   it('says in words that an archive misses a blob its manifest names', async () => {
