@@ -16,10 +16,11 @@ import {
   UploadQueue,
   type UploadRecord,
 } from '@edgecr/client';
-import { ImageArchiveError, readImageArchive } from '@edgecr/image-archive';
+import { type ArchiveSource, ImageArchiveError, readImageArchive } from '@edgecr/image-archive';
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { announce, createAnnouncer } from './announce.ts';
 import { DropZone } from './DropZone.tsx';
+import { type ChosenFolder, folderIdentity } from './folderFiles.ts';
 import {
   type ImageEntry,
   type ImagePushContext,
@@ -28,6 +29,7 @@ import {
   startPush,
 } from './ImagePushList.tsx';
 import {
+  type ArchiveIdentity,
   forgetPush,
   layerRecordKeys,
   loadUnfinishedPushes,
@@ -183,58 +185,77 @@ export function App() {
         if (push) setUnfinished(forgetPush(push.key));
       },
     };
+  /**
+   * The images of an archive, each a row: a reload's unfinished push of it continues at once, with the
+   * repository and tag it had. Undefined when `source` is a file that is no archive at all (a loose layer).
+   */
+  const readImages = async (
+    file: ArchiveIdentity,
+    source: ArchiveSource,
+    repositoryName: string,
+  ): Promise<{ entries: ImageEntry[]; resumed: ImageEntry[] } | undefined> => {
+    const entry = { file, repositoryName, tag: '', status: 'ready' as const };
+    try {
+      const archive = await readImageArchive(source);
+      const entries: ImageEntry[] = [];
+      const resumed: ImageEntry[] = [];
+      for (const image of archive.images) {
+        const push = scope && unfinishedPushOf(unfinished, scope, file, image);
+        const next = push
+          ? { ...entry, id: nextImageId.current++, image, repositoryName: push.repositoryName, tag: push.tag }
+          : { ...entry, id: nextImageId.current++, image, tag: image.tags[0] ?? 'latest' };
+        entries.push(next);
+        if (push) resumed.push(next);
+      }
+      return { entries, resumed };
+    } catch (failure) {
+      // Only a file that is no image archive at all is a loose layer; a broken archive says what is wrong.
+      const notAnArchive =
+        failure instanceof ImageArchiveError &&
+        (failure.code === 'NotATar' || failure.code === 'NotAnImageArchive');
+      if (notAnArchive && source instanceof Blob) return undefined;
+      const failed = {
+        ...entry,
+        id: nextImageId.current++,
+        image: undefined,
+        status: 'failed' as const,
+        failure: describeFailure(failure),
+      };
+      return { entries: [failed], resumed: [] };
+    }
+  };
+  const showImages = (read: { entries: ImageEntry[]; resumed: ImageEntry[] }[]) => {
+    const found = read.flatMap((r) => r.entries);
+    if (found.length === 0 || !imageContext) return;
+    setImages((list) => [...list, ...found]);
+    setImageMessage(found.map(imageAnnouncement).join(' '));
+    for (const entry of read.flatMap((r) => r.resumed)) void startPush(entry, imageContext);
+  };
   const addFiles = async (files: File[]) => {
-    if (!imageContext || !scope || !client || !preferences.repositoryName) return;
+    if (!client || !scope || !preferences.repositoryName) return;
     const { repositoryName } = preferences;
     const loose: File[] = [];
-    const found: ImageEntry[] = [];
-    /** Archives a reload interrupted: they continue at once, with the repository and tag they had. */
-    const resumed: ImageEntry[] = [];
+    const read: { entries: ImageEntry[]; resumed: ImageEntry[] }[] = [];
     for (const file of files) {
-      const entry = { file, repositoryName, tag: '', status: 'ready' as const };
-      try {
-        const archive = await readImageArchive(file);
-        for (const image of archive.images) {
-          const push = unfinishedPushOf(unfinished, scope, file, image);
-          const next = push
-            ? {
-                ...entry,
-                id: nextImageId.current++,
-                image,
-                repositoryName: push.repositoryName,
-                tag: push.tag,
-              }
-            : { ...entry, id: nextImageId.current++, image, tag: image.tags[0] ?? 'latest' };
-          found.push(next);
-          if (push) resumed.push(next);
-        }
-      } catch (failure) {
-        // Only a file that is no image archive at all is a loose layer; a broken archive says what is wrong.
-        if (
-          failure instanceof ImageArchiveError &&
-          (failure.code === 'NotATar' || failure.code === 'NotAnImageArchive')
-        )
-          loose.push(file);
-        else
-          found.push({
-            ...entry,
-            id: nextImageId.current++,
-            image: undefined,
-            status: 'failed',
-            failure: describeFailure(failure),
-          });
-      }
+      const images = await readImages(file, file, repositoryName);
+      if (images) read.push(images);
+      else loose.push(file);
     }
-    if (found.length > 0) {
-      setImages((list) => [...list, ...found]);
-      setImageMessage(found.map(imageAnnouncement).join(' '));
-    }
-    for (const entry of resumed) void startPush(entry, imageContext);
+    showImages(read);
     if (loose.length > 0)
       queue.add(
         loose.map((file) => blobSource(file)),
         { repositoryName, precheck: preferences.precheck, api: client, scope },
       );
+  };
+  const addFolder = async (folder: ChosenFolder) => {
+    if (!preferences.repositoryName) return;
+    const images = await readImages(
+      folderIdentity(folder),
+      { files: folder.files },
+      preferences.repositoryName,
+    );
+    if (images) showImages([images]);
   };
   const forget = async (key: string) => {
     await store.delete(key).catch(() => {});
@@ -294,7 +315,11 @@ export function App() {
           />{' '}
           Skip layers the repository already has (reads each file once first, to compute its digest)
         </label>
-        <DropZone blockedReason={blocked} onFiles={(files) => void addFiles(files)} />
+        <DropZone
+          blockedReason={blocked}
+          onFiles={(files) => void addFiles(files)}
+          onFolder={(folder) => void addFolder(folder)}
+        />
         <SavedUploads
           records={saved.filter(
             (record) =>
@@ -314,7 +339,7 @@ export function App() {
       </section>
       <UnfinishedImagePushes
         pushes={waiting}
-        onFiles={(files) => void addFiles(files)}
+        choices={{ onFiles: (files) => void addFiles(files), onFolder: (folder) => void addFolder(folder) }}
         onForget={(push) => void forgetImagePush(push)}
       />
       {imageContext && <ImagePushList entries={images} context={imageContext} />}

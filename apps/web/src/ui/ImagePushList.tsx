@@ -16,12 +16,14 @@ import {
 } from '@edgecr/client';
 import type { ArchiveImage } from '@edgecr/image-archive';
 import { formatBytes, formatSpeed, percent } from './format.ts';
+import type { ArchiveIdentity } from './imageResume.ts';
 import { FailureBox } from './LayerList.tsx';
 
-/** One archive file dropped on the page, and where its push stands. */
+/** One image of an archive (file or folder) dropped on the page, and where its push stands. */
 export interface ImageEntry {
   readonly id: number;
-  readonly file: File;
+  /** The archive: a file, or a folder holding an OCI layout. */
+  readonly file: ArchiveIdentity;
   /** Undefined when the archive could not be read (then `failure` says why). */
   readonly image: ArchiveImage | undefined;
   readonly repositoryName: string;

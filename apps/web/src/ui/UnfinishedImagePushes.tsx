@@ -4,24 +4,36 @@
  * @module
  */
 
-import { useRef } from 'preact/hooks';
+import { useEffect, useRef } from 'preact/hooks';
+import { type ChosenFolder, folderOfInput } from './folderFiles.ts';
 import type { UnfinishedImagePush } from './imageResume.ts';
+
+/** Where a chosen file or folder goes: the same paths as a drop, which recognise the archive and continue it. */
+interface Choices {
+  onFiles: (files: File[]) => void;
+  onFolder: (folder: ChosenFolder) => void;
+}
 
 function UnfinishedRow({
   push,
-  onFiles,
+  choices,
   onForget,
 }: {
   push: UnfinishedImagePush;
-  onFiles: (files: File[]) => void;
+  choices: Choices;
   onForget: (push: UnfinishedImagePush) => void;
 }) {
   const input = useRef<HTMLInputElement>(null);
+  // A folder's push asks for the folder again (see DropZone for why the property is set here).
+  useEffect(() => {
+    if (input.current) input.current.webkitdirectory = push.folder;
+  }, [push.folder]);
   const target = `${push.repositoryName}:${push.tag}`;
   return (
     <li data-testid="unfinished-image" data-name={push.fileName}>
       <span>
-        Resume pushing <strong>{push.fileName}</strong> to <code>{target}</code>: choose the same file again.
+        Resume pushing <strong>{push.fileName}</strong> to <code>{target}</code>: choose the same{' '}
+        {push.folder ? 'folder' : 'file'} again.
       </span>{' '}
       <button type="button" class="small" onClick={() => input.current?.click()}>
         Choose {push.fileName}
@@ -38,11 +50,13 @@ function UnfinishedRow({
         ref={input}
         type="file"
         hidden
-        aria-label={`The file ${push.fileName}`}
+        aria-label={`The ${push.folder ? 'folder' : 'file'} ${push.fileName}`}
         onChange={(event) => {
           const files = [...(event.currentTarget.files ?? [])];
           event.currentTarget.value = '';
-          if (files.length > 0) onFiles(files);
+          const folder = push.folder ? folderOfInput(files) : undefined;
+          if (folder) choices.onFolder(folder);
+          else if (files.length > 0) choices.onFiles(files);
         }}
       />
     </li>
@@ -52,12 +66,11 @@ function UnfinishedRow({
 /** The unfinished image pushes of this endpoint and registry that no row on the page is working on. */
 export function UnfinishedImagePushes({
   pushes,
-  onFiles,
+  choices,
   onForget,
 }: {
   pushes: readonly UnfinishedImagePush[];
-  /** Files chosen from a row: the same path as a drop, which recognises the archive and continues it. */
-  onFiles: (files: File[]) => void;
+  choices: Choices;
   /** Drops the push and its saved layer uploads. */
   onForget: (push: UnfinishedImagePush) => void;
 }) {
@@ -72,7 +85,7 @@ export function UnfinishedImagePushes({
       </p>
       <ul>
         {pushes.map((push) => (
-          <UnfinishedRow key={push.key} push={push} onFiles={onFiles} onForget={onForget} />
+          <UnfinishedRow key={push.key} push={push} choices={choices} onForget={onForget} />
         ))}
       </ul>
     </section>

@@ -12,6 +12,12 @@ import { read, storages, write } from './settings.ts';
 
 const STORAGE_KEY = 'edgecr.image-pushes';
 
+/** What identifies an archive: a file's name, size and modification time, or a folder's ({@link folderIdentity}). */
+export type ArchiveIdentity = Pick<File, 'name' | 'size' | 'lastModified'> & {
+  /** True for a folder: choosing it again takes a folder picker. */
+  readonly folder?: boolean;
+};
+
 /** Endpoint and registry a push went to: unfinished pushes are shown only for the same ones. */
 export interface PushScope {
   readonly endpoint: string;
@@ -26,6 +32,8 @@ export interface UnfinishedImagePush extends PushScope {
   readonly tag: string;
   readonly fileName: string;
   readonly fileSize: number;
+  /** The archive was a folder (an OCI layout), not a file. */
+  readonly folder: boolean;
   readonly lastModified: number;
   /** The image's top manifest digest: the same file name and size holding another image is not it. */
   readonly imageDigest: string;
@@ -37,7 +45,7 @@ export interface UnfinishedImagePush extends PushScope {
 function unfinishedKey(
   scope: PushScope,
   repositoryName: string,
-  file: { name: string; size: number; lastModified: number },
+  file: ArchiveIdentity,
   imageDigest: string,
 ): string {
   return JSON.stringify([
@@ -67,7 +75,7 @@ function save(pushes: readonly UnfinishedImagePush[]): void {
  */
 export function rememberPush(
   scope: PushScope,
-  push: { file: File; image: ArchiveImage; repositoryName: string; tag: string },
+  push: { file: ArchiveIdentity; image: ArchiveImage; repositoryName: string; tag: string },
 ): UnfinishedImagePush[] {
   const { file, image, repositoryName, tag } = push;
   const record: UnfinishedImagePush = {
@@ -78,6 +86,7 @@ export function rememberPush(
     tag,
     fileName: file.name,
     fileSize: file.size,
+    folder: file.folder === true,
     lastModified: file.lastModified,
     imageDigest: image.manifest.digest,
     layers: image.blobs
@@ -100,7 +109,7 @@ export function forgetPush(key: string): UnfinishedImagePush[] {
 export function unfinishedPushOf(
   pushes: readonly UnfinishedImagePush[],
   scope: PushScope,
-  file: File,
+  file: ArchiveIdentity,
   image: ArchiveImage,
 ): UnfinishedImagePush | undefined {
   return pushes.find(

@@ -1,8 +1,8 @@
 // Whole images from the page: Debian's Chromium drops `docker save` and OCI layout archives on the built page,
 // served with a real `wrangler dev` of apps/worker behind it; the AWS SDK then checks what the repository holds.
 import { createHash } from 'node:crypto';
-import { readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import {
   BatchCheckLayerAvailabilityCommand,
   BatchGetImageCommand,
@@ -11,6 +11,7 @@ import {
 } from '@aws-sdk/client-ecr';
 import { testLayerBytes } from '@edgecr/chunker/testing';
 import {
+  asFolder,
   dockerSaveClassic,
   type FixtureBlob,
   ociLayoutOneLayer,
@@ -330,5 +331,29 @@ describe('whole images pushed from the page', () => {
     await uploader.page.reload();
     await uploader.page.getByTestId('dropzone').waitFor();
     expect(await unfinished.count()).toBe(0);
+  });
+
+  it('pushes an OCI layout folder chosen with the folder picker, and says when a folder is no layout', async () => {
+    const uploader = await openUploader('e2e/folder');
+    const { entries, facts } = await ociLayoutTwoPlatforms();
+    for (const file of asFolder(entries, 'layout')) {
+      const path = join(harness.dir, 'folders', file.path);
+      mkdirSync(dirname(path), { recursive: true });
+      writeFileSync(path, new Uint8Array(await file.blob.arrayBuffer()));
+    }
+    await uploader.page.getByTestId('folder-input').setInputFiles(join(harness.dir, 'folders', 'layout'));
+    const digest = await pushFromPage(uploader, 'layout', facts.tag);
+    expect(digest).toBe(facts.index.digest);
+    const blobs = [...new Set(facts.platforms.flatMap((p) => [p.config, ...p.layers].map((b) => b.digest)))];
+    await expectInRepository('e2e/folder', facts.tag, digest, blobs);
+
+    const other = join(harness.dir, 'folders', 'notes');
+    mkdirSync(other, { recursive: true });
+    writeFileSync(join(other, 'readme.txt'), 'not an image\n');
+    await uploader.page.getByTestId('folder-input').setInputFiles(other);
+    const failed = uploader.page.locator('[data-testid="image"][data-name="notes"][data-status="failed"]');
+    await failed.waitFor();
+    expect(await failed.getByTestId('failure').getAttribute('data-code')).toBe('NotAnImageArchive');
+    expect(await failed.textContent()).toContain('This folder is not an image archive');
   });
 });
