@@ -18,6 +18,7 @@ import type { ArchiveImage } from '@edgecr/image-archive';
 import { formatBytes, formatSpeed, percent } from './format.ts';
 import type { ArchiveIdentity } from './imageResume.ts';
 import { FailureBox } from './LayerList.tsx';
+import { PullCommand } from './PullCommand.tsx';
 
 /** One image of an archive (file or folder) dropped on the page, and where its push stands. */
 export interface ImageEntry {
@@ -170,20 +171,14 @@ function ImageRow({ entry, context, host }: { entry: ImageEntry; context: ImageP
         )}
       </div>
       {result && (
-        <dl data-testid="image-result">
+        <dl class="image-result" data-testid="image-result">
           <dt>Image digest</dt>
           <dd>
             <code data-testid="image-digest">{result.imageDigest}</code>
           </dd>
           <dt>Pull</dt>
           <dd>
-            <input readonly value={`docker pull ${reference}`} aria-label={`Pull command for ${label}`} />
-            <button
-              type="button"
-              onClick={() => void navigator.clipboard?.writeText(`docker pull ${reference}`)}
-            >
-              Copy
-            </button>
+            <PullCommand command={`docker pull ${reference}`} label={`Pull command for ${label}`} />
           </dd>
         </dl>
       )}

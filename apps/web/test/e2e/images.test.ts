@@ -18,8 +18,10 @@ import {
   ociLayoutTwoPlatforms,
 } from '@edgecr/image-archive/testing';
 import { MiB } from '@edgecr/protocol';
+import type { Locator } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { runTool, skopeoCopy } from '../../../worker/test/e2e/_ociClients.ts';
+import { digestOfResponse } from './_files.ts';
 import { usePageHarness } from './_harness.ts';
 import type { UploaderPage } from './_uploader.ts';
 
@@ -44,6 +46,36 @@ async function pushFromPage(uploader: UploaderPage, name: string, tag: string): 
     `${name}: image pushed.`,
   );
   return (await row.getByTestId('image-digest').textContent()) ?? '';
+}
+
+/** The repository view's entry of the image, once it lists it. */
+async function listedImage(uploader: UploaderPage, digest: string) {
+  const listed = uploader.page.locator(`[data-testid="repository-image"][data-digest="${digest}"]`);
+  await listed.waitFor();
+  return listed;
+}
+
+/** Opens the image's layers in the repository view; each download link serves exactly that blob's bytes. */
+async function expectLayerLinks(uploader: UploaderPage, digest: string, layers: readonly FixtureBlob[]) {
+  const listed = await listedImage(uploader, digest);
+  await listed.getByText('Layers', { exact: true }).click();
+  const links = listed.getByTestId('layer-download');
+  await expect.poll(() => links.count()).toBe(layers.length);
+  for (const layer of layers) {
+    const href =
+      (await links.and(listed.locator(`[data-digest="${layer.digest}"]`)).getAttribute('href')) ?? '';
+    expect(await digestOfResponse(await fetch(href))).toEqual({ digest: layer.digest, size: layer.size });
+  }
+}
+
+/** The pull command field shows the whole command: nothing scrolled out of sight, across or down. */
+async function expectWholeCommand(field: Locator) {
+  const size = await field.evaluate((box) => ({
+    width: [box.scrollWidth, box.clientWidth],
+    height: [box.scrollHeight, box.clientHeight],
+  }));
+  expect(size.width[0]).toBeLessThanOrEqual(size.width[1] ?? 0);
+  expect(size.height[0]).toBeLessThanOrEqual(size.height[1] ?? 0);
 }
 
 /** The manifest is in the repository under the tag, and every blob it names is AVAILABLE. */
@@ -106,9 +138,12 @@ describe('whole images pushed from the page', () => {
     const digest = await pushFromPage(uploader, 'app.tar', '1.0');
     expect(digest).toMatch(/^sha256:[0-9a-f]{64}$/);
     const host = new URL(harness.server.url).host;
-    expect(await uploader.page.getByLabel('Pull command for app.tar').inputValue()).toBe(
+    expect(await uploader.page.getByLabel('Pull command for app.tar', { exact: true }).inputValue()).toBe(
       `docker pull ${host}/e2e/docker:1.0`,
     );
+    await expectWholeCommand(uploader.page.getByLabel('Pull command for app.tar', { exact: true }));
+    await expectWholeCommand(uploader.page.getByLabel(`Pull command for ${digest}`, { exact: true }));
+    await expectLayerLinks(uploader, digest, facts.layers);
     await expectInRepository(
       'e2e/docker',
       '1.0',
@@ -142,6 +177,17 @@ describe('whole images pushed from the page', () => {
       }),
     );
     expect(children.images?.length).toBe(2);
+    // The repository view names both platforms, and links every layer of both, the shared one once.
+    const listed = await listedImage(uploader, digest);
+    await expect
+      .poll(() => listed.getByTestId('platforms').textContent())
+      .toBe('Platforms: linux/amd64, linux/arm64/v8');
+    // An untagged image's command names its digest: longer than the row, wrapped, still whole.
+    const untagged = await listedImage(uploader, facts.platforms[0]?.manifest.digest ?? '');
+    expect(await untagged.getByRole('textbox').inputValue()).toContain('@sha256:');
+    await expectWholeCommand(untagged.getByRole('textbox'));
+    const layers = [...new Map(facts.platforms.flatMap((p) => p.layers).map((l) => [l.digest, l])).values()];
+    await expectLayerLinks(uploader, digest, layers);
     await uploader.screenshot('image-oci');
     // skopeo pulls every platform: the index, both manifests, configs and layers, byte for byte.
     const pulled = await pullWithSkopeo('e2e/oci', 'multi');
