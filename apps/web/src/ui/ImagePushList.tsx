@@ -6,6 +6,7 @@
  */
 
 import {
+  BlobPushError,
   describeFailure,
   type EcrClient,
   type ImagePushProgress,
@@ -87,10 +88,20 @@ export async function startPush(entry: ImageEntry, context: ImagePushContext): P
     const reason = controller.signal.aborted ? controller.signal.reason : undefined;
     if (reason === CANCELLED) context.onEnded(entry);
     if (reason === PAUSED || reason === CANCELLED) update(entry.id, { status: reason });
-    else update(entry.id, { status: 'failed', failure: describeFailure(failure) });
+    else update(entry.id, { status: 'failed', failure: imageFailure(failure, entry.repositoryName) });
   } finally {
     running.delete(entry.id);
   }
+}
+
+/** A push's failure in words: a layer's as the engine worded it, and a key that may not push told so plainly. */
+function imageFailure(failure: unknown, repositoryName: string): UploadFailure {
+  const described = failure instanceof BlobPushError ? failure.failure : describeFailure(failure);
+  if (described.code !== 'AccessDeniedException') return described;
+  return {
+    ...described,
+    message: `This key may not push to ${repositoryName}: pushing needs push (or admin) permission on this registry and repository. Enter a key that may push in Settings.`,
+  };
 }
 
 function stop(id: number, reason: typeof PAUSED | typeof CANCELLED): void {

@@ -22,7 +22,7 @@ import type { Locator } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { runTool, skopeoCopy } from '../../../worker/test/e2e/_ociClients.ts';
 import { digestOfResponse } from './_files.ts';
-import { usePageHarness } from './_harness.ts';
+import { localKeys, usePageHarness } from './_harness.ts';
 import type { UploaderPage } from './_uploader.ts';
 
 const harness = usePageHarness('images');
@@ -401,5 +401,48 @@ describe('whole images pushed from the page', () => {
     await failed.waitFor();
     expect(await failed.getByTestId('failure').getAttribute('data-code')).toBe('NotAnImageArchive');
     expect(await failed.textContent()).toContain('This folder is not an image archive');
+  });
+
+  it('says in words that a pull-only key may not push, the ECR code under Details, and pushes nothing', async () => {
+    const pullKey = localKeys().find((key) => key.permission === 'pull');
+    if (!pullKey) throw new Error('apps/worker/.dev.vars lists no pull-only key');
+    await harness.sdk.send(new CreateRepositoryCommand({ repositoryName: 'e2e/pull-only' }));
+    const uploader = await newUploader();
+    await uploader.open(harness.server.url);
+    await uploader.page.getByLabel('Access key id').fill(pullKey.accessKeyId);
+    await uploader.page.getByLabel('Secret access key').fill(pullKey.secretAccessKey);
+    await uploader.page.getByRole('button', { name: 'Save settings' }).click();
+    // The key may list and read: the repository is offered.
+    await uploader.page.waitForFunction(() =>
+      [...((document.querySelector('#repository') as HTMLSelectElement | null)?.options ?? [])].some(
+        (option) => option.value === 'e2e/pull-only',
+      ),
+    );
+    await uploader.page.locator('#repository').selectOption('e2e/pull-only');
+    const { archive, facts } = await dockerSaveClassic();
+    await uploader.addFiles(await writeArchive('denied.tar', archive));
+    const row = uploader.page.locator('[data-testid="image"][data-name="denied.tar"]');
+    await row.getByRole('button', { name: 'Push denied.tar' }).click();
+    await uploader.page
+      .locator('[data-testid="image"][data-name="denied.tar"][data-status="failed"]')
+      .waitFor();
+    const failure = row.getByTestId('failure');
+    expect(await failure.getAttribute('data-code')).toBe('AccessDeniedException');
+    expect(await failure.locator('p').first().textContent()).toContain(
+      'This key may not push to e2e/pull-only',
+    );
+    await failure.getByText('Details').click();
+    expect(await failure.locator('details').textContent()).toContain('AccessDeniedException');
+    expect(await uploader.page.getByTestId('image-announcer').textContent()).toContain(
+      'denied.tar: failed. This key may not push',
+    );
+    await uploader.screenshot('image-pull-only-key');
+    const checked = await harness.sdk.send(
+      new BatchCheckLayerAvailabilityCommand({
+        repositoryName: 'e2e/pull-only',
+        layerDigests: facts.layers.map((l) => l.digest),
+      }),
+    );
+    expect(checked.layers?.every((l) => l.layerAvailability === 'UNAVAILABLE')).toBe(true);
   });
 });
