@@ -316,6 +316,8 @@ describe('whole images pushed from the page', () => {
       new BatchGetImageCommand({ repositoryName: 'e2e/view', imageIds: [{ imageTag: '1.0' }] }),
     );
     expect(tags.failures?.[0]?.failureCode).toBe('ImageNotFound');
+    await listed.getByText('Layers', { exact: true }).click();
+    await expect.poll(() => listed.getByTestId('layer-download').count()).toBe(2);
     await uploader.screenshot('repository-view');
     // Then the whole image.
     await listed.getByRole('button', { name: /^Delete image / }).click();
