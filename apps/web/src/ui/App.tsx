@@ -1,5 +1,6 @@
 /**
- * The page: settings, repository, drop zone and the layer list, over one {@link UploadQueue}. All the
+ * The page: settings, repository, drop zone, the layer list over one {@link UploadQueue}, and the image pushes
+ * ({@link useImagePushes}) with the repository view. All the
  * uploading is the engine's; this file only wires it to the page and keeps no upload state of its own.
  * @module
  */
@@ -7,7 +8,6 @@
 import {
   blobSource,
   browserConnectivity,
-  describeFailure,
   EcrClient,
   IndexedDbStateStore,
   MemoryStateStore,
@@ -16,27 +16,11 @@ import {
   UploadQueue,
   type UploadRecord,
 } from '@edgecr/client';
-import { type ArchiveSource, ImageArchiveError, readImageArchive } from '@edgecr/image-archive';
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { announce, createAnnouncer } from './announce.ts';
 import { DropZone } from './DropZone.tsx';
 import { type ChosenFolder, folderIdentity } from './folderFiles.ts';
-import {
-  type ImageEntry,
-  type ImagePushContext,
-  ImagePushList,
-  imageAnnouncement,
-  startPush,
-} from './ImagePushList.tsx';
-import {
-  type ArchiveIdentity,
-  forgetPush,
-  layerRecordKeys,
-  loadUnfinishedPushes,
-  rememberPush,
-  type UnfinishedImagePush,
-  unfinishedPushOf,
-} from './imageResume.ts';
+import { ImagePushList } from './ImagePushList.tsx';
 import { LayerList, SavedUploads } from './LayerList.tsx';
 import { RepositoryPicker } from './RepositoryPicker.tsx';
 import { RepositoryView } from './RepositoryView.tsx';
@@ -50,6 +34,7 @@ import {
   saveSettings,
 } from './settings.ts';
 import { UnfinishedImagePushes } from './UnfinishedImagePushes.tsx';
+import { type ImagesRead, useImagePushes } from './useImagePushes.ts';
 
 function createStore(): StateStore {
   return typeof indexedDB === 'undefined'
@@ -121,11 +106,6 @@ export function App() {
   current.current = settings;
 
   const store = useMemo(createStore, []);
-  const [images, setImages] = useState<readonly ImageEntry[]>([]);
-  const [imageMessage, setImageMessage] = useState('');
-  const nextImageId = useRef(1);
-  const [imagesPushed, setImagesPushed] = useState(0);
-  const [unfinished, setUnfinished] = useState<UnfinishedImagePush[]>(loadUnfinishedPushes);
   const queue = useMemo(() => new UploadQueue({ store, connectivity: browserConnectivity() }), [store]);
   const snapshot = useQueueSnapshot(queue);
 
@@ -148,6 +128,7 @@ export function App() {
   }, [endpoint, region, registryId]);
   const scope = useMemo(() => client && { endpoint: client.endpoint, registryId }, [client, registryId]);
   const saved = useSavedUploads(store, scope, snapshot, revision);
+  const images = useImagePushes({ client, scope, store, onStoreChanged: () => setRevision((n) => n + 1) });
   const announcement = useAnnouncement(snapshot);
   const hasCredentials = settings.accessKeyId !== '' && settings.secretAccessKey !== '';
 
@@ -160,88 +141,17 @@ export function App() {
     savePreferences(merged);
     setPreferences(merged);
   };
-  const updateImage = (id: number, change: Partial<ImageEntry>) => {
-    setImages((list) =>
-      list.map((entry) => {
-        if (entry.id !== id) return entry;
-        const next = { ...entry, ...change };
-        if (change.status && change.status !== entry.status) setImageMessage(imageAnnouncement(next));
-        return next;
-      }),
-    );
-  };
-  const imageContext: ImagePushContext | undefined = client &&
-    scope && {
-      client,
-      scope,
-      store,
-      update: updateImage,
-      onPushed: () => setImagesPushed((n) => n + 1),
-      onStarted: ({ file, image, repositoryName, tag }) => {
-        if (image) setUnfinished(rememberPush(scope, { file, image, repositoryName, tag }));
-      },
-      onEnded: ({ file, image }) => {
-        const push = image && unfinishedPushOf(loadUnfinishedPushes(), scope, file, image);
-        if (push) setUnfinished(forgetPush(push.key));
-      },
-    };
-  /**
-   * The images of an archive, each a row: a reload's unfinished push of it continues at once, with the
-   * repository and tag it had. Undefined when `source` is a file that is no archive at all (a loose layer).
-   */
-  const readImages = async (
-    file: ArchiveIdentity,
-    source: ArchiveSource,
-    repositoryName: string,
-  ): Promise<{ entries: ImageEntry[]; resumed: ImageEntry[] } | undefined> => {
-    const entry = { file, repositoryName, tag: '', status: 'ready' as const };
-    try {
-      const archive = await readImageArchive(source);
-      const entries: ImageEntry[] = [];
-      const resumed: ImageEntry[] = [];
-      for (const image of archive.images) {
-        const push = scope && unfinishedPushOf(unfinished, scope, file, image);
-        const next = push
-          ? { ...entry, id: nextImageId.current++, image, repositoryName: push.repositoryName, tag: push.tag }
-          : { ...entry, id: nextImageId.current++, image, tag: image.tags[0] ?? 'latest' };
-        entries.push(next);
-        if (push) resumed.push(next);
-      }
-      return { entries, resumed };
-    } catch (failure) {
-      // Only a file that is no image archive at all is a loose layer; a broken archive says what is wrong.
-      const notAnArchive =
-        failure instanceof ImageArchiveError &&
-        (failure.code === 'NotATar' || failure.code === 'NotAnImageArchive');
-      if (notAnArchive && source instanceof Blob) return undefined;
-      const failed = {
-        ...entry,
-        id: nextImageId.current++,
-        image: undefined,
-        status: 'failed' as const,
-        failure: describeFailure(failure),
-      };
-      return { entries: [failed], resumed: [] };
-    }
-  };
-  const showImages = (read: { entries: ImageEntry[]; resumed: ImageEntry[] }[]) => {
-    const found = read.flatMap((r) => r.entries);
-    if (found.length === 0 || !imageContext) return;
-    setImages((list) => [...list, ...found]);
-    setImageMessage(found.map(imageAnnouncement).join(' '));
-    for (const entry of read.flatMap((r) => r.resumed)) void startPush(entry, imageContext);
-  };
   const addFiles = async (files: File[]) => {
     if (!client || !scope || !preferences.repositoryName) return;
     const { repositoryName } = preferences;
     const loose: File[] = [];
-    const read: { entries: ImageEntry[]; resumed: ImageEntry[] }[] = [];
+    const read: ImagesRead[] = [];
     for (const file of files) {
-      const images = await readImages(file, file, repositoryName);
-      if (images) read.push(images);
+      const found = await images.read(file, file, repositoryName);
+      if (found) read.push(found);
       else loose.push(file);
     }
-    showImages(read);
+    images.show(read);
     if (loose.length > 0)
       queue.add(
         loose.map((file) => blobSource(file)),
@@ -250,35 +160,14 @@ export function App() {
   };
   const addFolder = async (folder: ChosenFolder) => {
     if (!preferences.repositoryName) return;
-    const images = await readImages(
-      folderIdentity(folder),
-      { files: folder.files },
-      preferences.repositoryName,
-    );
-    if (images) showImages([images]);
+    const source = { files: folder.files };
+    const found = await images.read(folderIdentity(folder), source, preferences.repositoryName);
+    if (found) images.show([found]);
   };
   const forget = async (key: string) => {
     await store.delete(key).catch(() => {});
     setRevision((n) => n + 1);
   };
-  const forgetImagePush = async (push: UnfinishedImagePush) => {
-    setUnfinished(forgetPush(push.key));
-    await Promise.all(layerRecordKeys(push).map((key) => store.delete(key).catch(() => {})));
-    setRevision((n) => n + 1);
-  };
-  // This endpoint's and registry's interrupted image pushes that no row is continuing, and their layers' keys.
-  const waiting = unfinished.filter(
-    (push) =>
-      push.endpoint === scope?.endpoint &&
-      push.registryId === scope.registryId &&
-      !images.some(
-        (entry) =>
-          entry.image &&
-          entry.repositoryName === push.repositoryName &&
-          unfinishedPushOf([push], scope, entry.file, entry.image),
-      ),
-  );
-  const imageLayerKeys = new Set(unfinished.flatMap(layerRecordKeys));
 
   const blocked = !client
     ? 'Set a valid endpoint URL in Settings first.'
@@ -323,7 +212,7 @@ export function App() {
         <SavedUploads
           records={saved.filter(
             (record) =>
-              !imageLayerKeys.has(record.key) &&
+              !images.layerKeys.has(record.key) &&
               !snapshot.layers.some(
                 (layer) =>
                   layer.status !== 'done' &&
@@ -338,23 +227,23 @@ export function App() {
         <LayerList snapshot={snapshot} queue={queue} />
       </section>
       <UnfinishedImagePushes
-        pushes={waiting}
+        pushes={images.waiting}
         choices={{ onFiles: (files) => void addFiles(files), onFolder: (folder) => void addFolder(folder) }}
-        onForget={(push) => void forgetImagePush(push)}
+        onForget={(push) => void images.forget(push)}
       />
-      {imageContext && <ImagePushList entries={images} context={imageContext} />}
+      {images.context && <ImagePushList entries={images.entries} context={images.context} />}
       {client && hasCredentials && preferences.repositoryName && (
         <RepositoryView
           client={client}
           repositoryName={preferences.repositoryName}
-          reloadSignal={imagesPushed}
+          reloadSignal={images.pushed}
         />
       )}
       <div class="visually-hidden" role="status" aria-live="polite" data-testid="announcer">
         {announcement}
       </div>
       <div class="visually-hidden" role="status" aria-live="polite" data-testid="image-announcer">
-        {imageMessage}
+        {images.message}
       </div>
     </main>
   );
