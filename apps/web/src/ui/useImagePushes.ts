@@ -88,8 +88,9 @@ export function useImagePushes({
       onStarted: ({ file, image, repositoryName, tag }) => {
         if (image) setUnfinished(rememberPush(scope, { file, image, repositoryName, tag }));
       },
-      onEnded: ({ file, image }) => {
-        const push = image && unfinishedPushOf(loadUnfinishedPushes(), scope, file, image);
+      onEnded: ({ file, image, repositoryName }) => {
+        const same = loadUnfinishedPushes().filter((p) => p.repositoryName === repositoryName);
+        const push = image && unfinishedPushOf(same, scope, file, image);
         if (push) setUnfinished(forgetPush(push.key));
       },
     };
