@@ -7,6 +7,8 @@ import { testLayerBytes } from '@edgecr/chunker/testing';
 import {
   asFolder,
   dockerSaveClassic,
+  type FixtureEntry,
+  type OneLayerFacts,
   ociLayoutOneLayer,
   ociLayoutTwoPlatforms,
 } from '@edgecr/image-archive/testing';
@@ -14,76 +16,118 @@ import { MiB } from '@edgecr/protocol';
 import { describe, expect, it } from 'vitest';
 import { localKeys, usePageHarness } from './_harness.ts';
 import { imageChecks, pushFromPage } from './_images.ts';
+import type { UploaderPage } from './_uploader.ts';
 
 const harness = usePageHarness('image-sources');
 const { openUploader, newUploader } = harness;
 const { writeArchive, expectInRepository } = imageChecks(harness);
 
+/** Writes a fixture's entries as a folder `name` in the test file's temporary folder; returns its path. */
+async function writeFolder(name: string, entries: readonly FixtureEntry[]): Promise<string> {
+  for (const file of asFolder(entries, name)) {
+    const path = join(harness.dir, 'folders', file.path);
+    mkdirSync(dirname(path), { recursive: true });
+    writeFileSync(path, new Uint8Array(await file.blob.arrayBuffer()));
+  }
+  return join(harness.dir, 'folders', name);
+}
+
+/** A 40 MiB one-layer image: four 10 MiB parts, slowed down so a reload comes in the middle of its push. */
+function bigImage(seed: number) {
+  return ociLayoutOneLayer(testLayerBytes(40 * MiB, seed));
+}
+
+/**
+ * Adds an archive (`add`), pushes it under `tag` with its parts slowed down, reloads once 20 MiB are
+ * acknowledged, and returns the row that lists the interrupted push, and how many parts were sent before.
+ */
+async function pushThenReload(uploader: UploaderPage, name: string, tag: string, add: () => Promise<void>) {
+  await uploader.interceptParts();
+  uploader.network.delayMs = 600;
+  await add();
+  const row = uploader.page.locator(`[data-testid="image"][data-name="${name}"]`);
+  await row.getByLabel('Tag').fill(tag);
+  await row.getByRole('button', { name: `Push ${name}` }).click();
+  await uploader.page.waitForFunction(
+    ([rowName, wanted]) =>
+      Number(
+        document
+          .querySelector(`[data-testid="image"][data-name="${rowName}"]`)
+          ?.getAttribute('data-bytes-done') ?? 0,
+      ) >= (wanted as number),
+    [name, 20 * MiB] as const,
+  );
+  await uploader.page.reload();
+  const unfinished = uploader.page.locator(`[data-testid="unfinished-image"][data-name="${name}"]`);
+  await unfinished.waitFor();
+  // Its layer is not offered as a loose upload besides.
+  expect(await uploader.page.getByTestId('saved-upload').count()).toBe(0);
+  uploader.network.delayMs = 0;
+  return { unfinished, sentBefore: uploader.partSizes.length };
+}
+
+/**
+ * The push continued to the end with the repository and tag it had, sending after the reload only the layer's
+ * parts the registry had not acknowledged (at most the last 20 MiB, none from the layer's start) and the config,
+ * whose turn had not come; then nothing is left to continue, after another reload too.
+ */
+async function expectResumed(
+  uploader: UploaderPage,
+  at: { name: string; repositoryName: string; tag: string; sentBefore: number },
+  facts: OneLayerFacts,
+) {
+  const row = uploader.page.locator(`[data-testid="image"][data-name="${at.name}"]`);
+  await uploader.page.locator(`[data-testid="image"][data-name="${at.name}"][data-status="done"]`).waitFor();
+  const digest = (await row.getByTestId('image-digest').textContent()) ?? '';
+  expect(digest).toBe(facts.manifest.digest);
+  await expectInRepository(at.repositoryName, at.tag, digest, [facts.layer.digest, facts.config.digest]);
+  const sentAfter = uploader.partSizes.slice(at.sentBefore).reduce((sum, size) => sum + size, 0);
+  expect(sentAfter).toBeGreaterThan(facts.config.size);
+  expect(sentAfter).toBeLessThanOrEqual(20 * MiB + facts.config.size);
+  expect(uploader.partStarts[at.sentBefore]).toBeGreaterThanOrEqual(20 * MiB);
+  const unfinished = uploader.page.locator(`[data-testid="unfinished-image"][data-name="${at.name}"]`);
+  expect(await unfinished.count()).toBe(0);
+  await uploader.page.reload();
+  await uploader.page.getByTestId('dropzone').waitFor();
+  expect(await unfinished.count()).toBe(0);
+  return sentAfter;
+}
+
 describe('image pushes from the page: reload, folders, permissions', () => {
   it('shows an image push again after a reload, and finishes it from the same file without re-sending acknowledged bytes', async () => {
     const uploader = await openUploader('e2e/image-reload');
-    await uploader.interceptParts();
-    uploader.network.delayMs = 600;
-    // One 40 MiB layer: four 10 MiB parts, slowed down so the reload comes in the middle.
-    const { archive, facts } = await ociLayoutOneLayer(testLayerBytes(40 * MiB, 21));
+    const { archive, facts } = await bigImage(21);
     const path = await writeArchive('reload.tar', archive);
-    await uploader.addFiles(path);
-    const row = uploader.page.locator('[data-testid="image"][data-name="reload.tar"]');
-    await row.getByLabel('Tag').fill('resumed');
-    await row.getByRole('button', { name: 'Push reload.tar' }).click();
-    await uploader.page.waitForFunction(
-      (wanted) =>
-        Number(
-          document
-            .querySelector('[data-testid="image"][data-name="reload.tar"]')
-            ?.getAttribute('data-bytes-done') ?? 0,
-        ) >= wanted,
-      20 * MiB,
+    const { unfinished, sentBefore } = await pushThenReload(uploader, 'reload.tar', 'resumed', () =>
+      uploader.addFiles(path),
     );
-    await uploader.page.reload();
-
-    // The push is listed, with where it was going; choosing the file from its row continues it.
-    const unfinished = uploader.page.locator('[data-testid="unfinished-image"][data-name="reload.tar"]');
-    await unfinished.waitFor();
-    expect(await unfinished.textContent()).toContain('Resume pushing reload.tar to e2e/image-reload:resumed');
-    // Its layer is not offered as a loose upload besides.
-    expect(await uploader.page.getByTestId('saved-upload').count()).toBe(0);
+    expect(await unfinished.textContent()).toContain(
+      'Resume pushing reload.tar to e2e/image-reload:resumed: choose the same file again.',
+    );
     await uploader.screenshot('image-reload-unfinished');
-    const sentBefore = uploader.partSizes.length;
-    uploader.network.delayMs = 0;
+    // Chosen from the keyboard, in its row: it continues at once.
     await uploader.chooseWith(unfinished.getByRole('button', { name: 'Choose reload.tar' }), path);
-    await uploader.page
-      .locator('[data-testid="image"][data-name="reload.tar"][data-status="done"]')
-      .waitFor();
-    const digest = (await row.getByTestId('image-digest').textContent()) ?? '';
-    expect(digest).toBe(facts.manifest.digest);
-    await expectInRepository('e2e/image-reload', 'resumed', digest, [
-      facts.layer.digest,
-      facts.config.digest,
-    ]);
-    // After the reload: only the layer's parts the registry had not acknowledged (at most the last 20 MiB),
-    // none from the layer's start, and the config, whose turn had not come.
-    const sentAfter = uploader.partSizes.slice(sentBefore).reduce((sum, size) => sum + size, 0);
-    expect(sentAfter).toBeGreaterThan(facts.config.size);
-    expect(sentAfter).toBeLessThanOrEqual(20 * MiB + facts.config.size);
-    expect(sentAfter).toBeLessThan(archive.size);
-    expect(uploader.partStarts[sentBefore]).toBeGreaterThanOrEqual(20 * MiB);
-    expect(await unfinished.count()).toBe(0);
-    // Done: a reload no longer offers it.
-    await uploader.page.reload();
-    await uploader.page.getByTestId('dropzone').waitFor();
-    expect(await unfinished.count()).toBe(0);
+    const at = { name: 'reload.tar', repositoryName: 'e2e/image-reload', tag: 'resumed', sentBefore };
+    expect(await expectResumed(uploader, at, facts)).toBeLessThan(archive.size);
+  });
+
+  it('continues a folder’s image push after a reload, from the same folder chosen again', async () => {
+    const uploader = await openUploader('e2e/folder-reload');
+    const { entries, facts } = await bigImage(22);
+    const folder = await writeFolder('big', entries);
+    const { unfinished, sentBefore } = await pushThenReload(uploader, 'big', 'resumed', () =>
+      uploader.page.getByTestId('folder-input').setInputFiles(folder),
+    );
+    expect(await unfinished.textContent()).toContain('choose the same folder again.');
+    await uploader.chooseWith(unfinished.getByRole('button', { name: 'Choose big' }), folder);
+    const at = { name: 'big', repositoryName: 'e2e/folder-reload', tag: 'resumed', sentBefore };
+    await expectResumed(uploader, at, facts);
   });
 
   it('pushes an OCI layout folder chosen with the folder picker, and says when a folder is no layout', async () => {
     const uploader = await openUploader('e2e/folder');
     const { entries, facts } = await ociLayoutTwoPlatforms();
-    for (const file of asFolder(entries, 'layout')) {
-      const path = join(harness.dir, 'folders', file.path);
-      mkdirSync(dirname(path), { recursive: true });
-      writeFileSync(path, new Uint8Array(await file.blob.arrayBuffer()));
-    }
-    await uploader.page.getByTestId('folder-input').setInputFiles(join(harness.dir, 'folders', 'layout'));
+    await uploader.page.getByTestId('folder-input').setInputFiles(await writeFolder('layout', entries));
     const digest = await pushFromPage(uploader, 'layout', facts.tag);
     expect(digest).toBe(facts.index.digest);
     const blobs = [...new Set(facts.platforms.flatMap((p) => [p.config, ...p.layers].map((b) => b.digest)))];
