@@ -1,5 +1,6 @@
 /**
- * The page: settings, repository, drop zone and the layer list, over one {@link UploadQueue}. All the
+ * The page: settings, repository, drop zone, the layer list over one {@link UploadQueue}, and the image pushes
+ * ({@link useImagePushes}) with the repository view. All the
  * uploading is the engine's; this file only wires it to the page and keeps no upload state of its own.
  * @module
  */
@@ -7,7 +8,6 @@
 import {
   blobSource,
   browserConnectivity,
-  describeFailure,
   EcrClient,
   IndexedDbStateStore,
   MemoryStateStore,
@@ -16,11 +16,11 @@ import {
   UploadQueue,
   type UploadRecord,
 } from '@edgecr/client';
-import { ImageArchiveError, readImageArchive } from '@edgecr/image-archive';
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { announce, createAnnouncer } from './announce.ts';
 import { DropZone } from './DropZone.tsx';
-import { type ImageEntry, ImagePushList, imageAnnouncement } from './ImagePushList.tsx';
+import { type ChosenFolder, folderIdentity } from './folderFiles.ts';
+import { ImagePushList } from './ImagePushList.tsx';
 import { LayerList, SavedUploads } from './LayerList.tsx';
 import { RepositoryPicker } from './RepositoryPicker.tsx';
 import { RepositoryView } from './RepositoryView.tsx';
@@ -33,6 +33,8 @@ import {
   savePreferences,
   saveSettings,
 } from './settings.ts';
+import { UnfinishedImagePushes } from './UnfinishedImagePushes.tsx';
+import { type ImagesRead, useImagePushes } from './useImagePushes.ts';
 
 function createStore(): StateStore {
   return typeof indexedDB === 'undefined'
@@ -104,10 +106,6 @@ export function App() {
   current.current = settings;
 
   const store = useMemo(createStore, []);
-  const [images, setImages] = useState<readonly ImageEntry[]>([]);
-  const [imageMessage, setImageMessage] = useState('');
-  const nextImageId = useRef(1);
-  const [imagesPushed, setImagesPushed] = useState(0);
   const queue = useMemo(() => new UploadQueue({ store, connectivity: browserConnectivity() }), [store]);
   const snapshot = useQueueSnapshot(queue);
 
@@ -130,6 +128,7 @@ export function App() {
   }, [endpoint, region, registryId]);
   const scope = useMemo(() => client && { endpoint: client.endpoint, registryId }, [client, registryId]);
   const saved = useSavedUploads(store, scope, snapshot, revision);
+  const images = useImagePushes({ client, scope, store, onStoreChanged: () => setRevision((n) => n + 1) });
   const announcement = useAnnouncement(snapshot);
   const hasCredentials = settings.accessKeyId !== '' && settings.secretAccessKey !== '';
 
@@ -142,53 +141,28 @@ export function App() {
     savePreferences(merged);
     setPreferences(merged);
   };
-  const updateImage = (id: number, change: Partial<ImageEntry>) => {
-    setImages((list) =>
-      list.map((entry) => {
-        if (entry.id !== id) return entry;
-        const next = { ...entry, ...change };
-        if (change.status && change.status !== entry.status) setImageMessage(imageAnnouncement(next));
-        return next;
-      }),
-    );
-  };
   const addFiles = async (files: File[]) => {
     if (!client || !scope || !preferences.repositoryName) return;
     const { repositoryName } = preferences;
     const loose: File[] = [];
-    const found: ImageEntry[] = [];
+    const read: ImagesRead[] = [];
     for (const file of files) {
-      const entry = { file, repositoryName, tag: '', status: 'ready' as const };
-      try {
-        const archive = await readImageArchive(file);
-        for (const image of archive.images)
-          found.push({ ...entry, id: nextImageId.current++, image, tag: image.tags[0] ?? 'latest' });
-      } catch (failure) {
-        // Only a file that is no image archive at all is a loose layer; a broken archive says what is wrong.
-        if (
-          failure instanceof ImageArchiveError &&
-          (failure.code === 'NotATar' || failure.code === 'NotAnImageArchive')
-        )
-          loose.push(file);
-        else
-          found.push({
-            ...entry,
-            id: nextImageId.current++,
-            image: undefined,
-            status: 'failed',
-            failure: describeFailure(failure),
-          });
-      }
+      const found = await images.read(file, file, repositoryName);
+      if (found) read.push(found);
+      else loose.push(file);
     }
-    if (found.length > 0) {
-      setImages((list) => [...list, ...found]);
-      setImageMessage(found.map(imageAnnouncement).join(' '));
-    }
+    images.show(read);
     if (loose.length > 0)
       queue.add(
         loose.map((file) => blobSource(file)),
         { repositoryName, precheck: preferences.precheck, api: client, scope },
       );
+  };
+  const addFolder = async (folder: ChosenFolder) => {
+    if (!preferences.repositoryName) return;
+    const source = { files: folder.files };
+    const found = await images.read(folderIdentity(folder), source, preferences.repositoryName);
+    if (found) images.show([found]);
   };
   const forget = async (key: string) => {
     await store.delete(key).catch(() => {});
@@ -230,10 +204,15 @@ export function App() {
           />{' '}
           Skip layers the repository already has (reads each file once first, to compute its digest)
         </label>
-        <DropZone blockedReason={blocked} onFiles={(files) => void addFiles(files)} />
+        <DropZone
+          blockedReason={blocked}
+          onFiles={(files) => void addFiles(files)}
+          onFolder={(folder) => void addFolder(folder)}
+        />
         <SavedUploads
           records={saved.filter(
             (record) =>
+              !images.layerKeys.has(record.key) &&
               !snapshot.layers.some(
                 (layer) =>
                   layer.status !== 'done' &&
@@ -247,30 +226,24 @@ export function App() {
         />
         <LayerList snapshot={snapshot} queue={queue} />
       </section>
-      {client && scope && (
-        <ImagePushList
-          entries={images}
-          context={{
-            client,
-            scope,
-            store,
-            update: updateImage,
-            onPushed: () => setImagesPushed((n) => n + 1),
-          }}
-        />
-      )}
+      <UnfinishedImagePushes
+        pushes={images.waiting}
+        choices={{ onFiles: (files) => void addFiles(files), onFolder: (folder) => void addFolder(folder) }}
+        onForget={(push) => void images.forget(push)}
+      />
+      {images.context && <ImagePushList entries={images.entries} context={images.context} />}
       {client && hasCredentials && preferences.repositoryName && (
         <RepositoryView
           client={client}
           repositoryName={preferences.repositoryName}
-          reloadSignal={imagesPushed}
+          reloadSignal={images.pushed}
         />
       )}
       <div class="visually-hidden" role="status" aria-live="polite" data-testid="announcer">
         {announcement}
       </div>
       <div class="visually-hidden" role="status" aria-live="polite" data-testid="image-announcer">
-        {imageMessage}
+        {images.message}
       </div>
     </main>
   );

@@ -6,6 +6,7 @@
  */
 
 import {
+  BlobPushError,
   describeFailure,
   type EcrClient,
   type ImagePushProgress,
@@ -16,12 +17,15 @@ import {
 } from '@edgecr/client';
 import type { ArchiveImage } from '@edgecr/image-archive';
 import { formatBytes, formatSpeed, percent } from './format.ts';
+import type { ArchiveIdentity } from './imageResume.ts';
 import { FailureBox } from './LayerList.tsx';
+import { PullCommand } from './PullCommand.tsx';
 
-/** One archive file dropped on the page, and where its push stands. */
+/** One image of an archive (file or folder) dropped on the page, and where its push stands. */
 export interface ImageEntry {
   readonly id: number;
-  readonly file: File;
+  /** The archive: a file, or a folder holding an OCI layout. */
+  readonly file: ArchiveIdentity;
   /** Undefined when the archive could not be read (then `failure` says why). */
   readonly image: ArchiveImage | undefined;
   readonly repositoryName: string;
@@ -41,6 +45,10 @@ export interface ImagePushContext {
   update: (id: number, change: Partial<ImageEntry>) => void;
   /** Called after a push that succeeded, so views of the repository load again. */
   onPushed: () => void;
+  /** Called when a push starts or continues: until it ends, a reload must not lose which push it was. */
+  onStarted: (entry: ImageEntry) => void;
+  /** Called when a push is done or cancelled: nothing is left to continue. */
+  onEnded: (entry: ImageEntry) => void;
 }
 
 /** The push running for each entry, so pause and cancel can stop it. */
@@ -53,7 +61,7 @@ const CANCELLED = 'cancelled';
 /**
  * Starts (or continues, from the saved parts) the push of `entry`'s image.
  * @example
- * void startPush(entry, { client, scope, store, update, onPushed });
+ * void startPush(entry, { client, scope, store, update, onPushed, onStarted, onEnded });
  */
 export async function startPush(entry: ImageEntry, context: ImagePushContext): Promise<void> {
   if (!entry.image || running.has(entry.id)) return;
@@ -61,6 +69,7 @@ export async function startPush(entry: ImageEntry, context: ImagePushContext): P
   running.set(entry.id, controller);
   const { update } = context;
   update(entry.id, { status: 'pushing', failure: undefined });
+  context.onStarted(entry);
   try {
     const result = await pushImage(entry.image, {
       api: context.client,
@@ -73,14 +82,26 @@ export async function startPush(entry: ImageEntry, context: ImagePushContext): P
       onProgress: (progress) => update(entry.id, { progress }),
     });
     update(entry.id, { status: 'done', result });
+    context.onEnded(entry);
     context.onPushed();
   } catch (failure) {
     const reason = controller.signal.aborted ? controller.signal.reason : undefined;
+    if (reason === CANCELLED) context.onEnded(entry);
     if (reason === PAUSED || reason === CANCELLED) update(entry.id, { status: reason });
-    else update(entry.id, { status: 'failed', failure: describeFailure(failure) });
+    else update(entry.id, { status: 'failed', failure: imageFailure(failure, entry.repositoryName) });
   } finally {
     running.delete(entry.id);
   }
+}
+
+/** A push's failure in words: a layer's as the engine worded it, and a key that may not push told so plainly. */
+function imageFailure(failure: unknown, repositoryName: string): UploadFailure {
+  const described = failure instanceof BlobPushError ? failure.failure : describeFailure(failure);
+  if (described.code !== 'AccessDeniedException') return described;
+  return {
+    ...described,
+    message: `This key may not push to ${repositoryName}: pushing needs push (or admin) permission on this registry and repository. Enter a key that may push in Settings.`,
+  };
 }
 
 function stop(id: number, reason: typeof PAUSED | typeof CANCELLED): void {
@@ -114,7 +135,7 @@ function ImageRow({ entry, context, host }: { entry: ImageEntry; context: ImageP
   const pct = status === 'done' ? 100 : percent(done, total);
   const reference = `${host}/${entry.repositoryName}:${result?.tag ?? entry.tag}`;
   return (
-    <li class="layer" data-testid="image" data-name={file.name} data-status={status}>
+    <li class="layer" data-testid="image" data-name={file.name} data-status={status} data-bytes-done={done}>
       <div class="layer-head">
         <strong>{file.name}</strong> <span class="status">{status}</span>
       </div>
@@ -161,20 +182,14 @@ function ImageRow({ entry, context, host }: { entry: ImageEntry; context: ImageP
         )}
       </div>
       {result && (
-        <dl data-testid="image-result">
+        <dl class="image-result" data-testid="image-result">
           <dt>Image digest</dt>
           <dd>
             <code data-testid="image-digest">{result.imageDigest}</code>
           </dd>
           <dt>Pull</dt>
           <dd>
-            <input readonly value={`docker pull ${reference}`} aria-label={`Pull command for ${label}`} />
-            <button
-              type="button"
-              onClick={() => void navigator.clipboard?.writeText(`docker pull ${reference}`)}
-            >
-              Copy
-            </button>
+            <PullCommand command={`docker pull ${reference}`} label={`Pull command for ${label}`} />
           </dd>
         </dl>
       )}

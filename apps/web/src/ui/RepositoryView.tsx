@@ -1,6 +1,7 @@
 /**
  * What the selected repository holds (DescribeImages): each image's tags, digest, size, push time and media
- * type with its pull command, and deleting a tag or a whole image (BatchDeleteImage) after a confirmation.
+ * type with its pull command, the platforms of an index and the layers with download links
+ * ({@link ImageContents}), and deleting a tag or a whole image (BatchDeleteImage) after a confirmation.
  * @module
  */
 
@@ -8,7 +9,9 @@ import { describeFailure, type EcrClient, type UploadFailure } from '@edgecr/cli
 import type { ImageDetail, ImageIdentifier } from '@edgecr/protocol';
 import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
 import { formatBytes } from './format.ts';
+import { ImageContents } from './ImageContents.tsx';
 import { FailureBox } from './LayerList.tsx';
+import { PullCommand } from './PullCommand.tsx';
 
 /** A deletion waiting for its confirmation: one tag, or the image by digest (with every tag it has). */
 interface PendingDelete {
@@ -100,7 +103,8 @@ export function RepositoryView({
                 {new Date((image.imagePushedAt ?? 0) * 1000).toLocaleString()} ·{' '}
                 {image.imageManifestMediaType}
               </p>
-              <input readonly value={pull} aria-label={`Pull command for ${digest}`} />
+              <ImageContents client={client} repositoryName={repositoryName} image={image} />
+              <PullCommand command={pull} label={`Pull command for ${digest}`} />
               <div class="row">
                 {image.imageTags?.map((tag) => (
                   <button

@@ -31,7 +31,8 @@ const PERSISTENT_KEY = 'edgecr.settings';
 const SESSION_KEY = 'edgecr.credentials';
 const PREFERENCES_KEY = 'edgecr.preferences';
 
-function read(storage: Storage | undefined, key: string): Record<string, unknown> {
+/** The object saved under `key`, or `{}` when there is none (or storage is disabled or holds no object). */
+export function read(storage: Storage | undefined, key: string): Record<string, unknown> {
   try {
     const value: unknown = JSON.parse(storage?.getItem(key) ?? '{}');
     return typeof value === 'object' && value !== null ? (value as Record<string, unknown>) : {};
@@ -40,7 +41,8 @@ function read(storage: Storage | undefined, key: string): Record<string, unknown
   }
 }
 
-function write(storage: Storage | undefined, key: string, value: object): void {
+/** Saves `value` as JSON under `key`; a disabled or full storage keeps it for this page's life only. */
+export function write(storage: Storage | undefined, key: string, value: object): void {
   try {
     storage?.setItem(key, JSON.stringify(value));
   } catch {
@@ -50,7 +52,8 @@ function write(storage: Storage | undefined, key: string, value: object): void {
 
 const text = (value: unknown, fallback: string): string => (typeof value === 'string' ? value : fallback);
 
-function storages(): { local?: Storage; session?: Storage } {
+/** localStorage and sessionStorage, or neither where the browser denies them (a sandboxed frame). */
+export function storages(): { local?: Storage; session?: Storage } {
   try {
     return { local: globalThis.localStorage, session: globalThis.sessionStorage };
   } catch {

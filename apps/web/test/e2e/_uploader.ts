@@ -16,6 +16,8 @@ export class UploaderPage {
   readonly network: NetworkControl = { delayMs: 0, cut: false };
   /** First byte of every UploadLayerPart the page sent, in order. */
   readonly partStarts: number[] = [];
+  /** Layer bytes each UploadLayerPart carried (its last byte minus its first, plus one), in order. */
+  readonly partSizes: number[] = [];
   /** Operations the page called, in order. */
   readonly operations: string[] = [];
   #onFileChooser: ((chooser: FileChooser) => void) | undefined;
@@ -37,7 +39,9 @@ export class UploaderPage {
     // The members before the blob are in the first few hundred bytes.
     const head = request.postDataBuffer()?.subarray(0, 400).toString() ?? '';
     const first = /"partFirstByte":(\d+)/.exec(head)?.[1];
+    const last = /"partLastByte":(\d+)/.exec(head)?.[1];
     if (first !== undefined) this.partStarts.push(Number(first));
+    if (first !== undefined && last !== undefined) this.partSizes.push(Number(last) - Number(first) + 1);
   }
 
   /** Routes UploadLayerPart through {@link NetworkControl}. */
@@ -88,10 +92,15 @@ export class UploaderPage {
 
   /** Chooses files from the keyboard: focus the drop zone, press Enter, pick in the file chooser. */
   async addFilesByKeyboard(...paths: string[]): Promise<void> {
+    await this.chooseWith(this.page.getByRole('button', { name: /Drop layer files here/ }), ...paths);
+  }
+
+  /** Focuses `control`, presses Enter, and picks `paths` in the file chooser it opens. */
+  async chooseWith(control: Locator, ...paths: string[]): Promise<void> {
     const chooser = new Promise<FileChooser>((resolve) => {
       this.#onFileChooser = resolve;
     });
-    await this.page.getByRole('button', { name: /Drop layer files here/ }).focus();
+    await control.focus();
     await this.page.keyboard.press('Enter');
     await (await chooser).setFiles(paths);
     this.#onFileChooser = undefined;

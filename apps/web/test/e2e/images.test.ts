@@ -1,105 +1,23 @@
 // Whole images from the page: Debian's Chromium drops `docker save` and OCI layout archives on the built page,
-// served with a real `wrangler dev` of apps/worker behind it; the AWS SDK then checks what the repository holds.
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import {
-  BatchCheckLayerAvailabilityCommand,
-  BatchGetImageCommand,
-  CreateRepositoryCommand,
-  ECRClient,
-} from '@aws-sdk/client-ecr';
+// served with a real `wrangler dev` of apps/worker behind it; the AWS SDK then checks what the repository holds,
+// and skopeo pulls it back through the OCI door.
+import { createHash } from 'node:crypto';
+import { BatchGetImageCommand, CreateRepositoryCommand } from '@aws-sdk/client-ecr';
 import { dockerSaveClassic, ociLayoutTwoPlatforms } from '@edgecr/image-archive/testing';
-import type { Browser, BrowserContext } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { type LocalStack, removeState, startLocalStack } from '../../../worker/test/e2e/_wrangler.ts';
-import { LOCAL_DEV_KEY } from '../../src/ui/settings.ts';
-import { launchChromium } from './_browser.ts';
-import { type PageServer, startPageServer } from './_server.ts';
-import { UploaderPage } from './_uploader.ts';
+import { describe, expect, it } from 'vitest';
+import { usePageHarness } from './_harness.ts';
+import {
+  expectLayerLinks,
+  expectSameBlobs,
+  expectWholeCommand,
+  imageChecks,
+  listedImage,
+  pushFromPage,
+} from './_images.ts';
 
-let stack: LocalStack;
-let server: PageServer;
-let browser: Browser;
-let context: BrowserContext | undefined;
-let dir: string;
-let sdk: ECRClient;
-
-beforeAll(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'edgecr-web-images-'));
-  [stack, browser] = await Promise.all([startLocalStack(), launchChromium()]);
-  server = await startPageServer(stack.endpoint);
-  sdk = new ECRClient({
-    endpoint: stack.endpoint,
-    region: 'us-east-1',
-    credentials: LOCAL_DEV_KEY,
-    maxAttempts: 1,
-  });
-});
-
-afterAll(async () => {
-  sdk?.destroy();
-  await browser?.close();
-  await server?.close();
-  await stack?.stop();
-  if (stack) removeState(stack);
-  rmSync(dir, { recursive: true, force: true });
-});
-
-afterEach(async ({ task }) => {
-  if (task.result?.state === 'fail') {
-    const [page] = context?.pages() ?? [];
-    await page?.screenshot({
-      path: new URL(`../../.e2e/failed-${task.name.slice(0, 40)}.png`, import.meta.url).pathname,
-      fullPage: true,
-    });
-  }
-  await context?.close();
-  context = undefined;
-});
-
-async function openUploader(repository: string): Promise<UploaderPage> {
-  context = await browser.newContext();
-  const uploader = new UploaderPage(await context.newPage());
-  await uploader.open(server.url);
-  await uploader.useLocalKey();
-  await uploader.createRepository(repository);
-  return uploader;
-}
-
-async function writeArchive(name: string, archive: Blob): Promise<string> {
-  const path = join(dir, name);
-  writeFileSync(path, new Uint8Array(await archive.arrayBuffer()));
-  return path;
-}
-
-/** Pushes the archive from the page and returns the image digest the page shows. */
-async function pushFromPage(uploader: UploaderPage, name: string, tag: string): Promise<string> {
-  const row = uploader.page.locator(`[data-testid="image"][data-name="${name}"]`);
-  await row.waitFor();
-  expect(await row.getByLabel('Tag').inputValue()).toBe(tag);
-  await row.getByRole('button', { name: `Push ${name}` }).click();
-  await uploader.page.locator(`[data-testid="image"][data-name="${name}"][data-status="done"]`).waitFor();
-  expect(await row.getByTestId('image-stats').textContent()).toContain('(100%)');
-  expect(await uploader.page.getByTestId('image-announcer').textContent()).toContain(
-    `${name}: image pushed.`,
-  );
-  return (await row.getByTestId('image-digest').textContent()) ?? '';
-}
-
-/** The manifest is in the repository under the tag, and every blob it names is AVAILABLE. */
-async function expectInRepository(repositoryName: string, tag: string, digest: string, blobs: string[]) {
-  const got = await sdk.send(new BatchGetImageCommand({ repositoryName, imageIds: [{ imageTag: tag }] }));
-  expect(got.failures).toEqual([]);
-  expect(got.images?.[0]?.imageId?.imageDigest).toBe(digest);
-  const checked = await sdk.send(
-    new BatchCheckLayerAvailabilityCommand({ repositoryName, layerDigests: blobs }),
-  );
-  expect(checked.failures).toEqual([]);
-  expect(checked.layers?.map((layer) => [layer.layerDigest, layer.layerAvailability])).toEqual(
-    blobs.map((blob) => [blob, 'AVAILABLE']),
-  );
-}
+const harness = usePageHarness('images');
+const { openUploader, newUploader } = harness;
+const { writeArchive, expectInRepository, pullWithSkopeo } = imageChecks(harness);
 
 describe('whole images pushed from the page', () => {
   it('pushes a docker save archive under its own tag, with the digest and the pull command', async () => {
@@ -108,10 +26,13 @@ describe('whole images pushed from the page', () => {
     await uploader.addFiles(await writeArchive('app.tar', archive));
     const digest = await pushFromPage(uploader, 'app.tar', '1.0');
     expect(digest).toMatch(/^sha256:[0-9a-f]{64}$/);
-    const host = new URL(server.url).host;
-    expect(await uploader.page.getByLabel('Pull command for app.tar').inputValue()).toBe(
+    const host = new URL(harness.server.url).host;
+    expect(await uploader.page.getByLabel('Pull command for app.tar', { exact: true }).inputValue()).toBe(
       `docker pull ${host}/e2e/docker:1.0`,
     );
+    await expectWholeCommand(uploader.page.getByLabel('Pull command for app.tar', { exact: true }));
+    await expectWholeCommand(uploader.page.getByLabel(`Pull command for ${digest}`, { exact: true }));
+    await expectLayerLinks(uploader, digest, facts.layers);
     await expectInRepository(
       'e2e/docker',
       '1.0',
@@ -119,6 +40,10 @@ describe('whole images pushed from the page', () => {
       [facts.config, ...facts.layers].map((b) => b.digest),
     );
     await uploader.screenshot('image-docker');
+    // skopeo pulls it through the OCI door: the manifest the page built, the config and the layers as archived.
+    const pulled = await pullWithSkopeo('e2e/docker', '1.0');
+    expect(`sha256:${createHash('sha256').update(pulled('manifest.json')).digest('hex')}`).toBe(digest);
+    expectSameBlobs(pulled, [facts.config, ...facts.layers]);
   });
 
   it('pushes a two-platform OCI layout under a tag typed in the field', async () => {
@@ -134,14 +59,33 @@ describe('whole images pushed from the page', () => {
     const blobs = [...new Set(facts.platforms.flatMap((p) => [p.config, ...p.layers].map((b) => b.digest)))];
     await expectInRepository('e2e/oci', 'multi', digest, blobs);
     // The child manifests are in the repository too, by digest.
-    const children = await sdk.send(
+    const children = await harness.sdk.send(
       new BatchGetImageCommand({
         repositoryName: 'e2e/oci',
         imageIds: facts.platforms.map((p) => ({ imageDigest: p.manifest.digest })),
       }),
     );
     expect(children.images?.length).toBe(2);
+    // The repository view names both platforms, and links every layer of both, the shared one once.
+    const listed = await listedImage(uploader, digest);
+    await expect
+      .poll(() => listed.getByTestId('platforms').textContent())
+      .toBe('Platforms: linux/amd64, linux/arm64/v8');
+    // An untagged image's command names its digest: longer than the row, wrapped, still whole.
+    const untagged = await listedImage(uploader, facts.platforms[0]?.manifest.digest ?? '');
+    expect(await untagged.getByRole('textbox').inputValue()).toContain('@sha256:');
+    await expectWholeCommand(untagged.getByRole('textbox'));
+    const layers = [...new Map(facts.platforms.flatMap((p) => p.layers).map((l) => [l.digest, l])).values()];
+    await expectLayerLinks(uploader, digest, layers);
     await uploader.screenshot('image-oci');
+    // skopeo pulls every platform: the index, both manifests, configs and layers, byte for byte.
+    const pulled = await pullWithSkopeo('e2e/oci', 'multi');
+    expect(Buffer.compare(pulled('manifest.json'), facts.index.bytes)).toBe(0);
+    for (const platform of facts.platforms) {
+      const hex = platform.manifest.digest.slice('sha256:'.length);
+      expect(Buffer.compare(pulled(`${hex}.manifest.json`), platform.manifest.bytes)).toBe(0);
+      expectSameBlobs(pulled, [platform.config, ...platform.layers]);
+    }
   });
 
   it('says in words that an archive misses a blob its manifest names', async () => {
@@ -194,7 +138,7 @@ describe('whole images pushed from the page', () => {
       .locator('[data-testid="image"][data-name="cancel.tar"][data-status="cancelled"]')
       .waitFor();
     // Its index never reached the repository (the archive's tag may be one the first image has).
-    const index = await sdk.send(
+    const index = await harness.sdk.send(
       new BatchGetImageCommand({
         repositoryName: 'e2e/pause',
         imageIds: [{ imageDigest: other.facts.index.digest }],
@@ -204,12 +148,11 @@ describe('whole images pushed from the page', () => {
   });
 
   it('says in words that an immutable tag already names another image, the ECR code under Details', async () => {
-    await sdk.send(
+    await harness.sdk.send(
       new CreateRepositoryCommand({ repositoryName: 'e2e/immutable', imageTagMutability: 'IMMUTABLE' }),
     );
-    context = await browser.newContext();
-    const uploader = new UploaderPage(await context.newPage());
-    await uploader.open(server.url);
+    const uploader = await newUploader();
+    await uploader.open(harness.server.url);
     await uploader.useLocalKey();
     await uploader.page.locator('#repository').selectOption('e2e/immutable');
     await uploader.addFiles(await writeArchive('first.tar', (await dockerSaveClassic()).archive));
@@ -258,10 +201,12 @@ describe('whole images pushed from the page', () => {
       .poll(() => uploader.page.getByTestId('repository-status').textContent())
       .toBe('Deleted the tag 1.0.');
     await expect.poll(() => listed.textContent()).not.toContain('1.0');
-    const tags = await sdk.send(
+    const tags = await harness.sdk.send(
       new BatchGetImageCommand({ repositoryName: 'e2e/view', imageIds: [{ imageTag: '1.0' }] }),
     );
     expect(tags.failures?.[0]?.failureCode).toBe('ImageNotFound');
+    await listed.getByText('Layers', { exact: true }).click();
+    await expect.poll(() => listed.getByTestId('layer-download').count()).toBe(2);
     await uploader.screenshot('repository-view');
     // Then the whole image.
     await listed.getByRole('button', { name: /^Delete image / }).click();

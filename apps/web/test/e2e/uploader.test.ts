@@ -1,32 +1,21 @@
 // The uploader end to end: Debian's Chromium (playwright-core) drives the built page, served on one origin with
 // a real `wrangler dev` of apps/worker behind it, and uploads generated 40 MiB layers (four 10 MiB parts).
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { EcrClient, fetchTransport } from '@edgecr/client';
 import { MiB } from '@edgecr/protocol';
-import type { Browser, BrowserContext } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { type LocalStack, removeState, startLocalStack } from '../../../worker/test/e2e/_wrangler.ts';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { LOCAL_DEV_KEY } from '../../src/ui/settings.ts';
-import { launchChromium } from './_browser.ts';
 import { digestOfResponse, type LayerFile, writeLayerFile } from './_files.ts';
-import { type PageServer, startPageServer } from './_server.ts';
-import { UploaderPage } from './_uploader.ts';
+import { usePageHarness } from './_harness.ts';
+import type { UploaderPage } from './_uploader.ts';
 
 const SIZE = 40 * MiB;
 
-let stack: LocalStack;
-let server: PageServer;
-let browser: Browser;
-let context: BrowserContext | undefined;
-let dir: string;
+const harness = usePageHarness('e2e');
+const { openUploader, newUploader } = harness;
 const files: Record<string, LayerFile> = {};
 
 beforeAll(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'edgecr-web-e2e-'));
-  [stack, browser] = await Promise.all([startLocalStack(), launchChromium()]);
-  server = await startPageServer(stack.endpoint);
   for (const [name, seed] of [
     ['plain.bin', 1],
     ['paused.bin', 2],
@@ -35,39 +24,9 @@ beforeAll(async () => {
     ['reload.bin', 5],
     ['present.bin', 6],
   ] as const) {
-    files[name] = await writeLayerFile(join(dir, name), SIZE, seed);
+    files[name] = await writeLayerFile(join(harness.dir, name), SIZE, seed);
   }
 });
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-  await stack?.stop();
-  if (stack) removeState(stack);
-  rmSync(dir, { recursive: true, force: true });
-});
-
-afterEach(async ({ task }) => {
-  if (task.result?.state === 'fail') {
-    const [page] = context?.pages() ?? [];
-    await page?.screenshot({
-      path: new URL(`../../.e2e/failed-${task.name.slice(0, 40)}.png`, import.meta.url).pathname,
-      fullPage: true,
-    });
-  }
-  await context?.close();
-  context = undefined;
-});
-
-/** A fresh browser profile (own IndexedDB and storage) on the uploader, signed in, with a new repository. */
-async function openUploader(repository: string): Promise<UploaderPage> {
-  context = await browser.newContext();
-  const uploader = new UploaderPage(await context.newPage());
-  await uploader.open(server.url);
-  await uploader.useLocalKey();
-  await uploader.createRepository(repository);
-  return uploader;
-}
 
 function file(name: string): LayerFile {
   const layer = files[name];
@@ -94,7 +53,7 @@ describe('the uploader against the local stack', () => {
     expect(await uploader.page.getByTestId('announcer').textContent()).toContain('plain.bin: uploaded.');
     // The download link is same-origin: the page itself can fetch the layer back.
     const href = await uploader.downloadUrl('plain.bin');
-    expect(new URL(href).origin).toBe(server.url);
+    expect(new URL(href).origin).toBe(harness.server.url);
     await uploader.screenshot('upload');
   });
 
@@ -149,12 +108,12 @@ describe('the uploader against the local stack', () => {
     uploader.network.delayMs = 400;
     await uploader.addFiles(file('offline.bin').path);
     await uploader.waitForUploaded('offline.bin', 10 * MiB);
-    await context?.setOffline(true);
+    await uploader.page.context().setOffline(true);
     await uploader.waitForStatus('offline.bin', 'offline');
     await uploader.screenshot('offline-waiting');
     await new Promise((resolve) => setTimeout(resolve, 1_000));
     expect(await uploader.attribute('offline.bin', 'data-status')).toBe('offline');
-    await context?.setOffline(false);
+    await uploader.page.context().setOffline(false);
     uploader.network.delayMs = 0;
     await uploader.waitForStatus('offline.bin', 'done');
     await expectUploaded(uploader, 'offline.bin');
@@ -218,7 +177,7 @@ describe('the uploader against the local stack', () => {
   it('says in words when the endpoint refuses the credentials', async (test) => {
     const wrong = { accessKeyId: LOCAL_DEV_KEY.accessKeyId, secretAccessKey: 'not-the-secret' };
     const probe = new EcrClient({
-      endpoint: stack.endpoint,
+      endpoint: harness.stack.endpoint,
       region: 'us-east-1',
       credentials: wrong,
       transport: fetchTransport(),
@@ -229,9 +188,8 @@ describe('the uploader against the local stack', () => {
       () => true,
     );
     test.skip(!refused, 'the local stack does not verify SigV4 signatures yet');
-    context = await browser.newContext();
-    const uploader = new UploaderPage(await context.newPage());
-    await uploader.open(server.url);
+    const uploader = await newUploader();
+    await uploader.open(harness.server.url);
     await uploader.page.getByLabel('Access key id').fill(wrong.accessKeyId);
     await uploader.page.getByLabel('Secret access key').fill(wrong.secretAccessKey);
     await uploader.page.getByRole('button', { name: 'Save settings' }).click();
@@ -242,9 +200,8 @@ describe('the uploader against the local stack', () => {
   });
 
   it('says in words when the repository is gone', async () => {
-    context = await browser.newContext();
-    const uploader = new UploaderPage(await context.newPage());
-    await uploader.open(server.url);
+    const uploader = await newUploader();
+    await uploader.open(harness.server.url);
     // Before any key: the drop zone says what is missing.
     expect(await uploader.page.getByTestId('dropzone').textContent()).toContain('Enter an access key');
     await uploader.useLocalKey();
@@ -254,7 +211,7 @@ describe('the uploader against the local stack', () => {
     await uploader.page.getByRole('button', { name: 'Remove plain.bin from the list' }).click();
     // The repository disappears behind the page's back.
     const admin = new EcrClient({
-      endpoint: stack.endpoint,
+      endpoint: harness.stack.endpoint,
       region: 'us-east-1',
       credentials: LOCAL_DEV_KEY,
       transport: fetchTransport(),

@@ -1,0 +1,158 @@
+/**
+ * What an image of the repository view is made of: the platforms of an index (os/arch[/variant] of each child
+ * manifest, read with BatchGetImage), and, on request, its layers with a download link each
+ * (GetDownloadUrlForLayer; the links expire, so they are asked for only when the list is opened).
+ * @module
+ */
+
+import { describeFailure, type EcrClient, type UploadFailure } from '@edgecr/client';
+import { type ImageDetail, INDEX_MEDIA_TYPES } from '@edgecr/protocol';
+import { type Descriptor, type Platform, parseManifest } from '@edgecr/registry';
+import { useEffect, useState } from 'preact/hooks';
+import { formatBytes } from './format.ts';
+import { FailureBox } from './LayerList.tsx';
+
+/** `linux/arm64/v8`: how docker and the OCI spec write a platform. */
+export function platformName(platform: Platform | undefined): string {
+  if (!platform) return 'unknown platform';
+  return [platform.os, platform.architecture, platform.variant].filter(Boolean).join('/');
+}
+
+/** The manifests with these digests, parsed (the registry's own reading of a manifest). */
+async function manifests(client: EcrClient, repositoryName: string, digests: readonly string[]) {
+  if (digests.length === 0) return [];
+  const answer = await client.batchGetImage({
+    repositoryName,
+    imageIds: digests.map((imageDigest) => ({ imageDigest })),
+  });
+  return (answer.images ?? []).map((image) =>
+    parseManifest(image.imageManifest ?? '', image.imageManifestMediaType),
+  );
+}
+
+/** A layer with where to download it. */
+interface LayerLink extends Descriptor {
+  readonly url: string;
+}
+
+/** Every layer of the image (of each platform, for an index), each digest once, with its download URL. */
+async function layerLinks(client: EcrClient, repositoryName: string, digest: string): Promise<LayerLink[]> {
+  const [top] = await manifests(client, repositoryName, [digest]);
+  const images =
+    top?.kind === 'index'
+      ? await manifests(
+          client,
+          repositoryName,
+          top.manifests.map((m) => m.digest),
+        )
+      : top
+        ? [top]
+        : [];
+  const layers = new Map<string, Descriptor>();
+  for (const image of images) for (const layer of image.layers) layers.set(layer.digest, layer);
+  return Promise.all(
+    [...layers.values()].map(async (layer) => {
+      const answer = await client.getDownloadUrlForLayer({ repositoryName, layerDigest: layer.digest });
+      return { ...layer, url: answer.downloadUrl ?? '' };
+    }),
+  );
+}
+
+/** The platforms line of an index: read once, when the image is shown. */
+function Platforms({
+  client,
+  repositoryName,
+  digest,
+}: {
+  client: EcrClient;
+  repositoryName: string;
+  digest: string;
+}) {
+  const [names, setNames] = useState<string[] | undefined>(undefined);
+  useEffect(() => {
+    let live = true;
+    manifests(client, repositoryName, [digest])
+      .then(([index]) => {
+        if (live) setNames(index?.manifests.map((child) => platformName(child.platform)) ?? []);
+      })
+      .catch(() => {
+        if (live) setNames([]);
+      });
+    return () => {
+      live = false;
+    };
+  }, [client, repositoryName, digest]);
+  if (!names || names.length === 0) return null;
+  return (
+    <p class="hint" data-testid="platforms">
+      Platforms: {names.join(', ')}
+    </p>
+  );
+}
+
+/** The image's layers behind a disclosure, loaded (with their download links) the first time it opens. */
+function Layers({
+  client,
+  repositoryName,
+  digest,
+}: {
+  client: EcrClient;
+  repositoryName: string;
+  digest: string;
+}) {
+  const [links, setLinks] = useState<LayerLink[] | undefined>(undefined);
+  const [error, setError] = useState<UploadFailure | undefined>(undefined);
+  const load = () => {
+    if (links) return;
+    layerLinks(client, repositoryName, digest).then(setLinks, (failure) =>
+      setError(describeFailure(failure)),
+    );
+  };
+  return (
+    <details
+      class="layer-links"
+      onToggle={(event) => {
+        if (event.currentTarget.open) load();
+      }}
+    >
+      <summary>Layers</summary>
+      {!links && !error && <p class="hint">Loading the layers…</p>}
+      {links && (
+        <ul>
+          {links.map((layer) => (
+            <li key={layer.digest}>
+              <a href={layer.url} data-testid="layer-download" data-digest={layer.digest} download>
+                Download layer <code>{layer.digest.slice(0, 19)}</code>
+              </a>{' '}
+              <span class="hint">
+                {formatBytes(layer.size)} · {layer.mediaType}
+              </span>
+            </li>
+          ))}
+        </ul>
+      )}
+      {error && <FailureBox failure={error} />}
+    </details>
+  );
+}
+
+/** An image's platforms (for an index) and its layers with download links. */
+export function ImageContents({
+  client,
+  repositoryName,
+  image,
+}: {
+  client: EcrClient;
+  repositoryName: string;
+  image: ImageDetail;
+}) {
+  const digest = image.imageDigest ?? '';
+  return (
+    <>
+      {INDEX_MEDIA_TYPES.includes(image.imageManifestMediaType ?? '') && (
+        <Platforms client={client} repositoryName={repositoryName} digest={digest} />
+      )}
+      <Layers client={client} repositoryName={repositoryName} digest={digest} />
+    </>
+  );
+}
