@@ -15,8 +15,8 @@ import { startDistribution } from './distribution.ts';
 import { completionLatency, gibRoundTrip } from './ecrChecks.ts';
 import { liveBytes } from './inspector.ts';
 import { measureLiveMemory } from './memory.ts';
-import { type Check, MB, mbps, printChecks, printTable, seconds } from './report.ts';
 import { ecrClient, pushRounds } from './pushes.ts';
+import { type Check, MB, mbps, printChecks, printTable, seconds } from './report.ts';
 import { measureStages } from './stages.ts';
 
 const mib = (bytes: number) => `${(bytes / MiB).toFixed(0)} MiB`;
