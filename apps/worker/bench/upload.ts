@@ -1,10 +1,14 @@
-// Worker benchmark (issue 12): 256 MiB in 20 MiB parts through the ECR door of the local stack (`wrangler dev`)
-// with boto3, next to references measured in the same run: CNCF distribution 2.8 pushed by curl in 20 MiB
-// PATCHes, and the same clients against loopback servers that discard the bytes. Then where the server's time
-// goes (each stage's primitive timed alone in workerd), the live memory of each isolate with two 20 MiB parts
-// in flight (workerd's own inspector), CompleteLayerUpload latency against size, and a 1 GiB round trip.
+// Worker benchmark (issue 12): 256 MiB in 20 MiB parts through both doors of the local stack (`wrangler dev`):
+// boto3 through the ECR door, curl PATCHes through the OCI door, next to references measured in the same run:
+// CNCF distribution 2.8 pushed by the same curl, the same clients against loopback servers that discard the
+// bytes, and both doors of the same Worker with its R2 part writes discarded (what local R2 costs). Then where
+// the server's time goes (each stage's primitive timed alone in workerd), the live memory of each isolate with
+// two 20 MiB parts in flight (workerd's own inspector), CompleteLayerUpload latency against size, and a 1 GiB
+// round trip.
 // Run: pnpm --filter @edgecr/worker bench (or `pnpm run bench` at the root). BENCH_ROUNDS=3 rounds (medians);
 // BENCH_QUICK=1 skips the 512 MiB and 1 GiB checks. The machine is shared: compare ratios, not absolutes.
+
+import { availableParallelism, loadavg } from 'node:os';
 import { CreateRepositoryCommand } from '@aws-sdk/client-ecr';
 import { MiB } from '@edgecr/protocol';
 import { removeState, startLocalStack } from '../test/e2e/_wrangler.ts';
@@ -17,13 +21,17 @@ import { liveBytes } from './inspector.ts';
 import { measureLiveMemory } from './memory.ts';
 import { ecrClient, pushRounds } from './pushes.ts';
 import { type Check, MB, mbps, printChecks, printTable, seconds } from './report.ts';
+import { printStages } from './stageReport.ts';
 import { measureStages } from './stages.ts';
 
 const mib = (bytes: number) => `${(bytes / MiB).toFixed(0)} MiB`;
 const mb = (bytes: number) => `${(bytes / MB).toFixed(1)} MB`;
+const ratio = (value: number) => `${value.toFixed(2)}x`;
 
+const load = () => loadavg()[0]?.toFixed(1);
 console.log(
-  `edgecr upload benchmark: ${mib(LAYER_BYTES)} in ${mib(PART_SIZE_BYTES)} parts, medians of ${ROUNDS} rounds`,
+  `edgecr upload benchmark: ${mib(LAYER_BYTES)} in ${mib(PART_SIZE_BYTES)} parts, medians of ${ROUNDS} rounds ` +
+    `(${availableParallelism()} cores, load ${load()} at the start)`,
 );
 const ecrDiscard = await ecrDiscardServer();
 const ociDiscard = await ociDiscardServer();
@@ -113,46 +121,10 @@ try {
 
   console.log(`\n2. Where the server time goes: each stage's primitive alone in workerd (Miniflare), on one`);
   console.log(
-    `   20 MiB UploadLayerPart's bytes, scaled to ${mib(LAYER_BYTES)}; median of ${ROUNDS}, empty request's time taken off`,
+    `   20 MiB part's bytes, scaled to ${mib(LAYER_BYTES)}; median of ${ROUNDS}, empty request's time taken off`,
   );
   const { stages, nodeReadMs } = await measureStages(ecrDiscard);
-  const share = (ms: number) => `${((100 * ms) / serverMs).toFixed(0)}%`;
-  const current = stages.filter((s) => !s.replaced);
-  printTable(
-    ['stage', 'per 20 MiB', `per ${mib(LAYER_BYTES)}`, 'of server time', 'primitive timed'],
-    [
-      ...stages.map((s) => [
-        s.stage,
-        `${s.partMs.toFixed(0)} ms`,
-        seconds(s.layerMs),
-        share(s.layerMs),
-        s.primitive,
-      ]),
-      [
-        '(sum of the stages, not "was")',
-        '',
-        seconds(current.reduce((sum, s) => sum + s.layerMs, 0)),
-        share(current.reduce((sum, s) => sum + s.layerMs, 0)),
-        'stages overlap in the real pipeline',
-      ],
-      [
-        '(the same body, Node http)',
-        '',
-        seconds(nodeReadMs),
-        '',
-        'reference for the body read: a Node server reading and discarding it',
-      ],
-      ['measured server time', '', seconds(serverMs), '100%', 'ECR door - boto3->discard, section 1'],
-    ],
-  );
-
-  const ms = (path: string) => stages.find((s) => s.path === path)?.layerMs ?? Number.NaN;
-  const faster = (was: string, now: string) => `${(ms(was) / ms(now)).toFixed(1)}x`;
-  console.log(
-    `   same run, was / now: layer SHA-256 noble / wasm ${faster('noble', 'wasm')}; SigV4 payload hash ` +
-      `TransformStream / read loop ${faster('read-hash', 'read-loop')} (tee ${faster('read-hash', 'read-tee')}); ` +
-      `R2 part writes awaited / overlapped ${faster('rpc-r2', 'rpc-r2-overlap')}`,
-  );
+  printStages(stages, nodeReadMs, { ECR: serverMs, OCI: ociServerMs }, mib(LAYER_BYTES));
 
   console.log(
     '\n3. Live memory per isolate, two 20 MiB UploadLayerPart requests in flight (Miniflare, workerd inspector;',
@@ -206,6 +178,13 @@ try {
   console.log('\nTargets (ratios in one run; the machine is shared, so absolutes vary)');
   const missed = printChecks(checks);
   console.log(missed === 0 ? 'Every target met.' : `${missed} of ${checks.length} targets missed.`);
+  console.log(
+    `The same Worker with its R2 part writes discarded, same run: OCI door ${ratio(t.distribution / t.ociDoorNoR2)} ` +
+      `distribution (target 0.5x), ECR door ${ratio(t.distribution / t.ecrDoorNoR2)} (target 0.25x), ECR server ` +
+      `time ${ratio((t.ecrDoorNoR2 - t.ecrDiscard) / t.ecrDiscard)} boto3's own (target 2x). Local R2 is Miniflare's ` +
+      'simulation inside workerd (each part piped through a JavaScript MD5 stream into a file), not R2; ' +
+      `client, wrangler's proxy and workerd share ${availableParallelism()} cores (load ${load()} now).`,
+  );
 } finally {
   await stopNoR2();
   await stopStack();
