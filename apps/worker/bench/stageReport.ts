@@ -63,7 +63,9 @@ export function printStages(
     ],
   );
   const ms = (path: string) => stages.find((s) => s.path === path)?.layerMs ?? Number.NaN;
-  const faster = (was: string, now: string) => `${(ms(was) / ms(now)).toFixed(1)}x`;
+  // A stage measured over another can come out at zero (clamped): its cost is within the noise.
+  const faster = (was: string, now: string) =>
+    ms(now) > 0 ? `${(ms(was) / ms(now)).toFixed(1)}x` : 'now within the noise';
   console.log(
     `   same run, was / now: body read 4 KiB pieces / 1 MiB reads: ECR ${faster('read-4k', 'read')}, OCI ` +
       `${faster('raw-4k', 'raw')}; layer SHA-256 noble / wasm ${faster('noble', 'wasm')}; SigV4 payload hash ` +
