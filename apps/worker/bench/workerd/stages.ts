@@ -3,15 +3,20 @@
 // times each request from outside and subtracts an empty request's time.
 //
 // POST /load      keeps the body (an UploadLayerPart JSON) and its decoded blob for the stages below
-// POST /read      reads the request body to its end (the Worker's request body read)
-// POST /read-hash reads it through a TransformStream into DigestStream (the SigV4 payload hash, as it was)
+// POST /read      reads the request body to its end, 1 MiB at a time (workerd's BYOB readAtLeast)
+// POST /read-loop the same through the ECR door's hashBody: each MiB into a DigestStream (the SigV4 payload hash)
+// POST /read-4k   reads it in the 4 KiB pieces workerd delivers by default (the body read, as it was)
+// POST /read-hash reads them through a TransformStream into DigestStream (the SigV4 payload hash, as it was)
 // POST /read-tee  tees it: one branch piped into DigestStream, the other read (the SigV4 hash by tee)
-// POST /read-loop reads it, writing each chunk to a DigestStream in the read loop (the SigV4 hash, as hashBody does)
+// POST /raw       reads a raw body (an OCI PATCH) through the OCI door's rechunked(): 1 MiB BYOB reads
+// POST /raw-4k    reads it in 4 KiB pieces gathered into 1 MiB chunks in JavaScript (the OCI door, as it was)
 // GET  /decode    TextDecoder + JSON.parse + Uint8Array.fromBase64 on the kept body (JSON + base64 decode)
 // GET  /rpc       the blob in 1 MiB chunks through an IdentityTransformStream to a Durable Object over RPC
 // GET  /rpc-r2   the same stream, the object laying it out into 10 MiB R2 parts, each awaited before reading on
 // GET  /rpc-r2-overlap  the same, one R2 part in flight while the next fills (as PartLayout does)
+// GET  /rpc-r2-overlap-20  the same with 20 MiB R2 parts
 // GET  /r2        the blob as two 10 MiB R2 multipart parts, awaited one by one (the R2 part writes)
+// GET  /r2-20     the blob as one 20 MiB R2 part
 // GET  /noble     @noble/hashes SHA-256 over the blob in 1 MiB updates (the layer digest, as it was)
 // GET  /wasm      ResumableSha256 on the bundled sha256.wasm, 1 MiB updates (the layer digest, as it is)
 // GET  /noop      nothing (the request's own cost)
@@ -19,6 +24,8 @@ import { DurableObject } from 'cloudflare:workers';
 import { ResumableSha256 } from '@edgecr/chunker';
 import sha256Wasm from '@edgecr/chunker/sha256.wasm';
 import { sha256 } from '@noble/hashes/sha2.js';
+import { hashBody } from '../../src/doors/ecr/body/requestBody.ts';
+import { rechunked } from '../../src/doors/oci/body.ts';
 
 ResumableSha256.useWasm(sha256Wasm);
 
@@ -58,12 +65,12 @@ export class Sink extends DurableObject<Env> {
     return readAll(stream);
   }
 
-  /** Lays the stream out into 10 MiB R2 parts; `overlap` keeps one part in flight while the next fills. */
-  async toR2(stream: ReadableStream<Uint8Array>, overlap: boolean): Promise<number> {
+  /** Lays the stream out into R2 parts of `partSize`; `overlap` keeps one part in flight while the next fills. */
+  async toR2(stream: ReadableStream<Uint8Array>, overlap: boolean, partSize = R2_PART): Promise<number> {
     const upload = await this.env.BUCKET.createMultipartUpload('stage');
     let part = 1;
     let fill = 0;
-    let buffer = new Uint8Array(R2_PART);
+    let buffer = new Uint8Array(partSize);
     let inFlight: Promise<unknown> = Promise.resolve();
     const flush = async (bytes: Uint8Array) => {
       await inFlight;
@@ -76,9 +83,9 @@ export class Sink extends DurableObject<Env> {
       buffer.set(next.value, fill);
       fill += next.value.length;
       length += next.value.length;
-      if (fill === R2_PART) {
+      if (fill === partSize) {
         await flush(buffer);
-        buffer = new Uint8Array(R2_PART);
+        buffer = new Uint8Array(partSize);
         fill = 0;
       }
     }
@@ -104,8 +111,64 @@ async function streamToSink(
   return length;
 }
 
+/** The blob as R2 multipart parts of `partSize`, awaited one by one. */
+async function r2Parts(env: Env, blob: Uint8Array, partSize: number): Promise<void> {
+  const upload = await env.BUCKET.createMultipartUpload('stage');
+  for (let offset = 0, part = 1; offset < blob.length; offset += partSize, part++)
+    await upload.uploadPart(part, blob.subarray(offset, offset + partSize));
+  await upload.abort();
+}
+
+/** Reads a byte stream in chunks of at least `CHUNK` bytes (workerd's BYOB `readAtLeast`). */
+async function readByob(stream: ReadableStream<Uint8Array> | null): Promise<number> {
+  if (!stream) return 0;
+  const reader = stream.getReader({ mode: 'byob' });
+  let length = 0;
+  for (;;) {
+    const { done, value } = await reader.readAtLeast(CHUNK, new Uint8Array(CHUNK));
+    if (value) length += value.length;
+    if (done || !value || value.length < CHUNK) break;
+  }
+  return length;
+}
+
+/** The body's 4 KiB pieces gathered into 1 MiB chunks in JavaScript: how the OCI door regrouped bodies before. */
+function gathered(body: ReadableStream<Uint8Array>): ReadableStream<Uint8Array> {
+  const reader = body.getReader();
+  let leftover: Uint8Array = new Uint8Array(0);
+  return new ReadableStream<Uint8Array>({
+    async pull(controller) {
+      const buffer = new Uint8Array(CHUNK);
+      let filled = 0;
+      while (filled < CHUNK) {
+        let piece = leftover;
+        if (piece.length === 0) {
+          const { done, value } = await reader.read();
+          if (done) {
+            if (filled > 0) controller.enqueue(buffer.subarray(0, filled));
+            controller.close();
+            return;
+          }
+          piece = value;
+        }
+        const taken = Math.min(CHUNK - filled, piece.length);
+        buffer.set(piece.subarray(0, taken), filled);
+        filled += taken;
+        leftover = piece.subarray(taken);
+      }
+      controller.enqueue(buffer);
+    },
+  });
+}
+
 const stages: Record<string, (request: Request, env: Env, blob: Uint8Array) => Promise<unknown>> = {
-  read: (request) => readAll(request.body),
+  read: (request) => readByob(request.body),
+  'read-loop': async (request) => {
+    const body = hashBody(request);
+    for (let next = await body.read(); !next.done; next = await body.read());
+    return body.sha256;
+  },
+  'read-4k': (request) => readAll(request.body),
   'read-hash': async (request) => {
     const digest = new crypto.DigestStream('SHA-256');
     const writer = digest.getWriter();
@@ -131,26 +194,17 @@ const stages: Record<string, (request: Request, env: Env, blob: Uint8Array) => P
     await hashed;
     return digest.digest;
   },
-  'read-loop': async (request) => {
-    const digest = new crypto.DigestStream('SHA-256');
-    const writer = digest.getWriter();
-    const reader = (request.body as ReadableStream<Uint8Array>).getReader();
-    for (let next = await reader.read(); !next.done; next = await reader.read())
-      await writer.write(next.value);
-    await writer.close();
-    return digest.digest;
-  },
+  raw: (request) => readAll(rechunked(request.body)),
+  'raw-4k': (request) => readAll(gathered(request.body as ReadableStream<Uint8Array>)),
   decode: async () => decode((kept as { body: Uint8Array }).body).length,
   rpc: (_request, env, blob) => streamToSink(env, blob, (sink, stream) => sink.consume(stream)),
   'rpc-r2': (_request, env, blob) => streamToSink(env, blob, (sink, stream) => sink.toR2(stream, false)),
   'rpc-r2-overlap': (_request, env, blob) =>
     streamToSink(env, blob, (sink, stream) => sink.toR2(stream, true)),
-  r2: async (_request, env, blob) => {
-    const upload = await env.BUCKET.createMultipartUpload('stage');
-    for (let offset = 0, part = 1; offset < blob.length; offset += R2_PART, part++)
-      await upload.uploadPart(part, blob.subarray(offset, offset + R2_PART));
-    await upload.abort();
-  },
+  'rpc-r2-overlap-20': (_request, env, blob) =>
+    streamToSink(env, blob, (sink, stream) => sink.toR2(stream, true, 2 * R2_PART)),
+  r2: (_request, env, blob) => r2Parts(env, blob, R2_PART),
+  'r2-20': (_request, env, blob) => r2Parts(env, blob, 2 * R2_PART),
   noble: async (_request, _env, blob) => {
     const hash = sha256.create();
     for (const chunk of chunks(blob)) hash.update(chunk);

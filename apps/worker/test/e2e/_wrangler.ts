@@ -52,10 +52,11 @@ async function waitUntilServing(endpoint: string, child: ChildProcess, log: () =
 
 /**
  * Runs the Worker with `wrangler dev` on loopback, its state persisted under `persistTo` (a fresh temporary
- * folder unless given, so a test can restart the stack on the same state).
+ * folder unless given, so a test can restart the stack on the same state). `script` runs another entry
+ * (relative to apps/worker) with the same wrangler.jsonc: the benchmark's variant of the Worker.
  */
 export async function startLocalStack(
-  options: { persistTo?: string; port?: number } = {},
+  options: { persistTo?: string; port?: number; script?: string } = {},
 ): Promise<LocalStack> {
   const port = options.port ?? (await freePort());
   const inspectorPort = await freePort();
@@ -65,6 +66,7 @@ export async function startLocalStack(
     [
       WRANGLER_BIN,
       'dev',
+      ...(options.script ? [options.script] : []),
       '--ip',
       '127.0.0.1',
       '--port',

@@ -64,15 +64,20 @@ export interface HashedBody extends ChunkReader {
   drain(limit: number): Promise<boolean>;
 }
 
+/** The size of the pieces a body is read in: workerd delivers it in 4 KiB pieces unless asked for more. */
+const READ_BYTES = 1024 * 1024;
+
 /**
  * Hashes the body as it is read: each chunk goes to WebCrypto's native DigestStream (~1 GB/s) in the
  * reader's own loop. Not a `TransformStream` (every chunk through JavaScript queues: 3x the cost in the stage
  * bench) nor `tee()` (slower still, and a branch read slower than the other buffers the body without bound).
+ * The body is read 1 MiB at a time with workerd's BYOB `readAtLeast`: the read, the hash and the parser after
+ * it then take one turn per MiB instead of one per 4 KiB piece (half the read's time in the stage bench).
  */
 export function hashBody(request: Request): HashedBody {
   const digest = new crypto.DigestStream('SHA-256');
   const writer = digest.getWriter();
-  const reader = request.body?.getReader();
+  const reader = request.body?.getReader({ mode: 'byob' });
   const sha256 = digest.digest.then((hash) => bytesToHex(new Uint8Array(hash)));
   sha256.catch(() => undefined);
   let ended = !reader;
@@ -80,15 +85,18 @@ export function hashBody(request: Request): HashedBody {
   let received = 0;
   const read = async (): Promise<ReadableStreamReadResult<Uint8Array>> => {
     if (ended || !reader) return { done: true, value: undefined };
-    const next = await reader.read();
-    if (next.done) {
+    const { done, value } = await reader.readAtLeast(READ_BYTES, new Uint8Array(READ_BYTES));
+    const bytes = value && value.length > 0 ? value : undefined;
+    if (bytes) {
+      received += bytes.length;
+      await writer.write(bytes);
+    }
+    // Fewer bytes than asked for only at the end of the body.
+    if (done || !bytes || bytes.length < READ_BYTES) {
       ended = true;
       await writer.close();
-    } else {
-      received += next.value.length;
-      await writer.write(next.value);
     }
-    return next;
+    return bytes ? { done: false, value: bytes } : { done: true, value: undefined };
   };
   return {
     read,
