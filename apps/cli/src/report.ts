@@ -4,6 +4,7 @@
  * @module
  */
 import type { BlobProgress, ImagePushProgress } from '@edgecr/client';
+import { MiB } from '@edgecr/protocol';
 import { Presets, SingleBar } from 'cli-progress';
 
 /** Receives every progress event of a push; `stop` ends the bar before the summary is printed. */
@@ -11,8 +12,6 @@ export interface PushReporter {
   update(progress: ImagePushProgress): void;
   stop(): void;
 }
-
-const MiB = 1024 * 1024;
 
 function mib(bytes: number): string {
   return `${(bytes / MiB).toFixed(1)} MiB`;

@@ -9,11 +9,11 @@ import { testLayerBytes } from '@edgecr/chunker/testing';
 import { EcrClient, fetchTransport } from '@edgecr/client';
 import { readImageArchive } from '@edgecr/image-archive';
 import { dockerSaveClassic, ociLayoutOneLayer, ociLayoutTwoPlatforms } from '@edgecr/image-archive/testing';
+import { MiB } from '@edgecr/protocol';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type LocalStack, removeState, startLocalStack } from '../../../worker/test/e2e/_wrangler.ts';
 import { cliEnv, LOCAL_KEY, runCli, startCli } from './_cli.ts';
 
-const MiB = 1024 * 1024;
 let stack: LocalStack;
 let home: string;
 let env: NodeJS.ProcessEnv;
