@@ -161,6 +161,12 @@ const STAGES: {
     door: 'both',
     primitive: 'ResumableSha256 on sha256.wasm, 1 MiB updates',
   },
+  {
+    path: 'wasm512',
+    stage: 'layer SHA-512',
+    door: 'OCI',
+    primitive: 'ResumableSha512 on sha512.wasm, 1 MiB updates (OCI uploads also answer to sha512 digests)',
+  },
 ];
 
 /** The body boto3 sends for `blob`, the first part of a layer. */

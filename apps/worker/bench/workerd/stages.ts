@@ -19,15 +19,18 @@
 // GET  /r2-20     the blob as one 20 MiB R2 part
 // GET  /noble     @noble/hashes SHA-256 over the blob in 1 MiB updates (the layer digest, as it was)
 // GET  /wasm      ResumableSha256 on the bundled sha256.wasm, 1 MiB updates (the layer digest, as it is)
+// GET  /wasm512   ResumableSha512 on the bundled sha512.wasm, 1 MiB updates (the OCI door's second digest)
 // GET  /noop      nothing (the request's own cost)
 import { DurableObject } from 'cloudflare:workers';
-import { ResumableSha256 } from '@edgecr/chunker';
+import { ResumableSha256, ResumableSha512 } from '@edgecr/chunker';
 import sha256Wasm from '@edgecr/chunker/sha256.wasm';
+import sha512Wasm from '@edgecr/chunker/sha512.wasm';
 import { sha256 } from '@noble/hashes/sha2.js';
 import { hashBody } from '../../src/doors/ecr/body/requestBody.ts';
 import { rechunked } from '../../src/doors/oci/body.ts';
 
 ResumableSha256.useWasm(sha256Wasm);
+ResumableSha512.useWasm(sha512Wasm);
 
 interface Env {
   SINK: DurableObjectNamespace<Sink>;
@@ -213,6 +216,12 @@ const stages: Record<string, (request: Request, env: Env, blob: Uint8Array) => P
   wasm: async (_request, _env, blob) => {
     if (ResumableSha256.implementation !== 'wasm') throw new Error('the wasm SHA-256 did not load');
     const hash = new ResumableSha256();
+    for (const chunk of chunks(blob)) hash.update(chunk);
+    return hash.digestHex();
+  },
+  wasm512: async (_request, _env, blob) => {
+    if (ResumableSha512.implementation !== 'wasm') throw new Error('the wasm SHA-512 did not load');
+    const hash = new ResumableSha512();
     for (const chunk of chunks(blob)) hash.update(chunk);
     return hash.digestHex();
   },
