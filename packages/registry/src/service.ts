@@ -17,8 +17,8 @@ import {
 } from '@edgecr/protocol';
 import type { CatalogRules } from './catalog/catalogRules.ts';
 import {
-  newRepositoryRecord,
   type LayerDeletion,
+  newRepositoryRecord,
   type RepositoryLayer,
   type RepositoryPage,
   type RepositoryQuery,
