@@ -41,8 +41,8 @@ export async function serveBlob(call: OciRequest, name: string, digest: Digest):
  * its bytes go once no repository does; 202. A key needs what BatchDeleteImage needs ('admin'). A blob the
  * repository does not hold is 404 `BLOB_UNKNOWN`. A blob an image of the repository still references is
  * refused, so no image is left unpullable: 409 `DENIED`. The spec's table has no code for a conflict;
- * `UNSUPPORTED` (405) would tell clients this registry cannot delete blobs at all (the conformance suite and
- * clients read 405 so), while this delete works once the images go, so it is `DENIED` with 409 Conflict
+ * `UNSUPPORTED` (405) would tell clients this registry cannot delete blobs at all (the conformance suite
+ * reads a 405 so), while this delete works once the images go, so it is `DENIED` with 409 Conflict
  * saying the refusal is the blob's state, not the key's rights: the same pair as deleting a manifest an index
  * still lists and overwriting an immutable tag.
  */
