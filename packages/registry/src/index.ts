@@ -5,6 +5,7 @@ export {
   DEFAULT_UNREFERENCED_LAYER_GRACE_SECONDS,
 } from './catalog/catalogRules.ts';
 export {
+  type LayerDeletion,
   type LayerRecord,
   newRepositoryRecord,
   type Registration,

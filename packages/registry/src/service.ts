@@ -17,6 +17,7 @@ import {
 } from '@edgecr/protocol';
 import type { CatalogRules } from './catalog/catalogRules.ts';
 import {
+  type LayerDeletion,
   newRepositoryRecord,
   type RepositoryLayer,
   type RepositoryPage,
@@ -45,6 +46,7 @@ export type CatalogHandle = Reached<
     | 'checkLayers'
     | 'findLayer'
     | 'mountLayer'
+    | 'deleteLayer'
     | 'putImage'
     | 'batchGetImage'
     | 'describeImages'
@@ -217,6 +219,15 @@ export class RegistryService {
   async mountBlob(repositoryName: string, digest: string, from: string): Promise<boolean> {
     await this.requirePushTarget(repositoryName);
     return await this.catalog.mountLayer(repositoryName, digest, from);
+  }
+
+  /**
+   * Deletes a blob from a repository (an OCI blob `DELETE`), by its sha256 digest or a known sha512 alias: the
+   * repository stops holding it, and its bytes go once no repository does. A blob an image of the repository
+   * references is refused (`referenced`), so no image is left unpullable; the door says so in its terms.
+   */
+  deleteBlob(repositoryName: string, digest: string): Promise<LayerDeletion> {
+    return this.catalog.deleteLayer(repositoryName, digest);
   }
 
   checkLayers(repositoryName: string, digests: string[]): Promise<BatchCheckLayerAvailabilityResponse> {

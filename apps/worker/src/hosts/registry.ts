@@ -111,6 +111,10 @@ export class Registry extends DurableObject<Env> {
     return capture(() => this.rules.mountLayer(repositoryName, digest, from));
   }
 
+  deleteLayer(repositoryName: string, digest: string) {
+    return capture(() => this.rules.deleteLayer(repositoryName, digest));
+  }
+
   objectInUse(objectKey: string) {
     return capture(() => this.rules.objectInUse(objectKey));
   }

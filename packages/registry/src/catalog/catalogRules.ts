@@ -1,18 +1,17 @@
-import {
-  type BatchCheckLayerAvailabilityResponse,
-  type BatchDeleteImageRequest,
-  type BatchDeleteImageResponse,
-  type BatchGetImageRequest,
-  type BatchGetImageResponse,
-  type DescribeImagesRequest,
-  type DescribeImagesResponse,
-  type ListImagesRequest,
-  type ListImagesResponse,
-  type PutImageRequest,
-  type PutImageResponse,
-  type PutImageTagMutabilityRequest,
-  type PutImageTagMutabilityResponse,
-  SHA256_DIGEST,
+import type {
+  BatchCheckLayerAvailabilityResponse,
+  BatchDeleteImageRequest,
+  BatchDeleteImageResponse,
+  BatchGetImageRequest,
+  BatchGetImageResponse,
+  DescribeImagesRequest,
+  DescribeImagesResponse,
+  ListImagesRequest,
+  ListImagesResponse,
+  PutImageRequest,
+  PutImageResponse,
+  PutImageTagMutabilityRequest,
+  PutImageTagMutabilityResponse,
 } from '@edgecr/protocol';
 import { repositoryAlreadyExists, repositoryNotFound } from '../errors.ts';
 import { batchDeleteImage, checkRepositoryDeletable } from '../images/batchDeleteImage.ts';
@@ -24,8 +23,11 @@ import { canonicalDigest, type ImageContext } from '../images/store.ts';
 import { putImageTagMutability } from '../images/tagMutability.ts';
 import type { BlobStore } from '../ports/blobStore.ts';
 import type { CatalogStore, CatalogTransaction } from '../ports/catalogStore.ts';
+import { checkLayers, deleteLayer, findLayer, linkLayer, mountLayer } from './layers.ts';
+import { deleteObjects, releaseBlob } from './orphans.ts';
 import { decodePageToken, encodePageToken } from './pageToken.ts';
 import type {
+  LayerDeletion,
   LayerRecord,
   Registration,
   RepositoryLayer,
@@ -37,9 +39,6 @@ import { sweepLinks } from './sweep.ts';
 
 /** DescribeRepositories' page size when the request names none (ECR's default). */
 const DEFAULT_PAGE_SIZE = 100;
-
-/** How many keys one BlobStore delete call takes (R2's and S3's limit). */
-const DELETE_BATCH = 1000;
 
 /** How a catalog keeps time and reclaims layers; every member has a default. */
 export interface CatalogOptions {
@@ -56,15 +55,10 @@ export interface CatalogOptions {
 /** The default grace of an unreferenced layer: seven days. */
 export const DEFAULT_UNREFERENCED_LAYER_GRACE_SECONDS = 7 * 86_400;
 
-/** Deletes keys from the blob store in batches the store accepts. */
-async function deleteObjects(blobs: BlobStore, keys: string[]): Promise<void> {
-  for (let i = 0; i < keys.length; i += DELETE_BATCH) await blobs.delete(keys.slice(i, i + DELETE_BATCH));
-}
-
 /**
  * The rules of one registry's catalog: repositories, content-addressed blobs, which repository holds which
- * layer, and images (the image rules, run over the same transaction). Every change is one transaction of
- * the store; the host serialises calls per registry.
+ * layer (the layer rules, layers.ts) and images (the image rules, src/images), each run as one transaction of
+ * the store, with the blob store's I/O after the commit; the host serialises calls per registry.
  * @example
  * const catalog = new CatalogRules('123456789012', new MemoryCatalogStore(), new MemoryBlobStore());
  * await catalog.createRepository(newRepositoryRecord({ repositoryName: 'app' }, new Date()));
@@ -123,10 +117,8 @@ export class CatalogRules {
       tables.deleteRepository(repositoryName);
       const orphans: string[] = [];
       for (const digest of tables.unlinkAll(repositoryName)) {
-        if (tables.held(digest)) continue;
-        const blob = tables.blob(digest);
-        tables.deleteBlob(digest);
-        if (blob) orphans.push(blob.objectKey);
+        const orphan = releaseBlob(tables, digest);
+        if (orphan) orphans.push(orphan);
       }
       return { record, orphans };
     });
@@ -198,6 +190,7 @@ export class CatalogRules {
     if (oldest) await this.store.wakeBy(Math.max(oldest.linkedAt + this.graceMs, this.now()));
   }
 
+  /** The repository's record; RepositoryNotFoundException when there is none. */
   requireRepository(repositoryName: string): Promise<RepositoryRecord> {
     return this.store.transaction((tables) => this.require(tables, repositoryName));
   }
@@ -218,59 +211,21 @@ export class CatalogRules {
    */
   async registerLayer(repositoryName: string, layer: LayerRecord, alias?: string): Promise<Registration> {
     const linkedAt = this.now();
-    const registration = await this.store.transaction((tables): Registration => {
-      this.require(tables, repositoryName);
-      if (alias !== undefined && tables.aliasOf(alias) === null) tables.insertAlias(alias, layer.digest);
-      if (tables.linked(repositoryName, layer.digest)) return 'present';
-      const existing = tables.blob(layer.digest);
-      if (!existing) tables.insertBlob(layer);
-      tables.link(repositoryName, layer.digest, linkedAt);
-      return existing ? 'linked' : 'created';
-    });
+    const registration = await this.layers(repositoryName, (tables) =>
+      linkLayer(tables, repositoryName, layer, alias, linkedAt),
+    );
     if (registration !== 'present' && this.graceMs !== null) await this.store.wakeBy(linkedAt + this.graceMs);
     return registration;
   }
 
   /** BatchCheckLayerAvailability for one repository. */
   checkLayers(repositoryName: string, digests: string[]): Promise<BatchCheckLayerAvailabilityResponse> {
-    return this.store.transaction((tables) => {
-      this.require(tables, repositoryName);
-      const result: Required<BatchCheckLayerAvailabilityResponse> = { layers: [], failures: [] };
-      for (const layerDigest of digests) {
-        if (!SHA256_DIGEST.test(layerDigest)) {
-          result.failures.push({
-            layerDigest,
-            failureCode: 'InvalidLayerDigest',
-            failureReason: 'Invalid layer digest',
-          });
-          continue;
-        }
-        const layer = this.layerIn(tables, repositoryName, layerDigest);
-        if (layer) {
-          result.layers.push({ layerDigest, layerAvailability: 'AVAILABLE', layerSize: layer.size });
-        } else {
-          result.failures.push({
-            layerDigest,
-            failureCode: 'MissingLayerDigest',
-            failureReason: 'Requested layer digest does not exist',
-          });
-        }
-      }
-      return result;
-    });
+    return this.layers(repositoryName, (tables) => checkLayers(tables, repositoryName, digests));
   }
 
-  /**
-   * The stored layer, if the repository holds it, and whether an image of the repository references it. Asked
-   * for by an alias (`sha512:…`), the answer carries that digest: the client's name for the same bytes.
-   */
+  /** The stored layer, if the repository holds it, and whether an image of it references it (layers.ts). */
   findLayer(repositoryName: string, digest: string): Promise<RepositoryLayer | null> {
-    return this.store.transaction((tables) => {
-      this.require(tables, repositoryName);
-      const canonical = canonicalDigest(tables, digest);
-      const layer = this.layerIn(tables, repositoryName, canonical);
-      return layer && { ...layer, digest, referenced: tables.isBlobReferenced(repositoryName, canonical) };
-    });
+    return this.layers(repositoryName, (tables) => findLayer(tables, repositoryName, digest));
   }
 
   /**
@@ -279,17 +234,25 @@ export class CatalogRules {
    */
   async mountLayer(repositoryName: string, named: string, from: string): Promise<boolean> {
     const linkedAt = this.now();
-    const mounted = await this.store.transaction((tables) => {
-      this.require(tables, repositoryName);
-      const digest = canonicalDigest(tables, named);
-      if (tables.linked(repositoryName, digest)) return 'held';
-      if (!tables.repository(from) || !tables.linked(from, digest) || !tables.blob(digest)) return 'absent';
-      tables.link(repositoryName, digest, linkedAt);
-      return 'linked';
-    });
+    const mounted = await this.layers(repositoryName, (tables) =>
+      mountLayer(tables, repositoryName, named, from, linkedAt),
+    );
     // A mounted layer is a new link like an uploaded one: the sweep reclaims it if no image comes to use it.
     if (mounted === 'linked' && this.graceMs !== null) await this.store.wakeBy(linkedAt + this.graceMs);
     return mounted !== 'absent';
+  }
+
+  /**
+   * Takes a blob out of a repository (an OCI blob `DELETE`): the repository's link goes, and the bytes once no
+   * repository holds them (rows first, then the blob store, as deleteRepository). A blob an image of the
+   * repository references is refused ('referenced'): deleting it would break that image.
+   */
+  async deleteLayer(repositoryName: string, digest: string): Promise<LayerDeletion> {
+    const { deletion, orphan } = await this.layers(repositoryName, (tables) =>
+      deleteLayer(tables, repositoryName, digest),
+    );
+    if (orphan) await deleteObjects(this.blobs, [orphan]);
+    return deletion;
   }
 
   /** Whether any blob is stored under the key (an upload's expiry must not delete catalogued bytes). */
@@ -312,7 +275,11 @@ export class CatalogRules {
     return { store: tables, registryId: this.registryId, now: () => Math.floor(this.now() / 1000) };
   }
 
-  private layerIn(tables: CatalogTransaction, repositoryName: string, digest: string): LayerRecord | null {
-    return tables.linked(repositoryName, digest) ? tables.blob(digest) : null;
+  /** Runs a layer rule in one transaction, once the repository is known to exist. */
+  private layers<O>(repositoryName: string, rule: (tables: CatalogTransaction) => O): Promise<O> {
+    return this.store.transaction((tables) => {
+      this.require(tables, repositoryName);
+      return rule(tables);
+    });
   }
 }

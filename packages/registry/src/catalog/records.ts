@@ -51,6 +51,13 @@ export interface RepositoryLayer extends LayerRecord {
 export type Registration = 'created' | 'linked' | 'present';
 
 /**
+ * What deleting a blob from a repository (an OCI blob `DELETE`) did: `deleted` (the repository's link is gone,
+ * and the bytes with it if no other repository held them), `unknown` (the repository does not hold it) or
+ * `referenced` (refused: an image of the repository references it, and would be left without it).
+ */
+export type LayerDeletion = 'deleted' | 'unknown' | 'referenced';
+
+/**
  * The record CreateRepository stores: the request's settings with ECR's defaults for what it leaves out.
  * @example
  * const record = newRepositoryRecord({ repositoryName: 'app' }, new Date());

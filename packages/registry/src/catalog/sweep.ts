@@ -1,4 +1,5 @@
 import type { CatalogTransaction } from '../ports/catalogStore.ts';
+import { releaseBlob } from './orphans.ts';
 
 /** How many links one sweep transaction looks at; a full batch of old links wakes the sweep again at once. */
 export const SWEEP_BATCH = 500;
@@ -14,10 +15,8 @@ export function sweepLinks(tables: CatalogTransaction, cutoff: number): string[]
   for (const link of tables.unreferencedLinks(SWEEP_BATCH)) {
     if (link.linkedAt > cutoff) break;
     tables.unlink(link.repositoryName, link.digest);
-    if (tables.held(link.digest)) continue;
-    const blob = tables.blob(link.digest);
-    tables.deleteBlob(link.digest);
-    if (blob) orphans.push(blob.objectKey);
+    const orphan = releaseBlob(tables, link.digest);
+    if (orphan) orphans.push(orphan);
   }
   return orphans;
 }

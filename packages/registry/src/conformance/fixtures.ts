@@ -1,4 +1,4 @@
-import { MiB } from '@edgecr/protocol';
+import { DOCKER_CONFIG, DOCKER_LAYER_TAR_GZIP, DOCKER_MANIFEST, MiB } from '@edgecr/protocol';
 import type { BlobStore } from '../ports/blobStore.ts';
 import type { CatalogStore } from '../ports/catalogStore.ts';
 import type { UploadStore } from '../ports/uploadStore.ts';
@@ -63,4 +63,29 @@ export async function readAll(stream: ReadableStream<Uint8Array>): Promise<Uint8
 /** A fresh 12-digit registry id, so tests on a shared host never see each other's state. */
 export function freshRegistryId(): string {
   return String(Math.floor(Math.random() * 9e11) + 1e11);
+}
+
+/** Uploads `bytes` as one layer of the repository; returns its digest and size. */
+export async function pushBlob(registry: RegistryService, repositoryName: string, bytes: Uint8Array) {
+  const { uploadId } = await registry.initiateLayerUpload(repositoryName);
+  const ref = { repositoryName, uploadId };
+  await registry.uploadLayerPart(ref, { first: 0, last: bytes.length - 1 }, streamOf(bytes));
+  return { digest: await registry.completeLayerUpload(ref, []), size: bytes.length };
+}
+
+/** A Docker schema 2 manifest over a config and layers, as docker push writes it. */
+export function dockerManifest(
+  config: { digest: string; size: number },
+  layers: { digest: string; size: number }[],
+) {
+  return JSON.stringify(
+    {
+      schemaVersion: 2,
+      mediaType: DOCKER_MANIFEST,
+      config: { mediaType: DOCKER_CONFIG, ...config },
+      layers: layers.map((layer) => ({ mediaType: DOCKER_LAYER_TAR_GZIP, ...layer })),
+    },
+    null,
+    3,
+  );
 }

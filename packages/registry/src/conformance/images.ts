@@ -1,41 +1,15 @@
-import {
-  DOCKER_CONFIG,
-  DOCKER_LAYER_TAR_GZIP,
-  DOCKER_MANIFEST,
-  OCI_INDEX,
-  OCI_MANIFEST,
-} from '@edgecr/protocol';
+import { OCI_INDEX, OCI_MANIFEST } from '@edgecr/protocol';
 import { describe, expect, it } from 'vitest';
 import { newRepositoryRecord } from '../catalog/records.ts';
 import { manifestDigest } from '../images/manifest.ts';
 import type { ImageRecord } from '../images/store.ts';
-import type { RegistryService } from '../service.ts';
-import { type ConformanceFactories, freshRegistryId, sha256Digest, streamOf } from './fixtures.ts';
-
-/** Uploads `bytes` as one layer of the repository; returns its digest and size. */
-async function pushBlob(registry: RegistryService, repositoryName: string, bytes: Uint8Array) {
-  const { uploadId } = await registry.initiateLayerUpload(repositoryName);
-  const ref = { repositoryName, uploadId };
-  await registry.uploadLayerPart(ref, { first: 0, last: bytes.length - 1 }, streamOf(bytes));
-  return { digest: await registry.completeLayerUpload(ref, []), size: bytes.length };
-}
-
-/** A Docker schema 2 manifest over a config and layers, as docker push writes it. */
-function dockerManifest(
-  config: { digest: string; size: number },
-  layers: { digest: string; size: number }[],
-) {
-  return JSON.stringify(
-    {
-      schemaVersion: 2,
-      mediaType: DOCKER_MANIFEST,
-      config: { mediaType: DOCKER_CONFIG, ...config },
-      layers: layers.map((layer) => ({ mediaType: DOCKER_LAYER_TAR_GZIP, ...layer })),
-    },
-    null,
-    3,
-  );
-}
+import {
+  type ConformanceFactories,
+  dockerManifest,
+  freshRegistryId,
+  pushBlob,
+  sha256Digest,
+} from './fixtures.ts';
 
 const record = (digest: string, overrides: Partial<ImageRecord> = {}): ImageRecord => ({
   digest,

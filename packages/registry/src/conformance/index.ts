@@ -1,5 +1,6 @@
 // The conformance suite: what every adapter (memory, R2 + Durable Objects, any later one) must pass. It runs
 // under Vitest; an adapter's tests call `runConformance` with factories for its stores and its hosting.
+import { blobDeletesSuite } from './blobDeletes.ts';
 import { blobStoreSuite } from './blobStore.ts';
 import { catalogSuite } from './catalog.ts';
 import type { ConformanceFactories } from './fixtures.ts';
@@ -23,4 +24,5 @@ export function runConformance(factories: ConformanceFactories): void {
   uploadsSuite(factories);
   imagesSuite(factories);
   sha512Suite(factories);
+  blobDeletesSuite(factories);
 }

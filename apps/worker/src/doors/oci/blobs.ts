@@ -37,10 +37,27 @@ export async function serveBlob(call: OciRequest, name: string, digest: Digest):
 }
 
 /**
- * DELETE `/v2/<name>/blobs/<digest>`: ECR has no blob delete (a blob goes with the last image or repository
- * that holds it), so this door follows ECR and answers 405 `UNSUPPORTED`, which the spec allows.
+ * DELETE `/v2/<name>/blobs/<digest>` (sha256, or a sha512 alias): the repository stops holding the blob, and
+ * its bytes go once no repository does; 202. A key needs what BatchDeleteImage needs ('admin'). A blob the
+ * repository does not hold is 404 `BLOB_UNKNOWN`. A blob an image of the repository still references is
+ * refused, so no image is left unpullable: 409 `DENIED`. The spec's table has no code for a conflict;
+ * `UNSUPPORTED` (405) would tell clients this registry cannot delete blobs at all (the conformance suite
+ * reads a 405 so), while this delete works once the images go, so it is `DENIED` with 409 Conflict
+ * saying the refusal is the blob's state, not the key's rights: the same pair as deleting a manifest an index
+ * still lists and overwriting an immutable tag.
  */
-export function deleteBlob(call: OciRequest, name: string): Response {
+export async function deleteBlob(call: OciRequest, name: string, digest: Digest): Promise<Response> {
   permit(call.key, call.settings, 'BatchDeleteImage', name);
-  throw new OciError('UNSUPPORTED', 'blobs cannot be deleted: delete the images that reference them');
+  const deletion = await call.registry.deleteBlob(name, digest.digest);
+  if (deletion === 'unknown') {
+    throw new OciError('BLOB_UNKNOWN', `blob ${digest.digest} is not in repository ${name}`);
+  }
+  if (deletion === 'referenced') {
+    throw new OciError(
+      'DENIED',
+      `blob ${digest.digest} is referenced by an image in repository ${name}: delete the image first`,
+      { status: 409 },
+    );
+  }
+  return new Response(null, { status: 202 });
 }

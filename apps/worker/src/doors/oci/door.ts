@@ -42,7 +42,7 @@ async function serve(call: OciRequest, route: OciRoute): Promise<Response> {
       return new Response('{}', { headers: { 'content-type': 'application/json' } });
     case 'blob':
       if (read) return await serveBlob(call, route.name, route.digest);
-      if (method === 'DELETE') return deleteBlob(call, route.name);
+      if (method === 'DELETE') return await deleteBlob(call, route.name, route.digest);
       throw methodNotAllowed(method, call.url.pathname);
     case 'catalog':
       if (!read) throw methodNotAllowed(method, call.url.pathname);
