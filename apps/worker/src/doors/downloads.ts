@@ -1,4 +1,4 @@
-import { EcrError } from '@edgecr/protocol';
+import { EcrError, resolveRange } from '@edgecr/protocol';
 import { constantTimeEqual } from '@edgecr/sigv4';
 import { bytesToHex } from '@noble/hashes/utils.js';
 import { R2BlobStore } from '../adapters/r2BlobStore.ts';
@@ -65,24 +65,6 @@ function parseLocation(pathname: string): LayerLocation | null {
 const text = (status: number, body: string, headers?: HeadersInit) =>
   new Response(body, { status, headers: { 'content-type': 'text/plain; charset=utf-8', ...headers } });
 
-/** Parses a single `bytes=` range against the object size; null means serve the whole object. */
-function parseRange(
-  header: string | null,
-  size: number,
-): { offset: number; length: number } | 'unsatisfiable' | null {
-  const match = header ? /^bytes=(\d*)-(\d*)$/.exec(header.trim()) : null;
-  if (!match || (match[1] === '' && match[2] === '')) return null;
-  const [, from, to] = match as unknown as [string, string, string];
-  if (from === '') {
-    const suffix = Math.min(Number(to), size);
-    return suffix === 0 ? 'unsatisfiable' : { offset: size - suffix, length: suffix };
-  }
-  const offset = Number(from);
-  const end = to === '' ? size - 1 : Math.min(Number(to), size - 1);
-  if (offset >= size || end < offset) return 'unsatisfiable';
-  return { offset, length: end - offset + 1 };
-}
-
 /**
  * Serves `GET`/`HEAD` on a signed download URL from R2, with `Range`, `ETag` (the digest: the bytes behind a
  * digest never change) and `If-None-Match`. A bad or expired signature gets 403 and no bytes.
@@ -113,21 +95,21 @@ export async function serveDownload(request: Request, env: Env, settings: Settin
   const common = { etag, 'accept-ranges': 'bytes', 'cache-control': 'private, max-age=0' };
   if (request.headers.get('if-none-match') === etag)
     return new Response(null, { status: 304, headers: common });
-  const range = parseRange(request.headers.get('range'), layer.size);
-  if (range === 'unsatisfiable') {
-    return text(416, 'Range not satisfiable', { ...common, 'content-range': `bytes */${layer.size}` });
+  const answer = resolveRange(request.headers.get('range'), layer.size);
+  if (answer.kind === 'unsatisfiable') {
+    return text(416, 'Range not satisfiable', { ...common, 'content-range': answer.contentRange });
   }
+  const range =
+    answer.kind === 'partial' ? { offset: answer.start, length: answer.end - answer.start + 1 } : undefined;
   const headers = {
     ...common,
     'content-type': 'application/octet-stream',
     'content-length': String(range ? range.length : layer.size),
-    ...(range && {
-      'content-range': `bytes ${range.offset}-${range.offset + range.length - 1}/${layer.size}`,
-    }),
+    ...(answer.kind === 'partial' && { 'content-range': answer.contentRange }),
   };
   const status = range ? 206 : 200;
   if (request.method === 'HEAD') return new Response(null, { status, headers });
-  const object = await new R2BlobStore(env.LAYERS).get(layer.objectKey, range ?? undefined);
+  const object = await new R2BlobStore(env.LAYERS).get(layer.objectKey, range);
   if (!object) return text(404, 'The layer bytes are missing');
   return new Response(object.body, { status, headers });
 }

@@ -32,7 +32,12 @@ export async function serveBlob(call: OciRequest, name: string, digest: Digest):
   const status = range ? 206 : 200;
   if (call.request.method === 'HEAD') return new Response(null, { status, headers });
   const object = await new R2BlobStore(call.env.LAYERS).get(layer.objectKey, range);
-  if (!object) throw new Error(`R2 object ${layer.objectKey} of ${layer.digest} is missing`);
+  if (!object) {
+    // Deleted between the lookup and the read (a blob DELETE, a repository delete or the sweep): gone, as the
+    // client will find if it asks again. Logged, since a recorded blob without bytes would be a fault.
+    console.warn(`R2 object ${layer.objectKey} of ${layer.digest} was missing when read`);
+    throw new OciError('BLOB_UNKNOWN', `blob ${layer.digest} is not in repository ${name}`);
+  }
   return new Response(object.body, { status, headers });
 }
 
