@@ -69,6 +69,11 @@ export interface LayerApi {
     options?: CallOptions,
   ): Promise<InitiateLayerUploadResponse>;
   uploadLayerPart(input: LayerPartInput, options?: UploadPartOptions): Promise<UploadLayerPartResponse>;
+  /**
+   * Starts building the request of a part that {@link LayerApi.uploadLayerPart} will send next, so that the work
+   * runs while the part before it is on the wire. `input.layerPartBlob` must not change afterwards.
+   */
+  prepareLayerPart?(input: LayerPartInput): void;
   completeLayerUpload(
     input: CompleteLayerUploadRequest,
     options?: CallOptions,
@@ -110,6 +115,14 @@ export interface EcrClientConfig {
 
 const encoder = new TextEncoder();
 
+/** A part's request body and SigV4 payload hash, built once however often the part is sent. */
+interface PreparedPart {
+  /** The members besides the blob, as JSON: a part sent with other members is built again. */
+  members: string;
+  body: Uint8Array;
+  payloadHash: Promise<string>;
+}
+
 /**
  * The UploadLayerPart body as bytes, exactly as `encodeRequest` would frame it with the blob as the last
  * member, but written straight into one buffer: the base64 text exists once, instead of again inside a
@@ -145,6 +158,8 @@ export class EcrClient implements ImageApi {
   readonly #config: EcrClientConfig;
   readonly #transport: HttpTransport;
   readonly #url: string;
+  /** Bodies by part bytes: each lives as long as the bytes of its part, which the caller holds until it is sent. */
+  readonly #prepared = new WeakMap<Uint8Array, PreparedPart>();
 
   constructor(config: EcrClientConfig) {
     this.#url = new URL(config.endpoint).href;
@@ -176,14 +191,41 @@ export class EcrClient implements ImageApi {
     options: UploadPartOptions = {},
   ): Promise<UploadLayerPartResponse> {
     const { headers } = encodeRequest('UploadLayerPart', { ...input, layerPartBlob: '' });
-    const body = encodeLayerPartBody(this.#withRegistry(input));
+    const { body, payloadHash } = this.#preparedPart(input);
     const { onUploadProgress } = options;
     const partBytes = input.layerPartBlob.length;
     // The body is the part as base64 plus a few hundred bytes: scale what has gone out back to part bytes.
     const progress =
       onUploadProgress &&
       ((sent: number) => onUploadProgress(Math.min(partBytes, Math.floor((sent * partBytes) / body.length))));
-    return (await this.#post(headers, body, options, progress)) as UploadLayerPartResponse;
+    return (await this.#post(headers, body, options, progress, payloadHash)) as UploadLayerPartResponse;
+  }
+
+  /**
+   * Builds the UploadLayerPart body of `input` and starts hashing it, to be sent by
+   * {@link EcrClient.uploadLayerPart} (and by its retries) without doing that again. In a page the base64 body
+   * and its hash are a large share of the main thread's work: done while the previous part uploads, they
+   * overlap the network instead of waiting for it.
+   * @example
+   * ecr.prepareLayerPart(next); // while the current part is on the wire
+   * await ecr.uploadLayerPart(next);
+   */
+  prepareLayerPart(input: LayerPartInput): void {
+    this.#preparedPart(input);
+  }
+
+  #preparedPart(input: LayerPartInput): PreparedPart {
+    const framed = this.#withRegistry(input);
+    const { layerPartBlob, ...rest } = framed;
+    const members = JSON.stringify(rest);
+    const known = this.#prepared.get(layerPartBlob);
+    if (known?.members === members) return known;
+    const body = encodeLayerPartBody(framed);
+    const prepared = { members, body, payloadHash: sha256Hex(body) };
+    // A part prepared and then abandoned (pause, cancel) must not leave an unhandled rejection behind.
+    prepared.payloadHash.catch(() => {});
+    this.#prepared.set(layerPartBlob, prepared);
+    return prepared;
   }
 
   initiateLayerUpload(
@@ -267,9 +309,10 @@ export class EcrClient implements ImageApi {
     body: Uint8Array,
     options: CallOptions,
     onUploadProgress?: (sent: number) => void,
+    bodyHash: Promise<string> = sha256Hex(body),
   ): Promise<unknown> {
     const { credentials, region, now } = this.#config;
-    const payloadHash = await sha256Hex(body);
+    const payloadHash = await bodyHash;
     let headers: Record<string, string>;
     try {
       headers = signRequest(
