@@ -4,7 +4,8 @@
 // layout tar of four layers) dropped on the page and pushed whole to the local stack. Peak memory comes from
 // each runtime's own metrics: Chromium's `Runtime.getHeapUsage` for the page (its JS heap, and the ArrayBuffer
 // memory outside it) and Node's `process.memoryUsage()`.
-// Run: pnpm --filter @edgecr/web bench (builds the page first). GIB=0.25 for a quicker run.
+// Run: pnpm --filter @edgecr/web bench (builds the page first). GIB=0.25 for a quicker run; BENCH_ROUNDS
+// (default 3) sets the rounds of the ceiling pair.
 import { mkdtempSync, openAsBlob, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
@@ -21,8 +22,18 @@ import { type ArchiveFile, pushArchive, pushedDigest, writeArchiveFile } from '.
 import { ecrDiscardProcess } from './_discardProcess.ts';
 
 const SIZE = Math.round(Number(process.env.GIB ?? 1) * 1024) * MiB;
+/** Rounds of the ceiling pair (Node, page); the machine is shared, so one round's ratio says little. */
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const mbps = (bytes: number, ms: number) => bytes / 1e6 / (ms / 1000);
 const fmt = (n: number) => n.toFixed(1);
+const fmt2 = (n: number) => n.toFixed(2);
+const median = (values: number[]) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = sorted.length >> 1;
+  return sorted.length % 2
+    ? (sorted[middle] as number)
+    : ((sorted[middle - 1] as number) + (sorted[middle] as number)) / 2;
+};
 const mib = (bytes: number) => `${fmt(bytes / MiB)} MiB`;
 
 interface Run {
@@ -175,19 +186,36 @@ try {
   console.log(`Node ${process.version}, Chromium ${browser.version()}`);
   const node = await nodeRun(stack.endpoint, 'bench/node', layer);
   const page = await browserRun(browser, stackPage.url, 'bench/browser', layerPush(layer));
-  const nodeCeiling = await nodeRun(discard.endpoint, 'bench/discard', layer);
-  const pageCeiling = await browserRun(browser, discardPage.url, 'bench/discard', layerPush(layer));
+  const ceilings: { node: Run; page: Run }[] = [];
+  for (let round = 0; round < ROUNDS; round++) {
+    // Who goes first alternates, so that load changing on the shared machine favours neither.
+    const nodeCeiling = () => nodeRun(discard.endpoint, 'bench/discard', layer);
+    const pageCeiling = () => browserRun(browser, discardPage.url, 'bench/discard', layerPush(layer));
+    if (round % 2 === 0) ceilings.push({ node: await nodeCeiling(), page: await pageCeiling() });
+    else ceilings.push({ page: await pageCeiling(), node: await nodeCeiling() });
+  }
   const pageArchive = await browserRun(browser, stackPage.url, 'bench/archive', archivePush(archive));
 
   console.log(`\nA ${mib(SIZE)} layer in 10 MiB parts; every digest checked against node:crypto`);
   console.log('Against the local stack (wrangler dev):');
   console.log(`  browser, headless Chromium: ${fmt(mbps(SIZE, page.ms))} MB/s; ${peaksOf(page)}`);
   console.log(`  Node client, same engine:   ${fmt(mbps(SIZE, node.ms))} MB/s; ${peaksOf(node)}`);
-  console.log(`  ratio browser / Node: ${(node.ms / page.ms).toFixed(2)}`);
-  console.log('Against a loopback server that discards the bytes (each client’s own ceiling):');
-  console.log(`  browser: ${fmt(mbps(SIZE, pageCeiling.ms))} MB/s; ${peaksOf(pageCeiling)}`);
-  console.log(`  Node:    ${fmt(mbps(SIZE, nodeCeiling.ms))} MB/s; ${peaksOf(nodeCeiling)}`);
-  console.log(`  ratio browser / Node: ${(nodeCeiling.ms / pageCeiling.ms).toFixed(2)}`);
+  console.log(`  ratio browser / Node: ${fmt2(node.ms / page.ms)}`);
+  console.log(
+    `Against a loopback server that discards the bytes (each client’s own ceiling), ${ROUNDS} rounds:`,
+  );
+  for (const side of ['page', 'node'] as const) {
+    const runs = ceilings.map((pair) => pair[side]);
+    const worst = runs.reduce((a, b) => (b.peakTotal > a.peakTotal ? b : a));
+    console.log(
+      `  ${side === 'page' ? 'browser' : 'Node   '}: median ${fmt(median(runs.map((r) => mbps(SIZE, r.ms))))} MB/s ` +
+        `(${runs.map((r) => fmt(mbps(SIZE, r.ms))).join(', ')}); highest peaks: ${peaksOf(worst)}`,
+    );
+  }
+  const ratios = ceilings.map((pair) => pair.node.ms / pair.page.ms);
+  console.log(
+    `  ratio browser / Node: median ${fmt2(median(ratios))} (per round ${ratios.map(fmt2).join(', ')})`,
+  );
   console.log(
     `An image archive (OCI layout tar, 4 layers, ${mib(archive.layerBytes)}) pushed whole from the page:`,
   );
