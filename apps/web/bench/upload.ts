@@ -1,9 +1,9 @@
 // Benchmark: a generated 1 GiB layer uploaded by the page in headless Chromium and by the same engine driven
 // from Node, in one run, against the local stack (`wrangler dev`) and against a loopback server that answers
-// the ECR calls and throws the bytes away (each client's own ceiling; in a process of its own); then a 1 GiB image archive (an OCI
-// layout tar of four layers) dropped on the page and pushed whole to the local stack. Peak memory comes from
-// each runtime's own metrics: Chromium's `Runtime.getHeapUsage` for the page (its JS heap, and the ArrayBuffer
-// memory outside it) and Node's `process.memoryUsage()`.
+// the ECR calls and throws the bytes away (each client's own ceiling; the server runs in a process of its
+// own); then a 1 GiB image archive (an OCI layout tar of four layers) dropped on the page and pushed whole to
+// the local stack. Peak memory comes from each runtime's own metrics: Chromium's `Runtime.getHeapUsage` for
+// the page (its JS heap, and the ArrayBuffer memory outside it) and Node's `process.memoryUsage()`.
 // Run: pnpm --filter @edgecr/web bench (builds the page first). GIB=0.25 for a quicker run; BENCH_ROUNDS
 // (default 3) sets the rounds of the ceiling pair.
 import { mkdtempSync, openAsBlob, rmSync, statSync } from 'node:fs';
