@@ -19,7 +19,6 @@ import {
   type DescribeRepositoriesRequest,
   type DescribeRepositoriesResponse,
   decodeError,
-  encodeBase64,
   encodeRequest,
   type GetDownloadUrlForLayerRequest,
   type GetDownloadUrlForLayerResponse,
@@ -35,6 +34,7 @@ import {
 import { type Credentials, signRequest } from '@edgecr/sigv4';
 import { sha256Hex } from './_sha256Hex.ts';
 import { NetworkError } from './errors.ts';
+import { type LayerPartInput, PreparedParts } from './layerPartBody.ts';
 import { defaultTransport, type HttpTransport } from './transport.ts';
 
 /** Options of every call. */
@@ -42,15 +42,6 @@ export interface CallOptions {
   signal?: AbortSignal;
   /** A request with no answer after this long fails with `RequestTimeoutError`. */
   timeoutMs?: number;
-}
-
-/** UploadLayerPart's input with the blob as bytes (never a base64 string: the client encodes it). */
-export interface LayerPartInput {
-  repositoryName: string;
-  uploadId: string;
-  partFirstByte: number;
-  partLastByte: number;
-  layerPartBlob: Uint8Array;
 }
 
 /** Options of UploadLayerPart. */
@@ -115,34 +106,6 @@ export interface EcrClientConfig {
 
 const encoder = new TextEncoder();
 
-/** A part's request body and SigV4 payload hash, built once however often the part is sent. */
-interface PreparedPart {
-  /** The members besides the blob, as JSON: a part sent with other members is built again. */
-  members: string;
-  body: Uint8Array;
-  payloadHash: Promise<string>;
-}
-
-/**
- * The UploadLayerPart body as bytes, exactly as `encodeRequest` would frame it with the blob as the last
- * member, but written straight into one buffer: the base64 text exists once, instead of again inside a
- * JSON string and again as UTF-8 (a 10 MiB part is a 14 MB body).
- * @example
- * const body = encodeLayerPartBody({ repositoryName, uploadId, partFirstByte: 0, partLastByte: 9, layerPartBlob });
- */
-export function encodeLayerPartBody(input: LayerPartInput & { registryId?: string }): Uint8Array {
-  const { layerPartBlob, ...members } = input;
-  // `…,"layerPartBlob":""}` less its last two characters ends at the opening quote of the blob's value.
-  const head = encoder.encode(JSON.stringify({ ...members, layerPartBlob: '' }).slice(0, -2));
-  const base64 = encodeBase64(layerPartBlob);
-  const body = new Uint8Array(head.length + base64.length + 2);
-  body.set(head);
-  encoder.encodeInto(base64, body.subarray(head.length));
-  body[body.length - 2] = 0x22; // "
-  body[body.length - 1] = 0x7d; // }
-  return body;
-}
-
 /**
  * Sends ECR requests signed with SigV4. Error answers reject with the `EcrError` that `decodeError` reads from
  * them; no answer at all rejects with `NetworkError`. It never retries: the upload engine decides that.
@@ -158,8 +121,7 @@ export class EcrClient implements ImageApi {
   readonly #config: EcrClientConfig;
   readonly #transport: HttpTransport;
   readonly #url: string;
-  /** Bodies by part bytes: each lives as long as the bytes of its part, which the caller holds until it is sent. */
-  readonly #prepared = new WeakMap<Uint8Array, PreparedPart>();
+  readonly #prepared = new PreparedParts();
 
   constructor(config: EcrClientConfig) {
     this.#url = new URL(config.endpoint).href;
@@ -191,7 +153,7 @@ export class EcrClient implements ImageApi {
     options: UploadPartOptions = {},
   ): Promise<UploadLayerPartResponse> {
     const { headers } = encodeRequest('UploadLayerPart', { ...input, layerPartBlob: '' });
-    const { body, payloadHash } = this.#preparedPart(input);
+    const { body, payloadHash } = this.#prepared.get(this.#withRegistry(input));
     const { onUploadProgress } = options;
     const partBytes = input.layerPartBlob.length;
     // The body is the part as base64 plus a few hundred bytes: scale what has gone out back to part bytes.
@@ -211,21 +173,7 @@ export class EcrClient implements ImageApi {
    * await ecr.uploadLayerPart(next);
    */
   prepareLayerPart(input: LayerPartInput): void {
-    this.#preparedPart(input);
-  }
-
-  #preparedPart(input: LayerPartInput): PreparedPart {
-    const framed = this.#withRegistry(input);
-    const { layerPartBlob, ...rest } = framed;
-    const members = JSON.stringify(rest);
-    const known = this.#prepared.get(layerPartBlob);
-    if (known?.members === members) return known;
-    const body = encodeLayerPartBody(framed);
-    const prepared = { members, body, payloadHash: sha256Hex(body) };
-    // A part prepared and then abandoned (pause, cancel) must not leave an unhandled rejection behind.
-    prepared.payloadHash.catch(() => {});
-    this.#prepared.set(layerPartBlob, prepared);
-    return prepared;
+    this.#prepared.get(this.#withRegistry(input));
   }
 
   initiateLayerUpload(

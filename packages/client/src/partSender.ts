@@ -5,8 +5,8 @@
  */
 import { createLayerChunker, type LayerPart } from '@edgecr/chunker';
 import { sha256Hex } from './_sha256Hex.ts';
-import type { LayerPartInput } from './ecrClient.ts';
 import { isEcrError } from './errors.ts';
+import type { LayerPartInput } from './layerPartBody.ts';
 import { type LayerSource, sourceError } from './layerSource.ts';
 import type { PushProgress, UploadTarget } from './pushProgress.ts';
 import type { PushRequests } from './pushRequests.ts';
