@@ -19,7 +19,6 @@ import {
   type DescribeRepositoriesRequest,
   type DescribeRepositoriesResponse,
   decodeError,
-  encodeBase64,
   encodeRequest,
   type GetDownloadUrlForLayerRequest,
   type GetDownloadUrlForLayerResponse,
@@ -35,6 +34,7 @@ import {
 import { type Credentials, signRequest } from '@edgecr/sigv4';
 import { sha256Hex } from './_sha256Hex.ts';
 import { NetworkError } from './errors.ts';
+import { type LayerPartInput, PreparedParts } from './layerPartBody.ts';
 import { defaultTransport, type HttpTransport } from './transport.ts';
 
 /** Options of every call. */
@@ -42,15 +42,6 @@ export interface CallOptions {
   signal?: AbortSignal;
   /** A request with no answer after this long fails with `RequestTimeoutError`. */
   timeoutMs?: number;
-}
-
-/** UploadLayerPart's input with the blob as bytes (never a base64 string: the client encodes it). */
-export interface LayerPartInput {
-  repositoryName: string;
-  uploadId: string;
-  partFirstByte: number;
-  partLastByte: number;
-  layerPartBlob: Uint8Array;
 }
 
 /** Options of UploadLayerPart. */
@@ -69,6 +60,11 @@ export interface LayerApi {
     options?: CallOptions,
   ): Promise<InitiateLayerUploadResponse>;
   uploadLayerPart(input: LayerPartInput, options?: UploadPartOptions): Promise<UploadLayerPartResponse>;
+  /**
+   * Starts building the request of a part that {@link LayerApi.uploadLayerPart} will send next, so that the work
+   * runs while the part before it is on the wire. `input.layerPartBlob` must not change afterwards.
+   */
+  prepareLayerPart?(input: LayerPartInput): void;
   completeLayerUpload(
     input: CompleteLayerUploadRequest,
     options?: CallOptions,
@@ -111,26 +107,6 @@ export interface EcrClientConfig {
 const encoder = new TextEncoder();
 
 /**
- * The UploadLayerPart body as bytes, exactly as `encodeRequest` would frame it with the blob as the last
- * member, but written straight into one buffer: the base64 text exists once, instead of again inside a
- * JSON string and again as UTF-8 (a 10 MiB part is a 14 MB body).
- * @example
- * const body = encodeLayerPartBody({ repositoryName, uploadId, partFirstByte: 0, partLastByte: 9, layerPartBlob });
- */
-export function encodeLayerPartBody(input: LayerPartInput & { registryId?: string }): Uint8Array {
-  const { layerPartBlob, ...members } = input;
-  // `…,"layerPartBlob":""}` less its last two characters ends at the opening quote of the blob's value.
-  const head = encoder.encode(JSON.stringify({ ...members, layerPartBlob: '' }).slice(0, -2));
-  const base64 = encodeBase64(layerPartBlob);
-  const body = new Uint8Array(head.length + base64.length + 2);
-  body.set(head);
-  encoder.encodeInto(base64, body.subarray(head.length));
-  body[body.length - 2] = 0x22; // "
-  body[body.length - 1] = 0x7d; // }
-  return body;
-}
-
-/**
  * Sends ECR requests signed with SigV4. Error answers reject with the `EcrError` that `decodeError` reads from
  * them; no answer at all rejects with `NetworkError`. It never retries: the upload engine decides that.
  * @example
@@ -145,6 +121,7 @@ export class EcrClient implements ImageApi {
   readonly #config: EcrClientConfig;
   readonly #transport: HttpTransport;
   readonly #url: string;
+  readonly #prepared = new PreparedParts();
 
   constructor(config: EcrClientConfig) {
     this.#url = new URL(config.endpoint).href;
@@ -176,14 +153,27 @@ export class EcrClient implements ImageApi {
     options: UploadPartOptions = {},
   ): Promise<UploadLayerPartResponse> {
     const { headers } = encodeRequest('UploadLayerPart', { ...input, layerPartBlob: '' });
-    const body = encodeLayerPartBody(this.#withRegistry(input));
+    const { body, payloadHash } = this.#prepared.get(this.#withRegistry(input));
     const { onUploadProgress } = options;
     const partBytes = input.layerPartBlob.length;
     // The body is the part as base64 plus a few hundred bytes: scale what has gone out back to part bytes.
     const progress =
       onUploadProgress &&
       ((sent: number) => onUploadProgress(Math.min(partBytes, Math.floor((sent * partBytes) / body.length))));
-    return (await this.#post(headers, body, options, progress)) as UploadLayerPartResponse;
+    return (await this.#post(headers, body, options, progress, payloadHash)) as UploadLayerPartResponse;
+  }
+
+  /**
+   * Builds the UploadLayerPart body of `input` and starts hashing it, to be sent by
+   * {@link EcrClient.uploadLayerPart} (and by its retries) without doing that again. In a page the base64 body
+   * and its hash are a large share of the main thread's work: done while the previous part uploads, they
+   * overlap the network instead of waiting for it.
+   * @example
+   * ecr.prepareLayerPart(next); // while the current part is on the wire
+   * await ecr.uploadLayerPart(next);
+   */
+  prepareLayerPart(input: LayerPartInput): void {
+    this.#prepared.get(this.#withRegistry(input));
   }
 
   initiateLayerUpload(
@@ -267,9 +257,10 @@ export class EcrClient implements ImageApi {
     body: Uint8Array,
     options: CallOptions,
     onUploadProgress?: (sent: number) => void,
+    bodyHash: Promise<string> = sha256Hex(body),
   ): Promise<unknown> {
     const { credentials, region, now } = this.#config;
-    const payloadHash = await sha256Hex(body);
+    const payloadHash = await bodyHash;
     let headers: Record<string, string>;
     try {
       headers = signRequest(

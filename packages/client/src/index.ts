@@ -9,10 +9,8 @@ export {
   type CallOptions,
   EcrClient,
   type EcrClientConfig,
-  encodeLayerPartBody,
   type ImageApi,
   type LayerApi,
-  type LayerPartInput,
   type UploadPartOptions,
 } from './ecrClient.ts';
 export {
@@ -43,6 +41,7 @@ export {
   pushImage,
 } from './imagePush.ts';
 export { IndexedDbStateStore } from './indexedDbStore.ts';
+export { encodeLayerPartBody, type LayerPartInput } from './layerPartBody.ts';
 export { choosePartSize, LayerPush, type LayerPushOptions } from './layerPush.ts';
 export { ACTIVE_STATUSES, type LayerResult, type LayerSnapshot, type LayerStatus } from './layerSnapshot.ts';
 export { blobSource, forEachChunk, type LayerSource, readRange } from './layerSource.ts';

@@ -1,11 +1,12 @@
 /**
- * The upload proper: parts from the acknowledged offset to the end, each read and hashed while the one before
- * it is on the wire, and a resync wherever the endpoint says its bytes end.
+ * The upload proper: parts from the acknowledged offset to the end, each read, hashed and made into its request
+ * while the one before it is on the wire, and a resync wherever the endpoint says its bytes end.
  * @module
  */
 import { createLayerChunker, type LayerPart } from '@edgecr/chunker';
 import { sha256Hex } from './_sha256Hex.ts';
 import { isEcrError } from './errors.ts';
+import type { LayerPartInput } from './layerPartBody.ts';
 import { type LayerSource, sourceError } from './layerSource.ts';
 import type { PushProgress, UploadTarget } from './pushProgress.ts';
 import type { PushRequests } from './pushRequests.ts';
@@ -48,7 +49,8 @@ export async function sendParts(push: PushContext, signal: AbortSignal): Promise
 
 /**
  * One pass of the chunker from `start`; returns early with a resync plan when the endpoint refuses a part.
- * The next part is read and hashed while the current one is on the wire.
+ * The next part is read, hashed and its request prepared while the current one is on the wire (memory: two
+ * parts and two request bodies).
  */
 async function sendPartsFrom(
   push: PushContext,
@@ -64,23 +66,28 @@ async function sendPartsFrom(
     totalSize: source.size,
   });
   const reader = source.stream(start.offset).pipeThrough(chunker).getReader();
+  const read = () =>
+    reader.read().then((result) => {
+      if (!result.done) push.requests.api.prepareLayerPart?.(partInput(push, result.value, upload.uploadId));
+      return result;
+    });
   const onAbort = () => {
     reader.cancel(signal.reason).catch(() => {});
   };
   signal.addEventListener('abort', onAbort, { once: true });
   try {
-    let next = reader.read();
+    let next = read();
     for (;;) {
       const { done, value: part } = await next.catch((error: unknown) => {
         throw signal.aborted ? signal.reason : sourceError(error);
       });
       signal.throwIfAborted();
       if (done) return undefined;
-      next = reader.read();
+      next = read();
       // A pause or resync leaves this read behind: it must not become an unhandled rejection.
       next.catch(() => {});
       const head = progress.fingerprintsWith(part) ? sha256Hex(part.bytes) : undefined;
-      const refused = await sendPart(push, part, upload.uploadId, signal);
+      const refused = await sendPart(push, partInput(push, part, upload.uploadId), signal);
       if (refused) return refused;
       await progress.commit(part, head);
     }
@@ -90,33 +97,33 @@ async function sendPartsFrom(
   }
 }
 
+function partInput(push: PushContext, part: LayerPart, uploadId: string): LayerPartInput {
+  return {
+    repositoryName: push.requests.repositoryName,
+    uploadId,
+    partFirstByte: part.partFirstByte,
+    partLastByte: part.partLastByte,
+    layerPartBlob: part.bytes,
+  };
+}
+
 /** Sends one part with retries; a refusal that names where the endpoint's bytes end becomes a resync plan. */
 async function sendPart(
   push: PushContext,
-  part: LayerPart,
-  uploadId: string,
+  input: LayerPartInput,
   signal: AbortSignal,
 ): Promise<ResyncPlan | undefined> {
   const { progress, requests, status } = push;
   return requests.withRetry(async (options) => {
     progress.inflight = 0;
     try {
-      await requests.api.uploadLayerPart(
-        {
-          repositoryName: requests.repositoryName,
-          uploadId,
-          partFirstByte: part.partFirstByte,
-          partLastByte: part.partLastByte,
-          layerPartBlob: part.bytes,
+      await requests.api.uploadLayerPart(input, {
+        ...options,
+        onUploadProgress: (sent) => {
+          progress.inflight = sent;
+          status.progress();
         },
-        {
-          ...options,
-          onUploadProgress: (sent) => {
-            progress.inflight = sent;
-            status.progress();
-          },
-        },
-      );
+      });
       return undefined;
     } catch (error) {
       if (isEcrError(error, 'InvalidLayerPartException')) {

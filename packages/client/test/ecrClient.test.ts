@@ -121,6 +121,47 @@ describe('EcrClient', () => {
     );
   });
 
+  it('sends a prepared part with the body it prepared, again on a retry, and rebuilds it for other members', async () => {
+    const { requests, transport } = recording(() => ({ status: 200, body: { lastByteReceived: 99 } }));
+    const client = new EcrClient({
+      endpoint: 'http://127.0.0.1:8787',
+      region: 'us-east-1',
+      credentials,
+      transport,
+    });
+    const part = {
+      repositoryName: 'app',
+      uploadId: 'u',
+      partFirstByte: 0,
+      partLastByte: 99,
+      layerPartBlob: new Uint8Array(100).fill(9),
+    };
+    client.prepareLayerPart(part);
+    await client.uploadLayerPart(part);
+    await client.uploadLayerPart({ ...part }); // a retry: the same bytes and members
+    await client.uploadLayerPart({ ...part, uploadId: 'v' }); // the same bytes in another upload
+    const [first, retry, other] = requests.map((request) => request.body);
+    expect(retry).toBe(first);
+    expect(other).not.toBe(first);
+    expect(JSON.parse(decoder.decode(other))).toMatchObject({ uploadId: 'v', partFirstByte: 0 });
+    for (const request of requests) {
+      const body = request.body as Uint8Array;
+      expect(decoder.decode(body)).toBe(
+        encodeRequest('UploadLayerPart', JSON.parse(decoder.decode(body))).body,
+      );
+      const verified = await verifyRequest(
+        { method: 'POST', url: request.url, headers: request.headers },
+        {
+          lookupSecret: () => credentials.secretAccessKey,
+          service: 'ecr',
+          regions: ['us-east-1'],
+          payloadHash: createHash('sha256').update(body).digest('hex'),
+        },
+      );
+      expect(verified.accessKeyId).toBe(credentials.accessKeyId);
+    }
+  });
+
   it('decodes error answers into EcrError, with the fields InvalidLayerPartException carries', async () => {
     const { transport } = recording(() => ({
       status: 400,

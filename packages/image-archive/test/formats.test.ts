@@ -15,6 +15,7 @@ import {
   dockerSaveClassic,
   dockerSaveOci,
   ociLayoutTwoPlatforms,
+  streamOciLayout,
 } from '../src/testing/index.ts';
 
 const text = (stream: ReadableStream<Uint8Array>) =>
@@ -169,5 +170,34 @@ describe('OCI image layout', () => {
       ['config', facts.config.digest, facts.config.mediaType],
       ['manifest', facts.manifest.digest, OCI_MANIFEST],
     ]);
+  });
+});
+
+describe('an OCI layout written as a stream', () => {
+  it('reads back as one image whose blobs are the streamed layers, byte for byte', async () => {
+    const bytesOf = (seed: number, size: number) => new Uint8Array(size).map((_, i) => (i * seed) & 0xff);
+    const layers = await Promise.all(
+      [3, 5].map(async (seed) => {
+        const bytes = bytesOf(seed, 70_000 + seed);
+        const digest = await sha256(bytes);
+        return {
+          descriptor: { mediaType: 'application/vnd.oci.image.layer.v1.tar', digest, size: bytes.length },
+          stream: () => new Blob([bytes]).stream(),
+        };
+      }),
+    );
+    const { tar, facts } = await streamOciLayout(layers, '2.0');
+    const { format, images } = await readImageArchive(new Blob([await text(tar)]));
+    expect(format).toBe('oci-layout');
+    const [image] = images;
+    expect(image?.tags).toEqual(['2.0']);
+    expect(image?.manifest.digest).toBe(facts.manifest.digest);
+    expect(image?.blobs.map((b) => [b.kind, b.digest])).toEqual([
+      ['layer', layers[0]?.descriptor.digest],
+      ['layer', layers[1]?.descriptor.digest],
+      ['config', facts.config.digest],
+      ['manifest', facts.manifest.digest],
+    ]);
+    for (const blob of image?.blobs ?? []) expect(await sha256(await text(blob.open()))).toBe(blob.digest);
   });
 });

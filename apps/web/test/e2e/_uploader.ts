@@ -11,6 +11,39 @@ export interface NetworkControl {
   cut: boolean;
 }
 
+/**
+ * Runs in the page before its own scripts: reports the first byte of every UploadLayerPart as the page sends
+ * it (and its last). The page sends parts as Blobs, whose bytes DevTools does not pass on (`request.postDataBuffer()` is
+ * null for them), so the members before the blob are read from the Blob's head here.
+ */
+function reportPartStarts(): void {
+  const { send, setRequestHeader } = XMLHttpRequest.prototype;
+  const targets = new WeakMap<XMLHttpRequest, string>();
+  XMLHttpRequest.prototype.setRequestHeader = function (this: XMLHttpRequest, name: string, value: string) {
+    if (name.toLowerCase() === 'x-amz-target') targets.set(this, value);
+    setRequestHeader.call(this, name, value);
+  };
+  XMLHttpRequest.prototype.send = function (
+    this: XMLHttpRequest,
+    body?: Document | XMLHttpRequestBodyInit | null,
+  ) {
+    if (targets.get(this)?.endsWith('.UploadLayerPart') && body instanceof Blob) {
+      const report = (window as unknown as { __edgecrPartSent(first: number, last: number): void })
+        .__edgecrPartSent;
+      // The members before the blob are in the first few hundred bytes.
+      void body
+        .slice(0, 400)
+        .text()
+        .then((head) => {
+          const first = /"partFirstByte":(\d+)/.exec(head)?.[1];
+          const last = /"partLastByte":(\d+)/.exec(head)?.[1];
+          if (first !== undefined && last !== undefined) report(Number(first), Number(last));
+        });
+    }
+    send.call(this, body);
+  };
+}
+
 export class UploaderPage {
   readonly page: Page;
   readonly network: NetworkControl = { delayMs: 0, cut: false };
@@ -21,9 +54,17 @@ export class UploaderPage {
   /** Operations the page called, in order. */
   readonly operations: string[] = [];
   #onFileChooser: ((chooser: FileChooser) => void) | undefined;
+  readonly #ready: Promise<unknown>;
 
   constructor(page: Page) {
     this.page = page;
+    this.#ready = Promise.all([
+      page.exposeBinding('__edgecrPartSent', (_source, first: number, last: number) => {
+        this.partStarts.push(first);
+        this.partSizes.push(last - first + 1);
+      }),
+      page.addInitScript(reportPartStarts),
+    ]);
     page.on('request', (request) => this.#record(request));
     // Listening from the start turns on Chromium's file chooser interception before any key is pressed;
     // `waitForEvent('filechooser')` just before the key press races with it.
@@ -33,15 +74,7 @@ export class UploaderPage {
   #record(request: Request): void {
     const target = request.headers()['x-amz-target'];
     if (request.method() !== 'POST' || !target?.startsWith(TARGET_PREFIX)) return;
-    const operation = target.slice(TARGET_PREFIX.length);
-    this.operations.push(operation);
-    if (operation !== 'UploadLayerPart') return;
-    // The members before the blob are in the first few hundred bytes.
-    const head = request.postDataBuffer()?.subarray(0, 400).toString() ?? '';
-    const first = /"partFirstByte":(\d+)/.exec(head)?.[1];
-    const last = /"partLastByte":(\d+)/.exec(head)?.[1];
-    if (first !== undefined) this.partStarts.push(Number(first));
-    if (first !== undefined && last !== undefined) this.partSizes.push(Number(last) - Number(first) + 1);
+    this.operations.push(target.slice(TARGET_PREFIX.length));
   }
 
   /** Routes UploadLayerPart through {@link NetworkControl}. */
@@ -62,6 +95,7 @@ export class UploaderPage {
   }
 
   async open(url: string): Promise<void> {
+    await this.#ready;
     await this.page.goto(url);
   }
 

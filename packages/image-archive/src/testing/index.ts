@@ -10,7 +10,13 @@ export {
   dockerSaveOci,
 } from './dockerFixtures.ts';
 export { type ArchiveFixture, asFolder, type FixtureBlob } from './fixtureBlobs.ts';
-export { type OneLayerFacts, ociLayoutOneLayer } from './layerImage.ts';
+export {
+  type OneLayerFacts,
+  ociLayoutOneLayer,
+  type StreamedLayer,
+  type StreamedLayoutFacts,
+  streamOciLayout,
+} from './layerImage.ts';
 export {
   type FixturePlatform,
   type LargeArchiveFacts,
