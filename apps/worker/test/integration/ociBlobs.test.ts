@@ -1,21 +1,9 @@
 import { MiB } from '@edgecr/protocol';
 import { describe, expect, it } from 'vitest';
 import { createRepository, KEYS, randomBytes, repositoryName, sha256Digest } from './_api.ts';
-import { basicAuth, errorCode, oci } from './_oci.ts';
+import { basicAuth, errorCode, oci, pushBlob } from './_oci.ts';
 
 const KiB = 1024;
-
-/** Pushes `bytes` as one monolithic POST; returns the digest. */
-async function pushBlob(name: string, bytes: Uint8Array, auth: string): Promise<string> {
-  const digest = await sha256Digest(bytes);
-  const response = await oci(`/v2/${name}/blobs/uploads/?digest=${digest}`, {
-    method: 'POST',
-    body: bytes,
-    auth,
-  });
-  expect(response.status).toBe(201);
-  return digest;
-}
 
 async function openUpload(name: string, auth: string): Promise<string> {
   const response = await oci(`/v2/${name}/blobs/uploads/`, { method: 'POST', auth });

@@ -1,31 +1,24 @@
 import { describe, expect, it } from 'vitest';
 import { call, createRepository, KEYS, repositoryName, sha256Digest } from './_api.ts';
-import { basicAuth, errorCode, oci } from './_oci.ts';
+import { basicAuth, errorCode, oci, pushBlob } from './_oci.ts';
 
 const OCI_MANIFEST = 'application/vnd.oci.image.manifest.v1+json';
 const encode = (value: unknown) => new TextEncoder().encode(JSON.stringify(value));
 
 /** Pushes a blob monolithically; returns its descriptor. */
-async function pushBlob(name: string, bytes: Uint8Array, auth: string, mediaType: string) {
-  const digest = await sha256Digest(bytes);
-  const response = await oci(`/v2/${name}/blobs/uploads/?digest=${digest}`, {
-    method: 'POST',
-    body: bytes,
-    auth,
-  });
-  expect(response.status).toBe(201);
-  return { mediaType, digest, size: bytes.length };
+async function pushDescriptor(name: string, bytes: Uint8Array, auth: string, mediaType: string) {
+  return { mediaType, digest: await pushBlob(name, bytes, auth), size: bytes.length };
 }
 
 /** A small OCI image (config + one layer) in `name`; returns its manifest bytes. */
 async function imageManifest(name: string, auth: string, extra: Record<string, unknown> = {}) {
-  const config = await pushBlob(
+  const config = await pushDescriptor(
     name,
     encode({ architecture: 'amd64', os: 'linux' }),
     auth,
     'application/vnd.oci.image.config.v1+json',
   );
-  const layer = await pushBlob(
+  const layer = await pushDescriptor(
     name,
     new Uint8Array([1, 2, 3, 4]),
     auth,

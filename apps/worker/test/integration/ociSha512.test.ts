@@ -4,22 +4,9 @@ import { digestOf } from '@edgecr/protocol';
 import { describe, expect, it } from 'vitest';
 import { PART_SIZE } from '../../src/config.ts';
 import { createRepository, randomBytes, repositoryName, sha256Digest } from './_api.ts';
-import { basicAuth, errorCode, oci } from './_oci.ts';
+import { basicAuth, errorCode, oci, pushBlob } from './_oci.ts';
 
 const sha512 = (bytes: Uint8Array) => digestOf('sha512', new Uint8Array(bytes));
-
-/** Pushes `bytes` as one monolithic POST named by its sha512 digest; returns the digest. */
-async function pushBlob(name: string, bytes: Uint8Array, auth: string): Promise<string> {
-  const digest = await sha512(bytes);
-  const response = await oci(`/v2/${name}/blobs/uploads/?digest=${digest}`, {
-    method: 'POST',
-    body: bytes,
-    auth,
-  });
-  expect(response.status).toBe(201);
-  expect(response.headers.get('docker-content-digest')).toBe(digest);
-  return digest;
-}
 
 describe('OCI door: sha512 blobs', () => {
   it('a chunked upload across a part boundary closes by sha512; a wrong one is refused and the upload goes on', async () => {
@@ -68,8 +55,8 @@ describe('OCI door: sha512 blobs', () => {
     const [from, to] = [repositoryName('oci-512-from'), repositoryName('oci-512-to')];
     await createRepository(from);
     await createRepository(to);
-    const digest = await pushBlob(from, randomBytes(5000, 32), auth);
-    const empty = await pushBlob(from, new Uint8Array(0), auth);
+    const digest = await pushBlob(from, randomBytes(5000, 32), auth, 'sha512');
+    const empty = await pushBlob(from, new Uint8Array(0), auth, 'sha512');
     expect(
       (await oci(`/v2/${from}/blobs/${empty}`, { method: 'HEAD', auth })).headers.get('content-length'),
     ).toBe('0');
@@ -98,13 +85,13 @@ describe('OCI door: sha512 manifests', () => {
         mediaType: 'application/vnd.oci.image.manifest.v1+json',
         config: {
           mediaType: 'application/vnd.oci.image.config.v1+json',
-          digest: await pushBlob(name, config, auth),
+          digest: await pushBlob(name, config, auth, 'sha512'),
           size: config.length,
         },
         layers: [
           {
             mediaType: 'application/vnd.oci.image.layer.v1.tar',
-            digest: await pushBlob(name, layer, auth),
+            digest: await pushBlob(name, layer, auth, 'sha512'),
             size: 700,
           },
         ],
