@@ -30,6 +30,15 @@ import type { PartPolicy, UploadRef } from './ports/uploadStore.ts';
 import { ECR_PART_POLICY, type LayerUploadRules, OCI_PART_POLICY } from './uploads/layerUploadRules.ts';
 import type { OpenPartRange } from './uploads/receivePart.ts';
 
+/** How many holders of a blob one catalog call returns to an anonymous mount. */
+const HOLDERS_PAGE = 100;
+
+/**
+ * How many holders of a blob an anonymous mount looks at, at most: a key limited to prefixes that no holder
+ * matches costs this many names read, not one per repository of the registry.
+ */
+const ANONYMOUS_MOUNT_HOLDERS = 1000;
+
 /** Methods of `T` as a host reaches them: each returns a promise (a local call or an RPC). */
 type Reached<T> = {
   [K in keyof T]: T[K] extends (...args: infer A) => Promise<infer R> ? (...args: A) => Promise<R> : never;
@@ -46,6 +55,7 @@ export type CatalogHandle = Reached<
     | 'checkLayers'
     | 'findLayer'
     | 'mountLayer'
+    | 'layerHolders'
     | 'deleteLayer'
     | 'putImage'
     | 'batchGetImage'
@@ -219,6 +229,33 @@ export class RegistryService {
   async mountBlob(repositoryName: string, digest: string, from: string): Promise<boolean> {
     await this.requirePushTarget(repositoryName);
     return await this.catalog.mountLayer(repositoryName, digest, from);
+  }
+
+  /**
+   * Links a blob into `repositoryName` from any repository of the registry that holds it and that `mayRead`
+   * accepts (an OCI mount without `from`: the door passes its read check for the caller), copying nothing.
+   * Holders are read a page at a time, at most ANONYMOUS_MOUNT_HOLDERS of them: past that, the client
+   * uploads the blob, which the spec allows for any mount.
+   * @returns Whether `repositoryName` now holds the blob.
+   */
+  async mountBlobFromAny(
+    repositoryName: string,
+    digest: string,
+    mayRead: (repositoryName: string) => boolean,
+  ): Promise<boolean> {
+    await this.requirePushTarget(repositoryName);
+    let after = '';
+    for (let seen = 0; seen < ANONYMOUS_MOUNT_HOLDERS; seen += HOLDERS_PAGE) {
+      const holders = await this.catalog.layerHolders(digest, after, HOLDERS_PAGE);
+      for (const from of holders) {
+        // mountLayer checks again in its own transaction: the holder may have let the blob go since.
+        if (mayRead(from) && (await this.catalog.mountLayer(repositoryName, digest, from))) return true;
+      }
+      const last = holders.at(-1);
+      if (holders.length < HOLDERS_PAGE || last === undefined) return false;
+      after = last;
+    }
+    return false;
   }
 
   /**

@@ -33,6 +33,7 @@ export function cloudflareHosting(env: Env): RegistryHosting {
         checkLayers: async (name, digests) => unwrap(await stub.checkLayers(name, digests)),
         findLayer: async (name, digest) => unwrap(await stub.findLayer(name, digest)),
         mountLayer: async (name, digest, from) => unwrap(await stub.mountLayer(name, digest, from)),
+        layerHolders: async (digest, after, limit) => unwrap(await stub.layerHolders(digest, after, limit)),
         deleteLayer: async (name, digest) => unwrap(await stub.deleteLayer(name, digest)),
         putImage: async (input, alias) => unwrap(await stub.putImage(input, alias)),
         batchGetImage: async (input) => unwrap(await stub.batchGetImage(input)),

@@ -52,6 +52,18 @@ function tables(sql: SqlStorage): CatalogTransaction {
     linked: (name, digest) =>
       exists('SELECT 1 FROM repository_layer WHERE repository = ? AND digest = ?', name, digest),
     held: (digest) => exists('SELECT 1 FROM repository_layer WHERE digest = ? LIMIT 1', digest),
+    holdersAfter(digest, after, limit) {
+      return sql
+        .exec<{ repository: string }>(
+          `SELECT repository FROM repository_layer WHERE digest = ? AND repository > ?
+           ORDER BY repository LIMIT ?`,
+          digest,
+          after,
+          limit,
+        )
+        .toArray()
+        .map((row) => row.repository);
+    },
     link(name, digest, linkedAt) {
       sql.exec('INSERT INTO repository_layer VALUES (?, ?, ?)', name, digest, linkedAt);
     },
@@ -118,6 +130,10 @@ export class SqlCatalogStore implements CatalogStore {
     `);
     migrate(storage.sql);
     storage.sql.exec('CREATE INDEX IF NOT EXISTS repository_layer_by_time ON repository_layer (linked_at)');
+    // The links of one blob (an anonymous mount's holders, `held`), without reading every link.
+    storage.sql.exec(
+      'CREATE INDEX IF NOT EXISTS repository_layer_by_digest ON repository_layer (digest, repository)',
+    );
     this.tables = tables(storage.sql);
   }
 

@@ -111,6 +111,10 @@ export class Registry extends DurableObject<Env> {
     return capture(() => this.rules.mountLayer(repositoryName, digest, from));
   }
 
+  layerHolders(digest: string, after: string, limit: number) {
+    return capture(() => this.rules.layerHolders(digest, after, limit));
+  }
+
   deleteLayer(repositoryName: string, digest: string) {
     return capture(() => this.rules.deleteLayer(repositoryName, digest));
   }

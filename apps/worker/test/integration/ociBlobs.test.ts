@@ -232,6 +232,33 @@ describe('OCI door: uploads', () => {
     expect(refused.status).toBe(202);
     expect((await oci(`/v2/${teamRepo}/blobs/${digest}`, { method: 'HEAD', auth })).status).toBe(404);
   });
+
+  it('mounts without `from` from a holder the key may read, and uploads when every holder is outside its prefixes', async () => {
+    const [auth, teamA] = [await basicAuth(), await basicAuth(KEYS.teamA)];
+    const [outside, teamFrom, teamTo] = [
+      repositoryName('anon-outside'),
+      `team-a/${repositoryName('anon-from')}`,
+      `team-a/${repositoryName('anon-to')}`,
+    ];
+    for (const name of [outside, teamFrom, teamTo]) await createRepository(name);
+    const anonymous = (name: string, digest: string) =>
+      oci(`/v2/${name}/blobs/uploads/?mount=${digest}`, { method: 'POST', auth: teamA });
+    // Held only outside team-a/: the team's key gets an upload and the blob stays out of its repository.
+    const hidden = await pushBlob(outside, randomBytes(4111, 61), auth);
+    const refused = await anonymous(teamTo, hidden);
+    expect(refused.status).toBe(202);
+    expect(refused.headers.get('location')).toMatch(new RegExp(`^/v2/${teamTo}/blobs/uploads/`));
+    expect((await oci(`/v2/${teamTo}/blobs/${hidden}`, { method: 'HEAD', auth })).status).toBe(404);
+    // Held outside and in team-a/: mounted from the one the key may read, no bytes sent.
+    const shared = randomBytes(4127, 62);
+    const digest = await pushBlob(outside, shared, auth);
+    await pushBlob(teamFrom, shared, auth);
+    const mounted = await anonymous(teamTo, digest);
+    expect(mounted.status).toBe(201);
+    expect(mounted.headers.get('location')).toBe(`/v2/${teamTo}/blobs/${digest}`);
+    const got = await oci(`/v2/${teamTo}/blobs/${digest}`, { auth: teamA });
+    expect(await sha256Digest(new Uint8Array(await got.arrayBuffer()))).toBe(digest);
+  });
 });
 
 describe('OCI door: catalog', () => {

@@ -70,6 +70,19 @@ describe('OCI door: sha512 blobs', () => {
     expect(range.status).toBe(206);
     expect(new Uint8Array(await range.arrayBuffer())).toEqual(randomBytes(5000, 32).subarray(10, 20));
   });
+
+  it('mounts by a sha512 digest without `from`', async () => {
+    const auth = await basicAuth();
+    const [from, to] = [repositoryName('oci-512-anon-from'), repositoryName('oci-512-anon-to')];
+    await createRepository(from);
+    await createRepository(to);
+    const digest = await pushBlob(from, randomBytes(5003, 63), auth, 'sha512');
+    const mounted = await oci(`/v2/${to}/blobs/uploads/?mount=${digest}`, { method: 'POST', auth });
+    expect(mounted.status).toBe(201);
+    expect(mounted.headers.get('location')).toBe(`/v2/${to}/blobs/${digest}`);
+    const head = await oci(`/v2/${to}/blobs/${digest}`, { method: 'HEAD', auth });
+    expect(head.headers.get('content-length')).toBe('5003');
+  });
 });
 
 describe('OCI door: sha512 manifests', () => {

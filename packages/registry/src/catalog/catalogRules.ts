@@ -23,7 +23,7 @@ import { canonicalDigest, type ImageContext } from '../images/store.ts';
 import { putImageTagMutability } from '../images/tagMutability.ts';
 import type { BlobStore } from '../ports/blobStore.ts';
 import type { CatalogStore, CatalogTransaction } from '../ports/catalogStore.ts';
-import { checkLayers, deleteLayer, findLayer, linkLayer, mountLayer } from './layers.ts';
+import { checkLayers, deleteLayer, findLayer, layerHolders, linkLayer, mountLayer } from './layers.ts';
 import { deleteObjects, releaseBlob } from './orphans.ts';
 import { decodePageToken, encodePageToken } from './pageToken.ts';
 import type {
@@ -240,6 +240,11 @@ export class CatalogRules {
     // A mounted layer is a new link like an uploaded one: the sweep reclaims it if no image comes to use it.
     if (mounted === 'linked' && this.graceMs !== null) await this.store.wakeBy(linkedAt + this.graceMs);
     return mounted !== 'absent';
+  }
+
+  /** A page of the repositories holding a blob, in name order (layers.ts). */
+  layerHolders(named: string, after: string, limit: number): Promise<string[]> {
+    return this.store.transaction((tables) => layerHolders(tables, named, after, limit));
   }
 
   /**

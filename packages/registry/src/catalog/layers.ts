@@ -95,6 +95,19 @@ export function mountLayer(
 }
 
 /**
+ * The repositories holding a blob (by its sha256 digest or a known alias) whose name sorts after `after`, in
+ * name order, at most `limit`: where an anonymous mount may take it from.
+ */
+export function layerHolders(
+  tables: CatalogTransaction,
+  named: string,
+  after: string,
+  limit: number,
+): string[] {
+  return tables.holdersAfter(canonicalDigest(tables, named), after, limit);
+}
+
+/**
  * Takes a blob (by its sha256 digest or a known alias) out of a repository: its link goes, and the blob with
  * it when no other repository holds it (releaseBlob, as DeleteRepository). A blob an image of the repository
  * references stays: deleting it would leave that image unpullable, so the image goes first.

@@ -5,6 +5,7 @@ import { blobStoreSuite } from './blobStore.ts';
 import { catalogSuite } from './catalog.ts';
 import type { ConformanceFactories } from './fixtures.ts';
 import { imagesSuite } from './images.ts';
+import { mountsSuite } from './mounts.ts';
 import { sha512Suite } from './sha512.ts';
 import { storesSuite } from './stores.ts';
 import { uploadsSuite } from './uploads.ts';
@@ -25,4 +26,5 @@ export function runConformance(factories: ConformanceFactories): void {
   imagesSuite(factories);
   sha512Suite(factories);
   blobDeletesSuite(factories);
+  mountsSuite(factories);
 }

@@ -115,12 +115,14 @@ export function storesSuite(factories: ConformanceFactories): void {
         });
         const seen = await store.transaction((t) => ({
           linked: [t.linked('a', 'd2'), t.linked('b', 'd2')],
+          holders: [t.holdersAfter('d1', '', 5), t.holdersAfter('d1', 'a', 5), t.holdersAfter('d1', '', 1)],
           unlinked: t.unlinkAll('a').sort(),
           held: [t.held('d1'), t.held('d2')],
           at: [t.blobAt('layers/d1'), t.blobAt('layers/none')],
         }));
         expect(seen).toEqual({
           linked: [true, false],
+          holders: [['a', 'b'], ['b'], ['a']],
           unlinked: ['d1', 'd2'],
           held: [true, false],
           at: [true, false],

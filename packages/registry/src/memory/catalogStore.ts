@@ -35,6 +35,12 @@ function view(tables: ImageTables): CatalogTransaction {
     deleteBlob: (digest) => void tables.blobs.delete(digest),
     linked: (name, digest) => tables.links.get(name)?.has(digest) ?? false,
     held: (digest) => [...tables.links.values()].some((digests) => digests.has(digest)),
+    holdersAfter: (digest, after, limit) =>
+      [...tables.links]
+        .filter(([name, digests]) => name > after && digests.has(digest))
+        .map(([name]) => name)
+        .sort()
+        .slice(0, limit),
     link: (name, digest, linkedAt) => {
       const digests = tables.links.get(name) ?? new Map<string, number>();
       digests.set(digest, linkedAt);

@@ -31,6 +31,8 @@ export interface CatalogTransaction extends ImageStore {
   linked(repositoryName: string, digest: string): boolean;
   /** Whether any repository holds the layer. */
   held(digest: string): boolean;
+  /** The repositories holding the layer whose name sorts after `after`, in name order, at most `limit`. */
+  holdersAfter(digest: string, after: string, limit: number): string[];
   /** Puts the layer in the repository, linked at `linkedAt` (epoch milliseconds). */
   link(repositoryName: string, digest: string, linkedAt: number): void;
   /** Drops one link. */

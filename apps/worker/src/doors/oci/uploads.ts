@@ -71,23 +71,29 @@ async function sendChunk(
 }
 
 /**
- * POST `/v2/<name>/blobs/uploads/`: a mount (`?mount=&from=`, 201 when the caller may read `from` and it holds
- * the blob; else an upload as the spec says), a monolithic upload (`?digest=`, 201), or an upload session
- * (202 with its `Location`). Sessions are the core's layer uploads, with chunks of any size.
+ * Whether a `?mount=` POST linked the blob: from `from` when the caller may read it and it holds the blob, or,
+ * with no `from` (an anonymous mount), from any repository holding it that the caller may read.
+ */
+async function mounted(call: OciRequest, name: string, mount: string, from: string | null): Promise<boolean> {
+  const mayRead = (repositoryName: string) =>
+    allowed(call.key, call.settings, 'GetDownloadUrlForLayer', repositoryName);
+  if (from !== null && !isRepositoryName(from)) return false;
+  const digest = parseDigest(mount).digest;
+  if (from === null) return await call.registry.mountBlobFromAny(name, digest, mayRead);
+  return mayRead(from) && (await call.registry.mountBlob(name, digest, from));
+}
+
+/**
+ * POST `/v2/<name>/blobs/uploads/`: a mount (`?mount=`, with or without `from`: 201 when a repository the
+ * caller may read holds the blob; else an upload as the spec says), a monolithic upload (`?digest=`, 201), or
+ * an upload session (202 with its `Location`). Sessions are the core's layer uploads, with chunks of any size.
  */
 export async function startUpload(call: OciRequest, name: string): Promise<Response> {
   permit(call.key, call.settings, 'InitiateLayerUpload', name);
   const { url } = call;
   const mount = url.searchParams.get('mount');
-  const from = url.searchParams.get('from');
-  if (mount !== null && from !== null && isRepositoryName(from)) {
-    const digest = parseDigest(mount).digest;
-    if (
-      allowed(call.key, call.settings, 'GetDownloadUrlForLayer', from) &&
-      (await call.registry.mountBlob(name, digest, from))
-    ) {
-      return blobCreated(name, digest);
-    }
+  if (mount !== null && (await mounted(call, name, mount, url.searchParams.get('from')))) {
+    return blobCreated(name, parseDigest(mount).digest);
   }
   const digest = digestParam(url);
   const uploadId = await call.registry.startBlobUpload(name);
