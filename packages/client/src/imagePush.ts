@@ -175,6 +175,8 @@ export async function pushImage(image: ArchiveImage, options: PushImageOptions):
       api,
       scope,
       store,
+      // Nothing an image push answers with holds a blob's download link.
+      downloadUrl: false,
       ...(options.retryPolicy && { retryPolicy: options.retryPolicy }),
       ...(options.sleep && { sleep: options.sleep }),
     });

@@ -43,7 +43,7 @@ export interface LayerResult {
   /** `sha256:` and 64 hex digits. */
   digest: string;
   size: number;
-  /** GetDownloadUrlForLayer's answer, when the endpoint gives one. */
+  /** GetDownloadUrlForLayer's answer, when the push asked for one and the endpoint gave it. */
   downloadUrl?: string;
   /** Why there is no download URL, when asking for one failed. */
   downloadUrlError?: UploadFailure;

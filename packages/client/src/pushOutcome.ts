@@ -1,6 +1,6 @@
 /**
  * How a {@link LayerPush} ends: the pre-check that finds a layer already there, CompleteLayerUpload with the
- * digest computed on the way, and the download URL once the layer is in the repository.
+ * digest computed on the way, and the download URL once the layer is in the repository (when asked for).
  * @module
  */
 import { formatSha256Digest, ResumableSha256 } from '@edgecr/chunker';
@@ -12,6 +12,8 @@ import type { PushContext } from './partSender.ts';
 /** The end of one push, and what it must remember across runs (pauses) to get there. */
 export class PushOutcome {
   readonly #push: PushContext;
+  /** Whether to ask for a download URL once done. */
+  readonly #wantsUrl: boolean;
   /** The pre-check's digest, and its hash while it is being computed (resumable across pauses). */
   #digest: string | undefined;
   #hasher: ResumableSha256 | undefined;
@@ -21,8 +23,9 @@ export class PushOutcome {
   /** The upload is complete; only the download URL is missing (a pause came in between). */
   #completed: LayerResult | undefined;
 
-  constructor(push: PushContext) {
+  constructor(push: PushContext, wantsUrl: boolean) {
     this.#push = push;
+    this.#wantsUrl = wantsUrl;
   }
 
   /** Bytes the pre-check has hashed. */
@@ -112,12 +115,22 @@ export class PushOutcome {
     }
   }
 
-  /** Done: forgets the saved progress and asks for a download URL (its failure is no failure of the upload). */
+  /**
+   * Done: forgets the saved progress and, when wanted, asks for a download URL (its failure is no failure of
+   * the upload).
+   */
   async finish(result: LayerResult, signal: AbortSignal): Promise<void> {
-    const requests = this.#push.requests;
     this.#completed = result;
     await this.#push.progress.forget();
     this.#push.progress.finish(result.size);
+    if (this.#wantsUrl) await this.#askDownloadUrl(result, signal);
+    this.#push.status.result = result;
+    this.#push.status.set('done');
+  }
+
+  /** Records GetDownloadUrlForLayer's answer, or why there is none, on the result. */
+  async #askDownloadUrl(result: LayerResult, signal: AbortSignal): Promise<void> {
+    const requests = this.#push.requests;
     try {
       const { downloadUrl } = await requests.withRetry(
         (options) =>
@@ -132,7 +145,5 @@ export class PushOutcome {
       if (signal.aborted) throw error;
       result.downloadUrlError = describeFailure(error);
     }
-    this.#push.status.result = result;
-    this.#push.status.set('done');
   }
 }

@@ -66,6 +66,9 @@ describe('pushImage', () => {
     expect(await manifestText(ecr, { imageTag: tag })).toBe(new TextDecoder().decode(image.manifest.bytes));
     expect(result.imageDigest).toBe(image.manifest.digest);
     expect(result.bytesSent).toBe([...facts.layers, facts.config].reduce((s, b) => s + b.size, 0));
+    // One upload per blob and no download URL asked for: nothing in the push's answer shows one.
+    expect(ecr.count('CompleteLayerUpload')).toBe(facts.layers.length + 1);
+    expect(ecr.count('GetDownloadUrlForLayer')).toBe(0);
   });
 
   it('pushes an OCI index of two platforms, keeping every platform, and pulls it back identical', async () => {

@@ -76,6 +76,18 @@ describe('LayerPush: the happy path', () => {
     expect(await store.list()).toEqual([]);
   });
 
+  it('asks for no download URL when told not to, one call fewer', async () => {
+    const { ecr, make } = setup();
+    const bytes = testLayerBytes(SIZE);
+    const linked = await make(bytes).start();
+    expect(linked.result?.downloadUrl).toBeDefined();
+    expect(ecr.count('GetDownloadUrlForLayer')).toBe(1);
+    const plain = await make(testLayerBytes(SIZE, 2), { downloadUrl: false }).start();
+    expect(plain.status).toBe('done');
+    expect(plain.result).not.toHaveProperty('downloadUrl');
+    expect(ecr.count('GetDownloadUrlForLayer')).toBe(1);
+  });
+
   it('saves the offset, hash state and fingerprint after every acknowledged part', async () => {
     const { ecr, store, make } = setup();
     const bytes = testLayerBytes(SIZE);

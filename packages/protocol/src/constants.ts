@@ -29,6 +29,13 @@ export const MAX_LAYER_PARTS = 4_200;
 /** Largest layer ECR accepts (quota "Maximum layer size": 52,000 MiB). */
 export const MAX_LAYER_BYTES = 52_000 * MiB;
 
+/**
+ * Most images one repository may hold (ECR quota "Images per repository", default 100,000, per the Amazon ECR
+ * service quotas page of the ECR user guide). PutImage refuses a new image past it with
+ * `LimitExceededException`; AWS raises the quota on request, edgecr has no such request, so the default holds.
+ */
+export const MAX_IMAGES_PER_REPOSITORY = 100_000;
+
 /** Most digests in one BatchCheckLayerAvailability or CompleteLayerUpload call (model list max). */
 export const MAX_LAYER_DIGESTS = 100;
 

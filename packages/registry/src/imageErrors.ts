@@ -6,7 +6,7 @@
  * @module
  */
 
-import { EcrError, type ImageIdentifier } from '@edgecr/protocol';
+import { EcrError, type ImageIdentifier, MAX_IMAGES_PER_REPOSITORY } from '@edgecr/protocol';
 
 /** How ECR prints an image id inside a message: an absent member prints as `'null'`, quoted, as ECR does. */
 function printId(id: ImageIdentifier): string {
@@ -67,6 +67,14 @@ export function referencedImagesNotFound(
   return new EcrError(
     'ReferencedImagesNotFoundException',
     `Images with digests '[${digests.join(', ')}]' referenced by the manifest list do not exist within the repository with name '${repositoryName}' in the registry with id '${registryId}'`,
+  );
+}
+
+/** LimitExceededException raised by PutImage: the repository holds its quota of images (edgecr's wording). */
+export function tooManyImages(registryId: string, repositoryName: string): EcrError {
+  return new EcrError(
+    'LimitExceededException',
+    `The repository with name '${repositoryName}' in registry with id '${registryId}' already holds the maximum number of images, ${MAX_IMAGES_PER_REPOSITORY}`,
   );
 }
 

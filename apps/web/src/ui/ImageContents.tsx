@@ -8,9 +8,10 @@
 import { describeFailure, type EcrClient, type UploadFailure } from '@edgecr/client';
 import { type ImageDetail, INDEX_MEDIA_TYPES } from '@edgecr/protocol';
 import { type Descriptor, type Platform, parseManifest } from '@edgecr/registry';
-import { useEffect, useState } from 'preact/hooks';
+import { useCallback, useMemo, useState } from 'preact/hooks';
 import { formatBytes } from './format.ts';
 import { FailureBox } from './LayerList.tsx';
+import { useLoad } from './useLoad.ts';
 
 /** `linux/arm64/v8`: how docker and the OCI spec write a platform. */
 export function platformName(platform: Platform | undefined): string {
@@ -68,20 +69,16 @@ function Platforms({
   repositoryName: string;
   digest: string;
 }) {
-  const [names, setNames] = useState<string[] | undefined>(undefined);
-  useEffect(() => {
-    let live = true;
-    manifests(client, repositoryName, [digest])
-      .then(([index]) => {
-        if (live) setNames(index?.manifests.map((child) => platformName(child.platform)) ?? []);
-      })
-      .catch(() => {
-        if (live) setNames([]);
-      });
-    return () => {
-      live = false;
-    };
-  }, [client, repositoryName, digest]);
+  // A failure shows nothing: the platforms are a hint, and the layers below say what went wrong.
+  const { value: names } = useLoad(
+    useCallback(
+      () =>
+        manifests(client, repositoryName, [digest]).then(
+          ([index]) => index?.manifests.map((child) => platformName(child.platform)) ?? [],
+        ),
+      [client, repositoryName, digest],
+    ),
+  );
   if (!names || names.length === 0) return null;
   return (
     <p class="hint" data-testid="platforms">
@@ -100,19 +97,20 @@ function Layers({
   repositoryName: string;
   digest: string;
 }) {
-  const [links, setLinks] = useState<LayerLink[] | undefined>(undefined);
-  const [error, setError] = useState<UploadFailure | undefined>(undefined);
-  const load = () => {
-    if (links) return;
-    layerLinks(client, repositoryName, digest).then(setLinks, (failure) =>
-      setError(describeFailure(failure)),
-    );
-  };
+  // Openings that asked for a load: the first one, and each one after a failure (a retry).
+  const [asked, setAsked] = useState(0);
+  const { value: links, error: failure } = useLoad(
+    useMemo(
+      () => (asked > 0 ? () => layerLinks(client, repositoryName, digest) : undefined),
+      [asked, client, repositoryName, digest],
+    ),
+  );
+  const error: UploadFailure | undefined = failure === undefined ? undefined : describeFailure(failure);
   return (
     <details
       class="layer-links"
       onToggle={(event) => {
-        if (event.currentTarget.open) load();
+        if (event.currentTarget.open && !links && (asked === 0 || error)) setAsked((n) => n + 1);
       }}
     >
       <summary>Layers</summary>

@@ -157,6 +157,9 @@ export function imageTables(sql: SqlStorage): Omit<ImageStore, 'repository'> {
         .map((row) => row.parent);
     },
     hasImages: (repository) => exists('SELECT 1 FROM image WHERE repository = ? LIMIT 1', repository),
+    // Counts the primary key's entries for the repository: one index range, read on each new image's push.
+    imageCount: (repository) =>
+      sql.exec<{ n: number }>('SELECT COUNT(*) AS n FROM image WHERE repository = ?', repository).one().n,
     isBlobReferenced: (repository, digest) =>
       exists('SELECT 1 FROM image_blob WHERE repository = ? AND blob = ? LIMIT 1', repository, digest),
     putImage(repository, image, manifest, references) {

@@ -37,7 +37,9 @@ const SAME_EVERYWHERE: Readonly<Record<string, OciErrorCode>> = {
  * fault: the door logs it and answers 500).
  * - `InvalidLayerPartException` (a chunk elsewhere than where the upload stands): 416 with the upload's
  *   `Range`, from the error's `lastValidByteReceived`;
- * - `LimitExceededException` (a blob past the size limit): 413 `SIZE_INVALID`;
+ * - `LimitExceededException`: on a manifest, the repository's image quota: 403 `DENIED` (a refusal the
+ *   client must not retry, which the spec's table has no closer code for); elsewhere a blob past the size
+ *   limit: 413 `SIZE_INVALID`;
  * - `ImageTagAlreadyExistsException` (an immutable tag): 409 `DENIED`, as nothing in the spec's table
  *   names it;
  * - `LayersNotFoundException`, `LayerInaccessibleException`: `BLOB_UNKNOWN`, or `MANIFEST_BLOB_UNKNOWN`
@@ -58,7 +60,9 @@ export function ociErrorFromEcr(error: EcrError<string>, subject: OciSubject): O
       return new OciError('BLOB_UPLOAD_INVALID', error.message, { ...options, status: 416, headers });
     }
     case 'LimitExceededException':
-      return new OciError('SIZE_INVALID', error.message, { ...options, status: 413 });
+      return subject === 'manifest'
+        ? new OciError('DENIED', error.message, options)
+        : new OciError('SIZE_INVALID', error.message, { ...options, status: 413 });
     case 'ImageTagAlreadyExistsException':
       return new OciError('DENIED', error.message, { ...options, status: 409 });
     case 'LayersNotFoundException':

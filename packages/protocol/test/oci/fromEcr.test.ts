@@ -25,7 +25,7 @@ describe('ociErrorFromEcr', () => {
     );
   });
 
-  it('maps digest mismatches, immutable tags and size limits, and leaves server faults alone', () => {
+  it('maps digest mismatches, immutable tags, size limits and the image quota, and leaves server faults alone', () => {
     expect(ociErrorFromEcr(new EcrError('InvalidLayerException', 'x'), 'upload')?.code).toBe(
       'DIGEST_INVALID',
     );
@@ -34,6 +34,10 @@ describe('ociErrorFromEcr', () => {
       status: 409,
     });
     expect(ociErrorFromEcr(new EcrError('LimitExceededException', 'x'), 'upload')?.status).toBe(413);
+    expect(ociErrorFromEcr(new EcrError('LimitExceededException', 'x'), 'manifest')).toMatchObject({
+      code: 'DENIED',
+      status: 403,
+    });
     expect(ociErrorFromEcr(new EcrError('ServerException', 'x'), 'blob')).toBeUndefined();
   });
 });

@@ -97,6 +97,7 @@ export function imagesSuite(factories: ConformanceFactories): void {
           t.putImage('r', record(d(3)), '{}', { blobs: [], children: [d(2)] });
           t.setTag('r', 'x', d(2));
         });
+        expect(await store.transaction((t) => t.imageCount('r'))).toBe(2);
         await expect(store.transaction((t) => t.deleteImage('r', d(2)))).rejects.toThrow();
         await store.transaction((t) => {
           t.deleteImage('r', d(3));
@@ -106,12 +107,14 @@ export function imagesSuite(factories: ConformanceFactories): void {
           images: [t.image('r', d(2)), t.image('r', d(3))],
           tag: t.taggedDigest('r', 'x'),
           any: t.hasImages('r'),
+          count: t.imageCount('r'),
           links: t.unreferencedLinks(10),
         }));
         expect(seen).toEqual({
           images: [null, null],
           tag: null,
           any: false,
+          count: 0,
           links: [{ repositoryName: 'r', digest: d(1), linkedAt: 5 }],
         });
         await store.transaction((t) => {

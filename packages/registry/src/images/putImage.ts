@@ -4,13 +4,14 @@
  */
 
 import type { PutImageRequest, PutImageResponse } from '@edgecr/protocol';
-import { FOREIGN_LAYER_TYPES } from '@edgecr/protocol';
+import { FOREIGN_LAYER_TYPES, MAX_IMAGES_PER_REPOSITORY } from '@edgecr/protocol';
 import {
   imageAlreadyExists,
   imageDigestDoesNotMatch,
   imageTagAlreadyExists,
   layersNotFound,
   referencedImagesNotFound,
+  tooManyImages,
 } from '../errors.ts';
 import { checkTag, requireRepository } from './imageIds.ts';
 import { type ParsedManifest, parseManifest } from './manifest.ts';
@@ -27,7 +28,8 @@ import { isTagImmutable } from './tagMutability.ts';
  * image pushed again under its alias is not refused as already existing.
  * @throws EcrError `RepositoryNotFoundException`, `InvalidParameterException`,
  * `ImageDigestDoesNotMatchException`, `LayersNotFoundException`, `ReferencedImagesNotFoundException`,
- * `ImageAlreadyExistsException` (nothing would change) and `ImageTagAlreadyExistsException`.
+ * `ImageAlreadyExistsException` (nothing would change), `ImageTagAlreadyExistsException` and
+ * `LimitExceededException` (a new image in a repository holding {@link MAX_IMAGES_PER_REPOSITORY}).
  * @example
  * const { image } = putImage(ctx, { repositoryName: 'app', imageManifest: text, imageTag: 'v1' });
  */
@@ -52,6 +54,10 @@ export function putImage(ctx: ImageContext, input: PutImageRequest, alias?: stri
   }
   if (tag !== undefined && tagged !== null && tagged !== digest && isTagImmutable(settings, tag)) {
     throw imageTagAlreadyExists(repositoryName, tag);
+  }
+  // Only a new image counts against the quota: pushing a stored one again, or tagging it, adds none.
+  if (created && store.imageCount(repositoryName) >= MAX_IMAGES_PER_REPOSITORY) {
+    throw tooManyImages(ctx.registryId, repositoryName);
   }
   if (newAlias) store.insertAlias(alias, digest);
   if (created) store.putImage(repositoryName, created.record, input.imageManifest, created.references);

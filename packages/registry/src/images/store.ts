@@ -86,6 +86,8 @@ export interface ImageStore {
   parentsOf(repositoryName: string, digest: string): string[];
   /** Whether the repository holds any image. */
   hasImages(repositoryName: string): boolean;
+  /** How many images the repository holds (tagged or not). */
+  imageCount(repositoryName: string): number;
   /** Whether any image of the repository references the blob as config or layer. */
   isBlobReferenced(repositoryName: string, digest: string): boolean;
   /** Stores a new image (its `tags` must be empty), its manifest text and its references. */

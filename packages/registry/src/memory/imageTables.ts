@@ -109,6 +109,7 @@ export function imageView(tables: ImageTables): Omit<ImageStore, 'repository'> {
         .map((child) => image(name, child) as ImageRecord),
     parentsOf,
     hasImages: (name) => (tables.images.get(name)?.images.size ?? 0) > 0,
+    imageCount: (name) => tables.images.get(name)?.images.size ?? 0,
     isBlobReferenced: (name, digest) => referenced(tables, name, digest),
     putImage(name, record, manifest, references) {
       const { tags: _tags, ...rest } = record;

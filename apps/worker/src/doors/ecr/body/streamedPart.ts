@@ -2,12 +2,9 @@ import type { UploadLayerPartRequest } from '@edgecr/protocol';
 import { EcrError } from '@edgecr/protocol';
 import type { StreamedUploadLayerPartRequest } from '@edgecr/registry';
 import type { Caller } from '../../../auth/authenticate.ts';
+import { blobTooLarge } from './layerPartBlob.ts';
 import { contentLength, type HashedBody, hashBody, unread } from './requestBody.ts';
-import {
-  blobTooLarge,
-  MAX_UPLOAD_LAYER_PART_BODY_BYTES,
-  readUploadLayerPartBody,
-} from './uploadLayerPartBody.ts';
+import { MAX_UPLOAD_LAYER_PART_BODY_BYTES, readUploadLayerPartBody } from './uploadLayerPartBody.ts';
 
 /** Decoded bytes buffered between the request parser and the upload object, so both keep working. */
 const PIPE_BYTES = 1024 * 1024;

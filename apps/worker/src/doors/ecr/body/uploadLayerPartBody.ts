@@ -1,4 +1,5 @@
-import { decodeBase64, EcrError, MAX_LAYER_PART_BYTES } from '@edgecr/protocol';
+import { MAX_LAYER_PART_BYTES } from '@edgecr/protocol';
+import { BLOB_MEMBER, BlobDecoder, type BlobSink, serializationError } from './layerPartBlob.ts';
 import type { ChunkReader } from './requestBody.ts';
 
 /** Budget for every member of the body except the blob: names, ids and numbers are a few hundred bytes. */
@@ -11,11 +12,6 @@ const MAX_OTHER_MEMBER_BYTES = 64 * 1024;
 export const MAX_UPLOAD_LAYER_PART_BODY_BYTES =
   Math.ceil(MAX_LAYER_PART_BYTES / 3) * 4 + MAX_OTHER_MEMBER_BYTES;
 
-const BLOB_MEMBER = 'layerPartBlob';
-
-/** Size of the chunks a streamed blob is handed on in. */
-const SINK_CHUNK_BYTES = 1024 * 1024;
-
 /** The members of an UploadLayerPart body; `layerPartBlob` holds the decoded bytes unless they were streamed. */
 export type UploadLayerPartBody = Record<string, unknown>;
 
@@ -26,11 +22,6 @@ export type UploadLayerPartBody = Record<string, unknown>;
  * keeps them in one buffer (the blob came before the members that place it).
  */
 export type BlobSinkFactory = (membersBefore: Readonly<UploadLayerPartBody>) => BlobSink | undefined;
-
-/** Takes the decoded blob, chunk by chunk; the returned promise is its backpressure. */
-export interface BlobSink {
-  write(chunk: Uint8Array): Promise<void>;
-}
 
 /** Member set instead of `layerPartBlob` when the blob was streamed to a sink. */
 export const STREAMED_BLOB_LENGTH = 'layerPartBlobLength';
@@ -82,18 +73,6 @@ enum Byte {
 
 const isSpace = (b: number) => b === 0x20 || b === 0x0a || b === 0x0d || b === 0x09;
 
-/** The error of a blob over ECR's largest part, as the model's length constraint words it. */
-export function blobTooLarge(): EcrError {
-  return new EcrError(
-    'InvalidParameterException',
-    `Invalid parameter at '${BLOB_MEMBER}' failed to satisfy constraint: 'must have length less than or equal to ${MAX_LAYER_PART_BYTES}'`,
-  );
-}
-
-function serializationError(message: string): EcrError {
-  return new EcrError('SerializationException', message);
-}
-
 type State =
   | 'start'
   | 'beforeKey'
@@ -120,16 +99,8 @@ class JsonObjectReader {
   private escaped = false;
   private depth = 0;
   private scalar = false;
-  private blob: Uint8Array | undefined;
-  private blobLength = 0;
-  private base64Carry = '';
+  private blob: BlobDecoder | undefined;
   private readonly blobCapacity: number;
-  private sink: BlobSink | undefined;
-  /** Decoded blob chunks waiting to be written to the sink (the parser itself is synchronous). */
-  private pending: Uint8Array[] = [];
-  /** Decoded bytes gathered into sink-sized chunks: per-chunk costs downstream (RPC, hashing) stay small. */
-  private gather: Uint8Array | undefined;
-  private gathered = 0;
 
   constructor(
     contentLength: number | null,
@@ -213,9 +184,7 @@ class JsonObjectReader {
 
   /** Writes the decoded blob chunks to the sink, waiting for it to take them (backpressure). */
   async drain(): Promise<void> {
-    const chunks = this.pending;
-    this.pending = [];
-    for (const chunk of chunks) await this.sink?.write(chunk);
+    await this.blob?.drain();
   }
 
   finish(): UploadLayerPartBody {
@@ -288,11 +257,8 @@ class JsonObjectReader {
   }
 
   private startBlob(): void {
-    if (this.sink || this.blob) throw serializationError(`Member '${BLOB_MEMBER}' appears twice`);
-    this.sink = this.sinkFor(this.members);
-    if (!this.sink) this.blob = new Uint8Array(this.blobCapacity);
-    this.blobLength = 0;
-    this.base64Carry = '';
+    if (this.blob) throw serializationError(`Member '${BLOB_MEMBER}' appears twice`);
+    this.blob = new BlobDecoder(this.sinkFor(this.members), this.blobCapacity);
     this.state = 'blob';
   }
 
@@ -304,49 +270,12 @@ class JsonObjectReader {
     if (chunk.subarray(start, end).includes(Byte.Backslash)) {
       throw serializationError(`Member '${BLOB_MEMBER}' must be a base64 string without escapes`);
     }
-    let text = this.base64Carry + this.text.decode(chunk.subarray(start, end), { stream: true });
-    const whole = closed ? text.length : text.length - (text.length % 4);
-    this.base64Carry = text.slice(whole);
-    text = text.slice(0, whole);
-    if (text.length > 0) this.decodeBlobText(text);
-    if (!closed) return end;
-    if (this.blobLength > MAX_LAYER_PART_BYTES) throw blobTooLarge();
-    if (this.blob) this.members[BLOB_MEMBER] = this.blob.subarray(0, this.blobLength);
-    else {
-      if (this.gather && this.gathered > 0) this.pending.push(this.gather.subarray(0, this.gathered));
-      this.gather = undefined;
-      this.members[STREAMED_BLOB_LENGTH] = this.blobLength;
-    }
+    const piece = this.text.decode(chunk.subarray(start, end), { stream: true });
+    const decoded = (this.blob as BlobDecoder).write(piece, closed);
+    if (!decoded) return end;
+    if ('bytes' in decoded) this.members[BLOB_MEMBER] = decoded.bytes;
+    else this.members[STREAMED_BLOB_LENGTH] = decoded.streamedLength;
     this.state = 'afterValue';
     return end + 1;
-  }
-
-  private decodeBlobText(text: string): void {
-    if (this.blobLength + Math.ceil(text.length / 4) * 3 > this.blobCapacity) throw blobTooLarge();
-    let decoded: Uint8Array;
-    try {
-      decoded = decodeBase64(text);
-    } catch {
-      throw serializationError(`Member '${BLOB_MEMBER}' is not valid base64`);
-    }
-    if (this.blob) this.blob.set(decoded, this.blobLength);
-    else this.gatherForSink(decoded);
-    this.blobLength += decoded.length;
-  }
-
-  private gatherForSink(decoded: Uint8Array): void {
-    let offset = 0;
-    while (offset < decoded.length) {
-      this.gather ??= new Uint8Array(SINK_CHUNK_BYTES);
-      const taken = Math.min(SINK_CHUNK_BYTES - this.gathered, decoded.length - offset);
-      this.gather.set(decoded.subarray(offset, offset + taken), this.gathered);
-      this.gathered += taken;
-      offset += taken;
-      if (this.gathered === SINK_CHUNK_BYTES) {
-        this.pending.push(this.gather);
-        this.gather = undefined;
-        this.gathered = 0;
-      }
-    }
   }
 }
