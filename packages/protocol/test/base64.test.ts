@@ -74,10 +74,12 @@ describe('round trips', () => {
       const text = encode(bytes);
       const decoded = decode(text);
       expect(decoded.length).toBe(bytes.length);
-      expect(decoded[decoded.length - 1]).toBe(bytes[bytes.length - 1]);
+      // Every byte, without the matcher's element-by-element diff (seconds for 20 MiB).
+      expect(decoded.findIndex((byte, i) => byte !== bytes[i])).toBe(-1);
       expect(text.length).toBe(Math.ceil(bytes.length / 3) * 4);
     }
-  });
+    // Not a timed test: 20 MiB through two codecs each way takes seconds on a loaded 2-core machine.
+  }, 60_000);
 });
 
 describe('strictness', () => {
