@@ -59,16 +59,15 @@ async function layerLinks(client: EcrClient, repositoryName: string, digest: str
   );
 }
 
-/** The platforms line of an index: read once, when the image is shown. */
-function Platforms({
-  client,
-  repositoryName,
-  digest,
-}: {
+/** One image of a repository, as the parts of its contents read it. */
+interface ImageOf {
   client: EcrClient;
   repositoryName: string;
   digest: string;
-}) {
+}
+
+/** The platforms line of an index: read once, when the image is shown. */
+function Platforms({ client, repositoryName, digest }: ImageOf) {
   // A failure shows nothing: the platforms are a hint, and the layers below say what went wrong.
   const { value: names } = useLoad(
     useCallback(
@@ -88,15 +87,7 @@ function Platforms({
 }
 
 /** The image's layers behind a disclosure, loaded (with their download links) the first time it opens. */
-function Layers({
-  client,
-  repositoryName,
-  digest,
-}: {
-  client: EcrClient;
-  repositoryName: string;
-  digest: string;
-}) {
+function Layers({ client, repositoryName, digest }: ImageOf) {
   // Openings that asked for a load: the first one, and each one after a failure (a retry).
   const [asked, setAsked] = useState(0);
   const { value: links, error: failure } = useLoad(
