@@ -3,13 +3,21 @@
  * digest, size, pushed), every page of ECR's `nextToken` followed.
  * @module
  */
-import type { EcrClient } from '@edgecr/client';
+import { type CallOptions, DEFAULT_RETRY_POLICY, type EcrClient } from '@edgecr/client';
 import { EcrError, type ImageDetail } from '@edgecr/protocol';
 import { CliFailure } from './exitCodes.ts';
 import { formatSize, formatTime, table } from './format.ts';
 
 /** DescribeImages' largest page (ECR's `maxResults` limit): the fewest round trips for a large repository. */
 const PAGE = 1000;
+
+/**
+ * The options of every call of `ls` and `rm`: Ctrl-C aborts, and an endpoint that does not answer fails in
+ * words (RequestTimeoutError) after the push engine's own per-request limit instead of leaving the CLI frozen.
+ */
+export function callOptions(signal: AbortSignal): CallOptions {
+  return { signal, timeoutMs: DEFAULT_RETRY_POLICY.requestTimeoutMs };
+}
 
 /** Repositories counted at once: enough to hide round trips, few enough not to be throttled. */
 const CONCURRENCY = 4;
@@ -29,7 +37,7 @@ export async function describeAllImages(
     do {
       const page = await api.describeImages(
         { repositoryName, maxResults: PAGE, ...(nextToken !== undefined && { nextToken }) },
-        { signal },
+        callOptions(signal),
       );
       all.push(...(page.imageDetails ?? []));
       nextToken = page.nextToken;
@@ -62,7 +70,7 @@ export function repositoryMissing(
  * process.stdout.write(await listRepositories(api, signal));
  */
 export async function listRepositories(api: EcrClient, signal: AbortSignal): Promise<string> {
-  const repositories = (await api.listRepositories({ signal }))
+  const repositories = (await api.listRepositories(callOptions(signal)))
     .map((r) => ({ name: r.repositoryName ?? '', uri: r.repositoryUri ?? '' }))
     .sort((a, b) => a.name.localeCompare(b.name));
   if (repositories.length === 0) return '';

@@ -6,7 +6,7 @@
 import type { EcrClient } from '@edgecr/client';
 import type { ImageFailure, ImageIdentifier } from '@edgecr/protocol';
 import { CliFailure } from './exitCodes.ts';
-import { repositoryMissing } from './list.ts';
+import { callOptions, repositoryMissing } from './list.ts';
 import { parseImageReference } from './target.ts';
 
 /**
@@ -21,7 +21,7 @@ export async function removeImage(api: EcrClient, reference: string, signal: Abo
   const imageId: ImageIdentifier =
     target.imageTag !== undefined ? { imageTag: target.imageTag } : { imageDigest: target.imageDigest };
   const answer = await api
-    .batchDeleteImage({ repositoryName, imageIds: [imageId] }, { signal })
+    .batchDeleteImage({ repositoryName, imageIds: [imageId] }, callOptions(signal))
     .catch((error) => {
       throw repositoryMissing(error, repositoryName, api.endpoint) ?? error;
     });

@@ -7,7 +7,12 @@ import { join } from 'node:path';
 import { EcrClient, fetchTransport } from '@edgecr/client';
 import { ociLayoutOneLayer, ociLayoutTwoPlatforms } from '@edgecr/image-archive/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type LocalStack, removeState, startLocalStack } from '../../../worker/test/e2e/_wrangler.ts';
+import {
+  freePort,
+  type LocalStack,
+  removeState,
+  startLocalStack,
+} from '../../../worker/test/e2e/_wrangler.ts';
 import { cliEnv, LOCAL_KEY, runCli } from './_cli.ts';
 
 let stack: LocalStack;
@@ -151,7 +156,7 @@ describe('edgecr ls and rm', () => {
     expect(rows((await runCli(['ls', 'platforms'], env)).stdout).some(([, d]) => d === child)).toBe(true);
   });
 
-  it('answers an unknown repository, a bad digest and a wrong key in words, with exit code 1', async () => {
+  it('answers an unknown repository, a bad digest, a wrong key and no endpoint in words, with exit code 1', async () => {
     for (const args of [
       ['ls', 'nope'],
       ['rm', 'nope:1'],
@@ -172,6 +177,13 @@ describe('edgecr ls and rm', () => {
     expect(wrongKey.code).toBe(1);
     expect(wrongKey.stderr).toContain('The endpoint did not accept the access key and secret');
     expect(wrongKey.stdout).toBe('');
+
+    const nobody = await runCli(['ls', '--endpoint-url', `http://127.0.0.1:${await freePort()}`], env);
+    expect(nobody.code).toBe(1);
+    expect(nobody.stderr).toContain(
+      'Could not reach the endpoint. Check the network connection and the endpoint address.',
+    );
+    expect(nobody.stderr).toContain('(NetworkError: ');
 
     const usage = await runCli(['rm', 'listed'], env);
     expect(usage.code).toBe(2);
