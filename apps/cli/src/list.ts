@@ -65,7 +65,8 @@ export function repositoryMissing(
 }
 
 /**
- * The repositories as a table (NAME, IMAGES, URI), by name; an empty string when there are none.
+ * The repositories as a table (NAME, IMAGES, URI), by name; an empty string when there are none. One deleted
+ * while it is being counted is left out.
  * @example
  * process.stdout.write(await listRepositories(api, signal));
  */
@@ -74,7 +75,8 @@ export async function listRepositories(api: EcrClient, signal: AbortSignal): Pro
     .map((r) => ({ name: r.repositoryName ?? '', uri: r.repositoryUri ?? '' }))
     .sort((a, b) => a.name.localeCompare(b.name));
   if (repositories.length === 0) return '';
-  const counts = new Array<number>(repositories.length);
+  // undefined: deleted between the two calls, so left out of the table.
+  const counts = new Array<number | undefined>(repositories.length);
   let next = 0;
   const worker = async () => {
     while (next < repositories.length) {
@@ -82,19 +84,18 @@ export async function listRepositories(api: EcrClient, signal: AbortSignal): Pro
       const repository = repositories[index] as (typeof repositories)[number];
       counts[index] = await describeAllImages(api, repository.name, signal).then(
         (images) => images.length,
-        // Deleted between the two calls: it has no images any more.
         (error: unknown) => {
-          if (error instanceof CliFailure) return 0;
+          if (error instanceof CliFailure) return undefined;
           throw error;
         },
       );
     }
   };
   await Promise.all(Array.from({ length: Math.min(CONCURRENCY, repositories.length) }, worker));
-  return table(
-    ['NAME', 'IMAGES', 'URI'],
-    repositories.map((r, i) => [r.name, String(counts[i]), r.uri]),
+  const present = repositories.flatMap((r, i) =>
+    counts[i] === undefined ? [] : [[r.name, String(counts[i]), r.uri]],
   );
+  return present.length === 0 ? '' : table(['NAME', 'IMAGES', 'URI'], present);
 }
 
 /**
