@@ -6,6 +6,7 @@
  * @module
  */
 import { defaultProvider } from '@aws-sdk/credential-provider-node';
+import { EcrClient, fetchTransport } from '@edgecr/client';
 import { loadConfig, NODE_REGION_CONFIG_OPTIONS } from '@smithy/core/config';
 import { CliFailure, UsageError } from './exitCodes.ts';
 
@@ -62,4 +63,13 @@ export async function resolveConnection(options: {
       ...(identity.sessionToken && { sessionToken: identity.sessionToken }),
     },
   };
+}
+
+/**
+ * The ECR client of a run: fetch (Node's own) as the transport, the connection's endpoint, region and key.
+ * @example
+ * const ecr = ecrClient(await resolveConnection({ endpointUrl: undefined, profile: undefined, region: undefined }));
+ */
+export function ecrClient({ endpoint, region, credentials }: Connection): EcrClient {
+  return new EcrClient({ endpoint, region, credentials, transport: fetchTransport() });
 }

@@ -7,7 +7,7 @@
 export const EXIT = {
   /** Done. */
   ok: 0,
-  /** The push or pull failed (the message says why: endpoint, credentials, archive…). */
+  /** The command failed (the message says why: endpoint, credentials, archive, no such image…). */
   failure: 1,
   /** The command line was wrong (unknown command or option, missing argument). */
   usage: 2,
@@ -31,4 +31,10 @@ export class UsageError extends Error {
  */
 export class CliFailure extends Error {
   override readonly name = 'CliFailure';
+  /** The code and words of the endpoint's answer behind the failure, printed under the sentence. */
+  readonly detail: string | undefined;
+  constructor(message: string, options?: ErrorOptions & { detail?: string }) {
+    super(message, options);
+    this.detail = options?.detail;
+  }
 }

@@ -1,25 +1,37 @@
 #!/usr/bin/env node
 /**
  * `edgecr`: push whole container images from a docker save or OCI layout archive to an ECR-compatible
- * endpoint, and pull them back as an OCI layout tar. Argument parsing is Node's own `util.parseArgs`: part of
- * Node since 18.3, kept with it, no dependency, and enough for two commands with four options.
+ * endpoint, pull them back as an OCI layout tar, list repositories and images, delete images. Argument
+ * parsing is Node's own `util.parseArgs`: part of Node since 18.3, kept with it, no dependency, and enough for
+ * four commands with four options.
  * @module
  */
 import { parseArgs } from 'node:util';
 import { BlobPushError, describeFailure } from '@edgecr/client';
-import { resolveConnection } from './config.ts';
+import { type Connection, ecrClient, resolveConnection } from './config.ts';
 import { CliFailure, EXIT, UsageError } from './exitCodes.ts';
+import { count } from './format.ts';
+import { listImages, listRepositories } from './list.ts';
 import { runPull } from './pull.ts';
 import { runPush } from './push.ts';
+import { removeImage } from './remove.ts';
 
 const USAGE = `Usage:
   edgecr push <archive.tar | layout-dir> <repository>[:<tag>] [options]
   edgecr pull <repository>:<tag> <file.tar> [options]
+  edgecr ls [<repository>] [options]
+  edgecr rm <repository>:<tag> | <repository>@<digest> [options]
 
 push  pushes one image of a docker save tarball or an OCI image layout (tar or folder): the layers and
       configs the repository lacks, then its manifests, the top one with the tag (default: the archive's).
       Interrupted (Ctrl-C), the same command goes on from the last acknowledged part of each layer.
 pull  writes the image as an OCI image layout tar, every blob's digest checked.
+ls    lists the repositories (name, images, URI), or a repository's images, the last pushed first (tags,
+      digest, size, pushed).
+rm    deletes, as ECR's BatchDeleteImage does: a tag removes the tag (the image goes with its last tag), a
+      digest removes the image and all its tags. There is no confirmation: the command is the decision.
+
+Paths are relative to the folder the command runs from; absolute paths work from anywhere.
 
 Options:
   --endpoint-url URL  the endpoint (default: $AWS_ENDPOINT_URL_ECR, then $AWS_ENDPOINT_URL)
@@ -34,6 +46,10 @@ stdout. Saved uploads are kept in $EDGECR_CACHE_DIR or the user's cache folder.
 Exit codes: 0 done, 1 failed, 2 wrong command line, 130 interrupted (run the same command to continue).
 `;
 
+/** Each command and how many arguments it takes (at least, at most). */
+const ARITY = { push: [2, 2], pull: [2, 2], ls: [0, 1], rm: [1, 1] } as const;
+type Command = keyof typeof ARITY;
+
 /** Runs one command line; resolves with the exit code. */
 export async function main(argv: string[], signal: AbortSignal): Promise<number> {
   let parsed: ReturnType<typeof parse>;
@@ -47,23 +63,62 @@ export async function main(argv: string[], signal: AbortSignal): Promise<number>
     process.stdout.write(USAGE);
     return EXIT.ok;
   }
-  const [command, first, second, ...rest] = positionals;
+  const [name, ...args] = positionals;
   try {
-    if ((command !== 'push' && command !== 'pull') || !first || !second || rest.length > 0) {
-      throw new UsageError(
-        command === 'push' || command === 'pull'
-          ? `${command} takes exactly two arguments`
-          : command
-            ? `Unknown command ${JSON.stringify(command)}`
-            : 'No command',
-      );
-    }
+    const command = checkCommandLine(name, args);
     const connection = await resolveConnection({
       endpointUrl: values['endpoint-url'],
       profile: values.profile,
       region: values.region,
     });
-    if (command === 'push') {
+    process.stdout.write(await run(command, args, connection, signal));
+    return EXIT.ok;
+  } catch (error) {
+    if (signal.aborted) {
+      process.stderr.write(
+        name === 'push'
+          ? '\nInterrupted. What the endpoint acknowledged is saved: run the same command again to continue.\n'
+          : '\nInterrupted.\n',
+      );
+      return EXIT.interrupted;
+    }
+    if (error instanceof UsageError) return usage(error);
+    if (error instanceof CliFailure) {
+      process.stderr.write(`edgecr: ${error.message}\n${error.detail ? `  (${error.detail})\n` : ''}`);
+      return EXIT.failure;
+    }
+    const failure = error instanceof BlobPushError ? error.failure : describeFailure(error);
+    process.stderr.write(`edgecr: ${failure.message}\n  (${failure.code}: ${failure.detail})\n`);
+    return EXIT.failure;
+  }
+}
+
+/** The command, once its name and number of arguments are right. */
+function checkCommandLine(name: string | undefined, args: readonly string[]): Command {
+  if (name === undefined) throw new UsageError('No command');
+  if (!Object.hasOwn(ARITY, name)) throw new UsageError(`Unknown command ${JSON.stringify(name)}`);
+  const command = name as Command;
+  const [least, most] = ARITY[command];
+  if (args.length < least || args.length > most) {
+    throw new UsageError(
+      least === most
+        ? `${command} takes exactly ${count(least, 'argument')}`
+        : `${command} takes at most ${count(most, 'argument')}`,
+    );
+  }
+  return command;
+}
+
+/** Runs a checked command; resolves with what goes to stdout. */
+async function run(
+  command: Command,
+  args: readonly string[],
+  connection: Connection,
+  signal: AbortSignal,
+): Promise<string> {
+  const [first = '', second = ''] = args;
+  switch (command) {
+    case 'push': {
       const result = await runPush({
         archive: first,
         target: second,
@@ -72,34 +127,35 @@ export async function main(argv: string[], signal: AbortSignal): Promise<number>
         progress: process.stderr,
       });
       const present = result.blobs.filter((b) => b.status === 'present').length;
-      process.stdout.write(
+      return (
         `pushed ${result.repositoryName}:${result.tag} ${result.imageDigest}\n` +
-          `${result.blobs.length} blobs (${present} already there), ${result.manifests.length} manifests; ` +
-          `sent ${result.bytesSent} bytes, ${result.bytesResumed} resumed from an earlier run\n`,
+        `${count(result.blobs.length, 'blob')} (${present} already there), ${count(result.manifests.length, 'manifest')}; ` +
+        `sent ${count(result.bytesSent, 'byte')}, ${result.bytesResumed} resumed from an earlier run\n`
       );
-    } else {
+    }
+    case 'pull': {
       const image = await runPull({ target: first, file: second, connection, signal });
-      process.stdout.write(
+      return (
         `pulled ${first} ${image.manifest.digest} to ${second}: ` +
-          `${image.children.length + 1} manifests, ${image.blobs.length} blobs\n`,
+        `${count(image.children.length + 1, 'manifest')}, ${count(image.blobs.length, 'blob')}\n`
       );
     }
-    return EXIT.ok;
-  } catch (error) {
-    if (signal.aborted) {
-      process.stderr.write(
-        '\nInterrupted. What the endpoint acknowledged is saved: run the same command again to continue.\n',
-      );
-      return EXIT.interrupted;
+    case 'ls': {
+      const api = ecrClient(connection);
+      const text =
+        args.length === 0 ? await listRepositories(api, signal) : await listImages(api, first, signal);
+      if (text === '') {
+        // Nothing on stdout, so a script sees an empty list; the person at the terminal sees what to do next.
+        process.stderr.write(
+          args.length === 0
+            ? `No repositories at ${api.endpoint} yet: create one (aws ecr create-repository --repository-name NAME).\n`
+            : `${first} holds no images yet: push one (edgecr push <archive> ${first}:<tag>).\n`,
+        );
+      }
+      return text;
     }
-    if (error instanceof UsageError) return usage(error);
-    if (error instanceof CliFailure) {
-      process.stderr.write(`edgecr: ${error.message}\n`);
-      return EXIT.failure;
-    }
-    const failure = error instanceof BlobPushError ? error.failure : describeFailure(error);
-    process.stderr.write(`edgecr: ${failure.message}\n  (${failure.code}: ${failure.detail})\n`);
-    return EXIT.failure;
+    case 'rm':
+      return removeImage(ecrClient(connection), first, signal);
   }
 }
 

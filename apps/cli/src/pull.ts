@@ -7,10 +7,10 @@ import { createWriteStream } from 'node:fs';
 import { rename, rm } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { Writable } from 'node:stream';
-import { EcrClient, fetchTransport, openBlob, type PulledImage, pullImage } from '@edgecr/client';
+import { openBlob, type PulledImage, pullImage } from '@edgecr/client';
 import { OCI_INDEX } from '@edgecr/image-archive';
 import { createTarPacker } from 'modern-tar';
-import type { Connection } from './config.ts';
+import { type Connection, ecrClient } from './config.ts';
 import { UsageError } from './exitCodes.ts';
 import { parseTarget } from './target.ts';
 
@@ -32,8 +32,7 @@ const OCI_LAYOUT = JSON.stringify({ imageLayoutVersion: '1.0.0' });
 export async function runPull(command: PullCommand): Promise<PulledImage> {
   const { repositoryName, tag } = parseTarget(command.target);
   if (tag === undefined) throw new UsageError('pull needs a tag: repository:tag');
-  const { endpoint, region, credentials } = command.connection;
-  const api = new EcrClient({ endpoint, region, credentials, transport: fetchTransport() });
+  const api = ecrClient(command.connection);
   const options = { api, repositoryName, signal: command.signal };
   const image = await pullImage(options, tag);
 

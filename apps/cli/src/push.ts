@@ -6,10 +6,10 @@
 import { openAsBlob } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { EcrClient, fetchTransport, type ImagePushResult, pushImage } from '@edgecr/client';
+import { type ImagePushResult, pushImage } from '@edgecr/client';
 import { type ArchiveImage, readImageArchive } from '@edgecr/image-archive';
 import { directoryFiles } from '@edgecr/image-archive/node';
-import type { Connection } from './config.ts';
+import { type Connection, ecrClient } from './config.ts';
 import { UsageError } from './exitCodes.ts';
 import { archiveFingerprint, cacheDir, FileStateStore } from './fileStateStore.ts';
 import { pushReporter } from './report.ts';
@@ -33,7 +33,7 @@ export async function runPush(command: PushCommand): Promise<ImagePushResult> {
   const { repositoryName, tag } = parseTarget(command.target);
   const path = resolve(command.archive);
   const info = await stat(path).catch(() => {
-    throw new UsageError(`No such file or folder: ${command.archive}`);
+    throw new UsageError(`No such file or folder: ${command.archive} (${path})`);
   });
   const archive = await readImageArchive(
     info.isDirectory() ? { files: await directoryFiles(path) } : await openAsBlob(path),
@@ -43,8 +43,7 @@ export async function runPush(command: PushCommand): Promise<ImagePushResult> {
   if (chosenTag === undefined) {
     throw new UsageError('The archive names no tag for the image: give one, as repository:tag');
   }
-  const { endpoint, region, credentials } = command.connection;
-  const api = new EcrClient({ endpoint, region, credentials, transport: fetchTransport() });
+  const api = ecrClient(command.connection);
   const store = new FileStateStore(
     join(
       cacheDir(),

@@ -6,6 +6,7 @@
 import type { BlobProgress, ImagePushProgress } from '@edgecr/client';
 import { MiB } from '@edgecr/protocol';
 import { Presets, SingleBar } from 'cli-progress';
+import { count } from './format.ts';
 
 /** Receives every progress event of a push; `stop` ends the bar before the summary is printed. */
 export interface PushReporter {
@@ -79,9 +80,9 @@ function lineReporter(stream: NodeJS.WriteStream): PushReporter {
           b.status === 'present'
             ? `${b.kind} ${b.digest} already in the repository`
             : b.status === 'done'
-              ? `${b.kind} ${b.digest} pushed (${b.size} bytes)`
+              ? `${b.kind} ${b.digest} pushed (${count(b.size, 'byte')})`
               : b.bytesAcknowledged > 0 || b.resumedFrom !== undefined
-                ? `${b.kind} ${b.digest} ${b.bytesAcknowledged}/${b.size} bytes acknowledged${
+                ? `${b.kind} ${b.digest} ${b.bytesAcknowledged}/${count(b.size, 'byte')} acknowledged${
                     b.resumedFrom ? ` (resumed at ${b.resumedFrom})` : ''
                   }`
                 : undefined;

@@ -1,12 +1,7 @@
-// Vitest global setup of the e2e project: builds the CLI into dist/, so the tests run it as users do.
-import { execFileSync } from 'node:child_process';
-import { createRequire } from 'node:module';
-import { fileURLToPath } from 'node:url';
+// Vitest global setup of the e2e project: bundles the CLI into dist/ as the package's build does, so the tests
+// run the file users run (the workspace packages' dist/ is built before the tests, by turbo's ^build).
+import { bundle } from '../../scripts/bundle.ts';
 
-export default function setup(): void {
-  const tsc = createRequire(import.meta.url).resolve('typescript/bin/tsc');
-  execFileSync(process.execPath, [tsc, '-p', 'tsconfig.build.json'], {
-    cwd: fileURLToPath(new URL('../..', import.meta.url)),
-    stdio: 'inherit',
-  });
+export default async function setup(): Promise<void> {
+  await bundle();
 }

@@ -36,7 +36,17 @@ export function startCli(
   env: NodeJS.ProcessEnv,
   onStderr?: (text: string, child: ChildProcess) => void,
 ): { child: ChildProcess; done: Promise<CliRun> } {
-  const child = spawn(process.execPath, [MAIN, ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  return startProgram(process.execPath, [MAIN, ...args], { env }, onStderr);
+}
+
+/** Starts any program (the launcher, npx…) the way {@link startCli} starts the CLI. */
+export function startProgram(
+  file: string,
+  args: string[],
+  options: { env: NodeJS.ProcessEnv; cwd?: string },
+  onStderr?: (text: string, child: ChildProcess) => void,
+): { child: ChildProcess; done: Promise<CliRun> } {
+  const child = spawn(file, args, { ...options, stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';
   child.stdout?.on('data', (chunk: Buffer) => {
@@ -52,7 +62,7 @@ export function startCli(
   return { child, done };
 }
 
-/** Runs `edgecr …` to its end. */
-export function runCli(args: string[], env: NodeJS.ProcessEnv): Promise<CliRun> {
-  return startCli(args, env).done;
+/** Runs `edgecr …` to its end, from `cwd` if given. */
+export function runCli(args: string[], env: NodeJS.ProcessEnv, cwd?: string): Promise<CliRun> {
+  return startProgram(process.execPath, [MAIN, ...args], { env, ...(cwd && { cwd }) }).done;
 }

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { resolveConnection } from '../../src/config.ts';
 import { CliFailure, UsageError } from '../../src/exitCodes.ts';
-import { parseTarget } from '../../src/target.ts';
+import { parseImageReference, parseTarget } from '../../src/target.ts';
 
 const saved = { ...process.env };
 let folder: string;
@@ -88,5 +88,18 @@ describe('parseTarget', () => {
     expect(parseTarget('team/app')).toEqual({ repositoryName: 'team/app', tag: undefined });
     expect(() => parseTarget('app:')).toThrow(UsageError);
     expect(() => parseTarget(':1')).toThrow(UsageError);
+  });
+});
+
+describe('parseImageReference', () => {
+  it('reads repository:tag and repository@digest, and refuses a bare repository', () => {
+    expect(parseImageReference('team/app:1.0')).toEqual({ repositoryName: 'team/app', imageTag: '1.0' });
+    expect(parseImageReference('team/app@sha256:abc')).toEqual({
+      repositoryName: 'team/app',
+      imageDigest: 'sha256:abc',
+    });
+    expect(() => parseImageReference('team/app')).toThrow(/names no image/);
+    expect(() => parseImageReference('@sha256:abc')).toThrow(UsageError);
+    expect(() => parseImageReference('app@')).toThrow(UsageError);
   });
 });
