@@ -4,7 +4,7 @@ import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { freePort } from '../test/e2e/_wrangler.ts';
+import { freePort } from '@edgecr/testkit/localStack';
 import { deferCleanup } from './cleanup.ts';
 
 const BINARY = '/usr/bin/docker-registry';

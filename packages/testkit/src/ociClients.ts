@@ -7,10 +7,10 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { freePort } from './_wrangler.ts';
+import { freePort } from './localStack.ts';
 
 /** Where `scripts/install-test-tools.sh` builds the Go tools. */
-export const TOOLS_BIN = fileURLToPath(new URL('../../../../.tools/bin/', import.meta.url));
+export const TOOLS_BIN = fileURLToPath(new URL('../../../.tools/bin/', import.meta.url));
 
 /** A registry to talk to: `host` is `127.0.0.1:<port>`; credentials are sent as HTTP Basic when given. */
 export interface RegistryTarget {
