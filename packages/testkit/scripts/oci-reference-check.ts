@@ -29,9 +29,9 @@ import {
   skopeoCopy,
   skopeoListTags,
   skopeoRawManifest,
-  startReferenceRegistry,
 } from '../src/ociClients.ts';
 import { writeOciLayout } from '../src/ociLayout.ts';
+import { startReferenceRegistry } from '../src/referenceRegistry.ts';
 
 function check(condition: boolean, what: string): void {
   if (!condition) throw new Error(`check failed: ${what}`);
