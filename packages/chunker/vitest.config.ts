@@ -1,8 +1,9 @@
 /// <reference types="node" />
 // The same test files run in Node, in workerd and in Chromium; test/node/ holds the few that need node:crypto.
+
+import { CHROMIUM_FLAGS, CHROMIUM_PATH } from '@edgecr/testkit/chromium';
 import { playwright } from '@vitest/browser-playwright';
 import { defineConfig } from 'vitest/config';
-import { CHROMIUM_FLAGS, CHROMIUM_PATH } from '../../chromium.ts';
 import { runtimeProjects } from '../../vitest.runtimes.ts';
 
 const SHARED_TESTS = ['test/*.test.ts'];

@@ -2,9 +2,10 @@
 // The same test files run in Node, inside workerd and in Chromium: the reader uses web-platform APIs only, and
 // the page's end-to-end tests build their archives with the fixtures in Chromium. test/node/ holds the tests of
 // the Node-only subpath (@edgecr/image-archive/node).
+
+import { CHROMIUM_FLAGS, CHROMIUM_PATH } from '@edgecr/testkit/chromium';
 import { playwright } from '@vitest/browser-playwright';
 import { defineConfig } from 'vitest/config';
-import { CHROMIUM_FLAGS, CHROMIUM_PATH } from '../../chromium.ts';
 import { runtimeProjects } from '../../vitest.runtimes.ts';
 
 const SHARED_TESTS = ['test/*.test.ts'];

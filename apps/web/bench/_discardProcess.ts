@@ -5,7 +5,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
-import { type Discard, ecrDiscardServer } from '../../worker/bench/discard.ts';
+import { type Discard, ecrDiscardServer } from '@edgecr/testkit/discard';
 
 /** Starts this file as a child process running the ECR discard server; `close` ends the child. */
 export async function ecrDiscardProcess(): Promise<Discard> {

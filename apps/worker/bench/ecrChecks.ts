@@ -2,7 +2,8 @@
 // (it must not read the layer back), and a 1 GiB layer pushed then downloaded through its signed URL.
 import { type ECRClient, GetDownloadUrlForLayerCommand } from '@aws-sdk/client-ecr';
 import { MiB } from '@edgecr/protocol';
-import { digestOfResponse, layerStream, pushLayer } from '../test/e2e/_layers.ts';
+import { digestOfResponse } from '@edgecr/testkit/digest';
+import { layerStream, pushLayer } from '../test/e2e/_layers.ts';
 import { PART_SIZE_BYTES } from './constants.ts';
 import { median, repeat } from './report.ts';
 

@@ -6,8 +6,8 @@
 import { dirname, join } from 'node:path';
 import { CreateRepositoryCommand, ECRClient } from '@aws-sdk/client-ecr';
 import { MiB } from '@edgecr/protocol';
+import { freePort } from '@edgecr/testkit/localStack';
 import { LOCAL_CREDENTIALS, layerStream, pushLayer } from '../test/e2e/_layers.ts';
-import { freePort } from '../test/e2e/_wrangler.ts';
 import { type Bundle, bundle } from './bundle.ts';
 import { PART_SIZE_BYTES } from './constants.ts';
 import {

@@ -1,8 +1,8 @@
 // The pushes of section 1: the same 256 MiB layer through both doors of the Worker, through both doors of its
 // variant whose R2 part writes are discarded, and to the references, rounds interleaved.
 import { CreateRepositoryCommand, ECRClient, GetAuthorizationTokenCommand } from '@aws-sdk/client-ecr';
+import type { LocalStack } from '@edgecr/testkit/localStack';
 import { LOCAL_CREDENTIALS } from '../test/e2e/_layers.ts';
-import type { LocalStack } from '../test/e2e/_wrangler.ts';
 import { boto3Push } from './boto3.ts';
 import { LAYER_BYTES, PART_SIZE_BYTES, ROUNDS } from './constants.ts';
 import { curlPush } from './curlPush.ts';

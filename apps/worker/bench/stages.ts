@@ -3,9 +3,9 @@
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { testLayerChunks } from '@edgecr/chunker/testing';
+import type { Discard } from '@edgecr/testkit/discard';
 import { bundle } from './bundle.ts';
 import { LAYER_BYTES, PART_SIZE_BYTES, ROUNDS } from './constants.ts';
-import type { Discard } from './discard.ts';
 import { startWorkerd, type Workerd } from './miniflare.ts';
 import { median, repeat } from './report.ts';
 import { wranglerWorkerOptions } from './workerConfig.ts';

@@ -11,10 +11,10 @@
 import { availableParallelism, loadavg } from 'node:os';
 import { CreateRepositoryCommand } from '@aws-sdk/client-ecr';
 import { MiB } from '@edgecr/protocol';
-import { removeState, startLocalStack } from '../test/e2e/_wrangler.ts';
+import { ecrDiscardServer, ociDiscardServer } from '@edgecr/testkit/discard';
+import { removeState, startLocalStack } from '@edgecr/testkit/localStack';
 import { deferCleanup } from './cleanup.ts';
 import { LAYER_BYTES, PART_SIZE_BYTES, QUICK, ROUNDS } from './constants.ts';
-import { ecrDiscardServer, ociDiscardServer } from './discard.ts';
 import { startDistribution } from './distribution.ts';
 import { completionLatency, gibRoundTrip } from './ecrChecks.ts';
 import { liveBytes } from './inspector.ts';

@@ -37,7 +37,7 @@ export interface UploadRecord {
 
 /**
  * Storage of {@link UploadRecord}s by key. Every implementation passes the shared conformance suite
- * (`test/unit/stateStore.conformance.ts`).
+ * (`@edgecr/client/conformance`, `src/conformance/stateStore.ts`).
  */
 export interface StateStore {
   get(key: string): Promise<UploadRecord | undefined>;

@@ -1,7 +1,7 @@
 import { IDBFactory } from 'fake-indexeddb';
 import { describe, expect, it } from 'vitest';
+import { record, stateStoreConformance } from '../src/conformance/stateStore.ts';
 import { IndexedDbStateStore, MemoryStateStore, recordKey } from '../src/index.ts';
-import { record, stateStoreConformance } from './stateStore.conformance.ts';
 
 stateStoreConformance('MemoryStateStore', () => new MemoryStateStore());
 // A fresh in-memory IndexedDB per test (fake-indexeddb implements the W3C API on Node).

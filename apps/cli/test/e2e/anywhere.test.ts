@@ -8,8 +8,8 @@ import { delimiter, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { EcrClient, fetchTransport } from '@edgecr/client';
 import { ociLayoutOneLayer } from '@edgecr/image-archive/testing';
+import { type LocalStack, removeState, startLocalStack } from '@edgecr/testkit/localStack';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type LocalStack, removeState, startLocalStack } from '../../../worker/test/e2e/_wrangler.ts';
 import { cliEnv, LOCAL_KEY, runCli, startProgram } from './_cli.ts';
 
 const CLI = fileURLToPath(new URL('../..', import.meta.url));

@@ -10,8 +10,8 @@ import { EcrClient, fetchTransport } from '@edgecr/client';
 import { readImageArchive } from '@edgecr/image-archive';
 import { dockerSaveClassic, ociLayoutOneLayer, ociLayoutTwoPlatforms } from '@edgecr/image-archive/testing';
 import { MiB } from '@edgecr/protocol';
+import { type LocalStack, removeState, startLocalStack } from '@edgecr/testkit/localStack';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type LocalStack, removeState, startLocalStack } from '../../../worker/test/e2e/_wrangler.ts';
 import { cliEnv, LOCAL_KEY, runCli, startCli } from './_cli.ts';
 
 let stack: LocalStack;

@@ -6,13 +6,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { EcrClient, fetchTransport } from '@edgecr/client';
 import { ociLayoutOneLayer, ociLayoutTwoPlatforms } from '@edgecr/image-archive/testing';
+import { freePort, type LocalStack, removeState, startLocalStack } from '@edgecr/testkit/localStack';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  freePort,
-  type LocalStack,
-  removeState,
-  startLocalStack,
-} from '../../../worker/test/e2e/_wrangler.ts';
 import { cliEnv, LOCAL_KEY, runCli } from './_cli.ts';
 
 let stack: LocalStack;

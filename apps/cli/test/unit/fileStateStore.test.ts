@@ -1,9 +1,9 @@
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
 // The one conformance suite every StateStore passes, from the engine's tests.
-import { record, stateStoreConformance } from '../../../../packages/client/test/stateStore.conformance.ts';
+import { record, stateStoreConformance } from '@edgecr/client/conformance';
+import { afterAll, describe, expect, it } from 'vitest';
 import { archiveFingerprint, cacheDir, FileStateStore } from '../../src/fileStateStore.ts';
 
 const folder = await mkdtemp(join(tmpdir(), 'edgecr-store-'));

@@ -24,4 +24,4 @@ export async function writeLayerFile(path: string, size: number, seed: number): 
   return { path, size, digest: `sha256:${hash.digest('hex')}` };
 }
 
-export { digestOfResponse } from '../../../worker/test/e2e/_layers.ts';
+export { digestOfResponse } from '@edgecr/testkit/digest';

@@ -8,9 +8,9 @@ import {
   GetAuthorizationTokenCommand,
 } from '@aws-sdk/client-ecr';
 import type { FixtureBlob } from '@edgecr/image-archive/testing';
+import { runTool, skopeoCopy } from '@edgecr/testkit/ociClients';
 import type { Locator } from 'playwright-core';
 import { expect } from 'vitest';
-import { runTool, skopeoCopy } from '../../../worker/test/e2e/_ociClients.ts';
 import { digestOfResponse } from './_files.ts';
 import type { PageHarness } from './_harness.ts';
 import type { UploaderPage } from './_uploader.ts';

@@ -1,7 +1,7 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
+import type { LocalStack } from '@edgecr/testkit/localStack';
 import { localAwsEnvironment } from './_layers.ts';
-import type { LocalStack } from './_wrangler.ts';
 
 const run = promisify(execFile);
 

@@ -19,17 +19,6 @@ export function referenceDigest(size: number, seed: number): string {
   return `sha256:${hash.digest('hex')}`;
 }
 
-/** The digest of a whole response body, streamed through node:crypto. */
-export async function digestOfResponse(response: Response): Promise<{ digest: string; size: number }> {
-  const hash = createHash('sha256');
-  let size = 0;
-  for await (const chunk of response.body as ReadableStream<Uint8Array>) {
-    hash.update(chunk);
-    size += chunk.length;
-  }
-  return { digest: `sha256:${hash.digest('hex')}`, size };
-}
-
 /**
  * Pushes a layer the way an ECR client does: InitiateLayerUpload, parts of `partSize` (the server's by
  * default) cut and hashed in one pass by @edgecr/chunker, then CompleteLayerUpload with that digest.

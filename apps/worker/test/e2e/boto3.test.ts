@@ -2,9 +2,9 @@ import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { CreateRepositoryCommand, ECRClient } from '@aws-sdk/client-ecr';
 import { MAX_LAYER_PART_BYTES, MiB } from '@edgecr/protocol';
+import { type LocalStack, removeState, startLocalStack } from '@edgecr/testkit/localStack';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LOCAL_CREDENTIALS, localAwsEnvironment } from './_layers.ts';
-import { type LocalStack, removeState, startLocalStack } from './_wrangler.ts';
 
 const run = promisify(execFile);
 const SCRIPT = new URL('./boto3_upload_part.py', import.meta.url).pathname;

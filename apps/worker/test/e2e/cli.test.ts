@@ -2,9 +2,9 @@ import { createHash } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { type LocalStack, removeState, startLocalStack } from '@edgecr/testkit/localStack';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { aws } from './_aws.ts';
-import { type LocalStack, removeState, startLocalStack } from './_wrangler.ts';
 
 describe('the AWS CLI examples of the ECR reference pages', () => {
   let stack: LocalStack;

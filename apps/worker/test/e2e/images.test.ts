@@ -12,10 +12,10 @@ import {
   ImageTagAlreadyExistsException,
   PutImageCommand,
 } from '@aws-sdk/client-ecr';
+import { type LocalStack, removeState, startLocalStack } from '@edgecr/testkit/localStack';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { aws } from './_aws.ts';
 import { LOCAL_CREDENTIALS } from './_layers.ts';
-import { type LocalStack, removeState, startLocalStack } from './_wrangler.ts';
 
 const sha256 = (bytes: string | Uint8Array) => `sha256:${createHash('sha256').update(bytes).digest('hex')}`;
 

@@ -3,8 +3,7 @@
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { aws as awsCli, loginPassword } from './_aws.ts';
+import { type LocalStack, removeState, startLocalStack } from '@edgecr/testkit/localStack';
 import {
   crane,
   oras,
@@ -14,9 +13,10 @@ import {
   skopeoCopy,
   skopeoListTags,
   skopeoRawManifest,
-} from './_ociClients.ts';
-import { writeOciLayout } from './_ociLayout.ts';
-import { type LocalStack, removeState, startLocalStack } from './_wrangler.ts';
+} from '@edgecr/testkit/ociClients';
+import { writeOciLayout } from '@edgecr/testkit/ociLayout';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { aws as awsCli, loginPassword } from './_aws.ts';
 
 /** `aws ecr <args>` that must succeed; its JSON output. */
 // biome-ignore lint/suspicious/noExplicitAny: tests read arbitrary members of the CLI's JSON output.

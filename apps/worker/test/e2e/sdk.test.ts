@@ -10,9 +10,10 @@ import {
   UploadLayerPartCommand,
 } from '@aws-sdk/client-ecr';
 import { MiB } from '@edgecr/protocol';
+import { digestOfResponse } from '@edgecr/testkit/digest';
+import { type LocalStack, removeState, startLocalStack } from '@edgecr/testkit/localStack';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { digestOfResponse, LOCAL_CREDENTIALS, layerStream, pushLayer, referenceDigest } from './_layers.ts';
-import { type LocalStack, removeState, startLocalStack } from './_wrangler.ts';
+import { LOCAL_CREDENTIALS, layerStream, pushLayer, referenceDigest } from './_layers.ts';
 
 function clientFor(stack: LocalStack): ECRClient {
   return new ECRClient({

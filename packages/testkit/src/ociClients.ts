@@ -1,16 +1,15 @@
 // Runs real OCI clients (skopeo, crane, oras) and the OCI distribution-spec conformance suite against a
 // registry on plain http at 127.0.0.1, with or without credentials, each isolated from the user's own
 // client configuration. `scripts/install-test-tools.sh` installs them (skopeo from apt, the rest built
-// into `.tools/bin`). Also starts CNCF distribution (Debian's `docker-registry`), the reference registry.
+// into `.tools/bin`).
 import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { freePort } from './_wrangler.ts';
 
 /** Where `scripts/install-test-tools.sh` builds the Go tools. */
-export const TOOLS_BIN = fileURLToPath(new URL('../../../../.tools/bin/', import.meta.url));
+export const TOOLS_BIN = fileURLToPath(new URL('../../../.tools/bin/', import.meta.url));
 
 /** A registry to talk to: `host` is `127.0.0.1:<port>`; credentials are sent as HTTP Basic when given. */
 export interface RegistryTarget {
@@ -222,56 +221,4 @@ export async function runConformance(
     list.push(attribute('name'));
   }
   return result;
-}
-
-/** A running CNCF distribution registry. */
-export interface ReferenceRegistry {
-  registry: RegistryTarget;
-  stop(): Promise<void>;
-}
-
-/**
- * Starts Debian's `docker-registry` (CNCF distribution 2.8) on a free loopback port with a throwaway
- * filesystem store and deletes enabled, no authentication, and waits until `/v2/` answers.
- */
-export async function startReferenceRegistry(): Promise<ReferenceRegistry> {
-  const port = await freePort();
-  const dir = mkdtempSync(join(tmpdir(), 'edgecr-distribution-'));
-  const config = join(dir, 'config.yml');
-  writeFileSync(
-    config,
-    [
-      'version: 0.1',
-      'log: { level: warn, accesslog: { disabled: true } }',
-      `storage: { filesystem: { rootdirectory: ${join(dir, 'data')} }, delete: { enabled: true } }`,
-      `http: { addr: "127.0.0.1:${port}" }`,
-      '',
-    ].join('\n'),
-  );
-  const child = spawn('docker-registry', ['serve', config], { stdio: ['ignore', 'ignore', 'pipe'] });
-  let log = '';
-  child.stderr.setEncoding('utf8').on('data', (text: string) => (log += text));
-  const stop = async () => {
-    if (child.exitCode === null) {
-      const exited = new Promise((resolve) => child.once('exit', resolve));
-      child.kill('SIGTERM');
-      await exited;
-    }
-    rmSync(dir, { recursive: true, force: true });
-  };
-  const deadline = Date.now() + 30_000;
-  for (;;) {
-    try {
-      const response = await fetch(`http://127.0.0.1:${port}/v2/`);
-      if (response.ok) break;
-    } catch {
-      // Not listening yet.
-    }
-    if (child.exitCode !== null || Date.now() > deadline) {
-      await stop();
-      throw new Error(`docker-registry did not start:\n${log}`);
-    }
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  return { registry: { host: `127.0.0.1:${port}` }, stop };
 }

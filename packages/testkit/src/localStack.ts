@@ -7,10 +7,11 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-const WORKER_DIR = fileURLToPath(new URL('../..', import.meta.url));
+/** The Worker the stack runs: apps/worker of this repository, with its own wrangler.jsonc, .dev.vars and wrangler. */
+export const WORKER_DIR = fileURLToPath(new URL('../../../apps/worker/', import.meta.url));
 // Run wrangler's entry with this process's Node (24): its shebang would pick whatever `node` PATH has first.
 const WRANGLER_BIN = join(
-  dirname(createRequire(import.meta.url).resolve('wrangler/package.json')),
+  dirname(createRequire(join(WORKER_DIR, 'package.json')).resolve('wrangler/package.json')),
   'bin/wrangler.js',
 );
 

@@ -1,8 +1,9 @@
 // The suite every StateStore passes (tus's habit: one conformance suite for every storage backend).
 import { ResumableSha256 } from '@edgecr/chunker';
 import { beforeEach, describe, expect, it } from 'vitest';
-import type { StateStore, UploadRecord } from '../src/index.ts';
+import type { StateStore, UploadRecord } from '../index.ts';
 
+/** An upload record keyed `key`, valid in every field, with `overrides` applied. */
 export function record(key: string, overrides: Partial<UploadRecord> = {}): UploadRecord {
   return {
     key,
@@ -25,6 +26,7 @@ export function record(key: string, overrides: Partial<UploadRecord> = {}): Uplo
   };
 }
 
+/** Registers the suite every {@link StateStore} passes, for the store `create` makes fresh before each test. */
 export function stateStoreConformance(name: string, create: () => StateStore | Promise<StateStore>): void {
   describe(`StateStore conformance: ${name}`, () => {
     let store: StateStore;

@@ -1,6 +1,6 @@
 // The browser the tests drive: Debian's `chromium` package (.ci/run installs it), because Playwright's own
-// browser downloads are not reachable from these machines. One source for the chunker's Vitest browser
-// project and the uploader's end-to-end tests.
+// browser downloads are not reachable from these machines. One source for the Vitest browser
+// projects (chunker, image-archive) and the page's end-to-end tests and benchmark.
 
 /** Where the browser is; CHROMIUM_PATH overrides it. */
 export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';

@@ -1,10 +1,10 @@
-// Checks the OCI client harness (apps/worker/test/e2e/_ociClients.ts, _ociLayout.ts) against the reference
+// Checks the OCI client harness (src/ociClients.ts, src/ociLayout.ts) against the reference
 // registry, CNCF distribution 2.8 (Debian's docker-registry), and records which conformance tests the
 // reference itself fails. Distribution runs without authentication behind a small proxy that demands HTTP
 // Basic `AWS:<password>` and challenges as ECR does (@edgecr/protocol's OCI rules), so every client's
 // credential path is exercised too. Not a test: it checks third-party software; run it by hand after
 // scripts/install-test-tools.sh:
-//   npx -y pnpm@10.34.8 exec node scripts/oci-reference-check.ts [folder to keep the conformance report in]
+//   npx -y pnpm@10.34.8 --filter @edgecr/testkit oci-reference-check [folder to keep the conformance report in]
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, request } from 'node:http';
@@ -13,17 +13,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pipeline } from 'node:stream';
 import {
-  crane,
-  oras,
-  type RegistryTarget,
-  runConformance,
-  skopeoCopy,
-  skopeoListTags,
-  skopeoRawManifest,
-  startReferenceRegistry,
-} from '../apps/worker/test/e2e/_ociClients.ts';
-import { writeOciLayout } from '../apps/worker/test/e2e/_ociLayout.ts';
-import {
   DISTRIBUTION_API_VERSION,
   DISTRIBUTION_API_VERSION_HEADER,
   ECR_TOKEN_USER,
@@ -31,7 +20,18 @@ import {
   ociErrorResponse,
   parseBasicAuthorization,
   wwwAuthenticate,
-} from '../packages/protocol/src/index.ts';
+} from '@edgecr/protocol';
+import {
+  crane,
+  oras,
+  type RegistryTarget,
+  runConformance,
+  skopeoCopy,
+  skopeoListTags,
+  skopeoRawManifest,
+} from '../src/ociClients.ts';
+import { writeOciLayout } from '../src/ociLayout.ts';
+import { startReferenceRegistry } from '../src/referenceRegistry.ts';
 
 function check(condition: boolean, what: string): void {
   if (!condition) throw new Error(`check failed: ${what}`);
