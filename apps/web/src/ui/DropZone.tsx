@@ -41,7 +41,6 @@ export function DropZone({
         role="button"
         tabIndex={0}
         aria-disabled={disabled}
-        aria-label="Drop layer files here, or press to choose them"
         aria-describedby="dropzone-hint"
         data-testid="dropzone"
         onClick={open}
@@ -65,11 +64,11 @@ export function DropZone({
         }}
       >
         <span class="dropzone-title">Drop layer files here, or press to choose them</span>
-        <span id="dropzone-hint" class="hint">
-          {blockedReason ??
-            'Each file is one layer (a .tar, .tar.gz or .tar.zst blob), any size; a docker save or OCI layout .tar, or a folder holding an OCI layout, pushes the whole image.'}
-        </span>
       </div>
+      <p id="dropzone-hint" class="hint">
+        {blockedReason ??
+          'Each file is one layer (a .tar, .tar.gz or .tar.zst blob), any size; a docker save or OCI layout .tar, or a folder holding an OCI layout, pushes the whole image.'}
+      </p>
       <input
         ref={input}
         type="file"

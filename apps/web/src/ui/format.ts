@@ -64,3 +64,12 @@ export const STATUS_LABELS: Readonly<Record<LayerStatus, string>> = {
   failed: 'Failed',
   cancelled: 'Cancelled',
 };
+
+/**
+ * An AWS JSON timestamp (epoch seconds) as a date and time in the reader's own locale.
+ * @example
+ * formatTime(1_700_000_000); // '11/14/2023, 10:13:20 PM' in en-US
+ */
+export function formatTime(epochSeconds: number): string {
+  return new Date(epochSeconds * 1000).toLocaleString();
+}
