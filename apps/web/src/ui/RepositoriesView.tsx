@@ -14,7 +14,7 @@ import { formatBytes, formatTime } from './format.ts';
 import { FailureBox } from './LayerList.tsx';
 import { explainRepositoryName } from './repositoryName.ts';
 import { href, navigate } from './router.ts';
-import { useLoad } from './useLoad.ts';
+import { SLOW_SENTENCE, useLoad, useSlow } from './useLoad.ts';
 
 /** What the row of a repository shows beyond DescribeRepositories. */
 interface RepositoryStats {
@@ -133,6 +133,7 @@ export function RepositoriesView({
       [client, revision],
     ),
   );
+  const slow = useSlow(!repositories && error === undefined);
   const nameProblem = newName === '' ? undefined : explainRepositoryName(newName);
   const shown = repositories?.filter((r) => (r.repositoryName ?? '').includes(filter.trim())) ?? [];
 
@@ -215,7 +216,11 @@ export function RepositoriesView({
       )}
       {error !== undefined && <FailureBox failure={describeFailure(error)} alert />}
       {failure && <FailureBox failure={failure} alert />}
-      {!repositories && error === undefined && <p class="hint">Loading the repositories…</p>}
+      {!repositories && error === undefined && (
+        <p class="hint" role="status">
+          Loading the repositories… {slow && SLOW_SENTENCE}
+        </p>
+      )}
       {repositories?.length === 0 && (
         <p class="empty">
           No repository yet. Name one under “New repository” and press Create; then push an image to it.

@@ -17,6 +17,7 @@ import { platformName } from './manifest.ts';
 import { PullCommands } from './PullCommand.tsx';
 import { count } from './RepositoriesView.tsx';
 import { href } from './router.ts';
+import { SLOW_SENTENCE, useSlow } from './useLoad.ts';
 import { useRepositoryImages } from './useRepositoryImages.ts';
 
 /** Rows on one page of the table: enough to scan, few enough to render at once on any machine. */
@@ -138,6 +139,8 @@ export function RepositoryView({
   const page = Math.min(chosenPage, pages - 1);
   const shown = rows.slice(page * ROWS_PER_PAGE, (page + 1) * ROWS_PER_PAGE);
   const newestTag = rows.find((row) => row.image.imageTags?.length)?.image.imageTags?.[0];
+  // Slow only while nothing has come: a large repository arriving page by page says how far it is instead.
+  const slow = useSlow(!loaded.done && loaded.images.length === 0);
   const missing = loaded.failure?.code === 'RepositoryNotFoundException';
 
   return (
@@ -169,7 +172,7 @@ export function RepositoryView({
       <p class="hint" role="status" data-testid="images-status">
         {loaded.done
           ? `${count(loaded.images.length, 'image')}.`
-          : `Loading the images… ${loaded.images.length > 0 ? `${count(loaded.images.length, 'image')} so far.` : ''}`}
+          : `Loading the images… ${loaded.images.length > 0 ? `${count(loaded.images.length, 'image')} so far.` : ''}${slow ? SLOW_SENTENCE : ''}`}
       </p>
       {loaded.done && !loaded.failure && rows.length === 0 && (
         <p class="empty">
