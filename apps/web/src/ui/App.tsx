@@ -19,12 +19,13 @@ import {
 } from '@edgecr/client';
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { announce, createAnnouncer } from './announce.ts';
+import { Breadcrumb, useFocusOnViewChange } from './Breadcrumb.tsx';
 import { type ChosenFolder, folderIdentity } from './folderFiles.ts';
 import { ImageView } from './ImageView.tsx';
 import { PushPanel } from './PushPanel.tsx';
 import { RepositoriesView } from './RepositoriesView.tsx';
 import { RepositoryView } from './RepositoryView.tsx';
-import { href, type Route, useRoute } from './router.ts';
+import { href, useRoute } from './router.ts';
 import { SettingsPanel } from './SettingsPanel.tsx';
 import {
   loadPreferences,
@@ -96,58 +97,6 @@ function useAnnouncement(snapshot: QueueSnapshot): string {
     if (sentences.length > 0) setText(sentences.join(' '));
   }, [snapshot]);
   return text;
-}
-
-/** The trail of links above a view: Repositories › team/app › image. */
-function Breadcrumb({ route }: { route: Route }) {
-  if (route.view === 'repositories') return null;
-  const { repositoryName } = route;
-  return (
-    <nav aria-label="Breadcrumb" class="breadcrumb">
-      <ol>
-        <li>
-          <a href={href({ view: 'repositories' })}>Repositories</a>
-        </li>
-        <li>
-          {route.view === 'image' ? (
-            <a href={href({ view: 'repository', repositoryName })}>{repositoryName}</a>
-          ) : (
-            <span aria-current="page">{repositoryName}</span>
-          )}
-        </li>
-        {route.view === 'image' && (
-          <li>
-            <span aria-current="page">{route.digest.slice(0, 19)}…</span>
-          </li>
-        )}
-      </ol>
-    </nav>
-  );
-}
-
-/** The document title of a view, so history and tabs tell views apart. */
-function titleOf(route: Route): string {
-  const base = 'edgecr registry';
-  if (route.view === 'repositories') return base;
-  if (route.view === 'repository') return `${route.repositoryName} · ${base}`;
-  return `${route.repositoryName}@${route.digest.slice(0, 19)}… · ${base}`;
-}
-
-/** On a move to another view, the focus goes to its heading: keyboard and screen reader users start there. */
-function useFocusOnViewChange(route: Route): void {
-  const view =
-    route.view === 'repositories' ? '' : `${route.repositoryName}|${'digest' in route ? route.digest : ''}`;
-  const first = useRef(true);
-  useEffect(() => {
-    document.title = titleOf(route);
-    if (first.current) {
-      first.current = false;
-      return;
-    }
-    const heading = document.querySelector<HTMLElement>('main h2');
-    heading?.setAttribute('tabindex', '-1');
-    heading?.focus();
-  }, [view]);
 }
 
 export function App() {
