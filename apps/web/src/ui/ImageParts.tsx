@@ -6,11 +6,10 @@
 
 import { describeFailure, type EcrClient } from '@edgecr/client';
 import { useCallback } from 'preact/hooks';
-import { formatBytes } from './format.ts';
-import { type ImageConfig, layerLinks, readConfig } from './ImageContents.tsx';
+import { formatBytes, shortDigest } from './format.ts';
+import { type ImageConfig, layerLinks, readConfig } from './imageContents.ts';
 import { FailureBox } from './LayerList.tsx';
 import { type ChildManifest, type Descriptor, platformName } from './manifest.ts';
-import { shortDigest } from './RepositoryView.tsx';
 import { href } from './router.ts';
 import { useLoad } from './useLoad.ts';
 

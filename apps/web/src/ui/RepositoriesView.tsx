@@ -10,7 +10,7 @@ import type { Repository } from '@edgecr/protocol';
 import { useCallback, useState } from 'preact/hooks';
 import { Confirm } from './Confirm.tsx';
 import { describeAllImages, type PolicyState, policyState } from './catalog.ts';
-import { formatBytes, formatTime } from './format.ts';
+import { count, formatBytes, formatTime } from './format.ts';
 import { FailureBox } from './LayerList.tsx';
 import { explainRepositoryName } from './repositoryName.ts';
 import { href, navigate } from './router.ts';
@@ -46,11 +46,6 @@ async function statsOf(client: EcrClient, repositoryName: string): Promise<Repos
 }
 
 const POLICY_WORDS: Record<PolicyState, string> = { set: 'set', none: 'none', unknown: '—' };
-
-/** `1 image`, `2 images`. */
-export function count(n: number, noun: string): string {
-  return `${n.toLocaleString('en')} ${noun}${n === 1 ? '' : 's'}`;
-}
 
 function RepositoryRow({
   client,

@@ -11,22 +11,16 @@ import type { ComponentChildren } from 'preact';
 import { useMemo, useState } from 'preact/hooks';
 import { CopyButton } from './Confirm.tsx';
 import { type ImageRow, imageRows } from './catalog.ts';
-import { formatBytes, formatTime } from './format.ts';
+import { count, formatBytes, formatTime, shortDigest } from './format.ts';
 import { FailureBox } from './LayerList.tsx';
 import { platformName } from './manifest.ts';
 import { PullCommands } from './PullCommand.tsx';
-import { count } from './RepositoriesView.tsx';
 import { href } from './router.ts';
 import { SLOW_SENTENCE, useSlow } from './useLoad.ts';
 import { useRepositoryImages } from './useRepositoryImages.ts';
 
 /** Rows on one page of the table: enough to scan, few enough to render at once on any machine. */
 const ROWS_PER_PAGE = 100;
-
-/** `sha256:0123abcd…`: the digest as people compare them at a glance. */
-export function shortDigest(digest: string): string {
-  return `${digest.slice(0, digest.indexOf(':') + 13)}…`;
-}
 
 /** Config media types of plain container images: such an image is shown as one, not by its config's type. */
 const IMAGE_CONFIGS = [

@@ -14,26 +14,18 @@ export const PAGE_SIZE = 1000;
 /** BatchGetImage takes at most 100 image ids a call. */
 const BATCH_SIZE = 100;
 
-/**
- * Every image of the repository, following DescribeImages' `nextToken`; `onPage` hears the images so far after
- * each page, so a large repository shows while the rest is still coming.
- */
-export async function describeAllImages(
-  client: EcrClient,
-  repositoryName: string,
-  onPage?: (soFar: readonly ImageDetail[]) => void,
-  signal?: AbortSignal,
-): Promise<ImageDetail[]> {
+/** Every image of the repository, following DescribeImages' `nextToken`. */
+export async function describeAllImages(client: EcrClient, repositoryName: string): Promise<ImageDetail[]> {
   const all: ImageDetail[] = [];
   let nextToken: string | undefined;
   do {
-    const page = await client.describeImages(
-      { repositoryName, maxResults: PAGE_SIZE, ...(nextToken && { nextToken }) },
-      signal && { signal },
-    );
+    const page = await client.describeImages({
+      repositoryName,
+      maxResults: PAGE_SIZE,
+      ...(nextToken && { nextToken }),
+    });
     all.push(...(page.imageDetails ?? []));
     nextToken = page.nextToken;
-    onPage?.(all);
   } while (nextToken);
   return all;
 }

@@ -73,3 +73,22 @@ export const STATUS_LABELS: Readonly<Record<LayerStatus, string>> = {
 export function formatTime(epochSeconds: number): string {
   return new Date(epochSeconds * 1000).toLocaleString();
 }
+
+/**
+ * A count with its noun, singular or plural.
+ * @example
+ * count(1, 'image'); // '1 image'
+ * count(1000, 'image'); // '1,000 images'
+ */
+export function count(n: number, noun: string): string {
+  return `${n.toLocaleString('en')} ${noun}${n === 1 ? '' : 's'}`;
+}
+
+/**
+ * The digest as people compare them at a glance.
+ * @example
+ * shortDigest('sha256:0123456789abcdef…'); // 'sha256:0123456789ab…'
+ */
+export function shortDigest(digest: string): string {
+  return `${digest.slice(0, digest.indexOf(':') + 13)}…`;
+}
