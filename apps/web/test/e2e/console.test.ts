@@ -49,7 +49,7 @@ describe('the registry console', () => {
     await page.getByText(/^No image yet\./).waitFor();
     const { archive: oci } = await ociLayoutTwoPlatforms();
     await uploader.chooseWith(
-      page.getByRole('button', { name: /Drop layer files here/ }),
+      page.getByRole('button', { name: /Drop image archives or layer files here/ }),
       await writeArchive('oci.tar', oci),
     );
     await page.locator('[data-testid="image"][data-name="oci.tar"]').getByLabel('Tag').fill('multi');
