@@ -144,7 +144,10 @@ export class UploaderPage {
 
   /** Chooses files from the keyboard: focus the drop zone, press Enter, pick in the file chooser. */
   async addFilesByKeyboard(...paths: string[]): Promise<void> {
-    await this.chooseWith(this.page.getByRole('button', { name: /Drop image archives or layer files here/ }), ...paths);
+    await this.chooseWith(
+      this.page.getByRole('button', { name: /Drop image archives or layer files here/ }),
+      ...paths,
+    );
   }
 
   /** Focuses `control`, presses Enter, and picks `paths` in the file chooser it opens. */
