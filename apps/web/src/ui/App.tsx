@@ -1,7 +1,8 @@
 /**
- * The page: settings, repository, drop zone, the layer list over one {@link UploadQueue}, and the image pushes
- * ({@link useImagePushes}) with the repository view. All the
- * uploading is the engine's; this file only wires it to the page and keeps no upload state of its own.
+ * The console: the key (a chip once saved), then one view at a time as the address names it (repositories, a
+ * repository with its push panel, an image). The upload queue and the image pushes belong to the page, so they
+ * go on while the person moves between views. All the uploading is the engine's; this file only wires it to
+ * the views and keeps no upload state of its own.
  * @module
  */
 
@@ -18,12 +19,13 @@ import {
 } from '@edgecr/client';
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { announce, createAnnouncer } from './announce.ts';
-import { DropZone } from './DropZone.tsx';
+import { Breadcrumb, useFocusOnViewChange } from './Breadcrumb.tsx';
 import { type ChosenFolder, folderIdentity } from './folderFiles.ts';
-import { ImagePushList } from './ImagePushList.tsx';
-import { LayerList, SavedUploads } from './LayerList.tsx';
-import { RepositoryPicker } from './RepositoryPicker.tsx';
+import { ImageView } from './ImageView.tsx';
+import { PushPanel } from './PushPanel.tsx';
+import { RepositoriesView } from './RepositoriesView.tsx';
 import { RepositoryView } from './RepositoryView.tsx';
+import { href, useRoute } from './router.ts';
 import { SettingsPanel } from './SettingsPanel.tsx';
 import {
   loadPreferences,
@@ -33,7 +35,6 @@ import {
   savePreferences,
   saveSettings,
 } from './settings.ts';
-import { UnfinishedImagePushes } from './UnfinishedImagePushes.tsx';
 import { type ImagesRead, useImagePushes } from './useImagePushes.ts';
 
 function createStore(): StateStore {
@@ -99,8 +100,11 @@ function useAnnouncement(snapshot: QueueSnapshot): string {
 }
 
 export function App() {
+  const route = useRoute();
+  useFocusOnViewChange(route);
   const [settings, setSettings] = useState<Settings>(() => loadSettings(location.origin));
   const [preferences, setPreferences] = useState<Preferences>(loadPreferences);
+  const [knownRegistry, setKnownRegistry] = useState('');
   const [revision, setRevision] = useState(0);
   const current = useRef(settings);
   current.current = settings;
@@ -110,6 +114,7 @@ export function App() {
   const snapshot = useQueueSnapshot(queue);
 
   const { endpoint, region, registryId } = settings;
+  const hasCredentials = settings.accessKeyId !== '' && settings.secretAccessKey !== '';
   const client = useMemo(() => {
     try {
       return new EcrClient({
@@ -125,25 +130,19 @@ export function App() {
     } catch {
       return undefined;
     }
-  }, [endpoint, region, registryId]);
+    // A new key is a new client too, so every view loads again as the new key sees it.
+  }, [endpoint, region, registryId, hasCredentials && `${settings.accessKeyId}|${settings.secretAccessKey}`]);
   const scope = useMemo(() => client && { endpoint: client.endpoint, registryId }, [client, registryId]);
   const saved = useSavedUploads(store, scope, snapshot, revision);
   const images = useImagePushes({ client, scope, store, onStoreChanged: () => setRevision((n) => n + 1) });
   const announcement = useAnnouncement(snapshot);
-  const hasCredentials = settings.accessKeyId !== '' && settings.secretAccessKey !== '';
 
   const updateSettings = (next: Settings) => {
     saveSettings(next);
     setSettings(next);
   };
-  const updatePreferences = (next: Partial<Preferences>) => {
-    const merged = { ...preferences, ...next };
-    savePreferences(merged);
-    setPreferences(merged);
-  };
-  const addFiles = async (files: File[]) => {
-    if (!client || !scope || !preferences.repositoryName) return;
-    const { repositoryName } = preferences;
+  const addFiles = async (files: File[], repositoryName: string) => {
+    if (!client || !scope) return;
     const loose: File[] = [];
     const read: ImagesRead[] = [];
     for (const file of files) {
@@ -158,93 +157,114 @@ export function App() {
         { repositoryName, precheck: preferences.precheck, api: client, scope },
       );
   };
-  const addFolder = async (folder: ChosenFolder) => {
-    if (!preferences.repositoryName) return;
-    const source = { files: folder.files };
-    const found = await images.read(folderIdentity(folder), source, preferences.repositoryName);
+  const addFolder = async (folder: ChosenFolder, repositoryName: string) => {
+    const found = await images.read(folderIdentity(folder), { files: folder.files }, repositoryName);
     if (found) images.show([found]);
   };
   const forget = async (key: string) => {
     await store.delete(key).catch(() => {});
     setRevision((n) => n + 1);
   };
+  const unsent = saved.filter(
+    (record) =>
+      !images.layerKeys.has(record.key) &&
+      !snapshot.layers.some(
+        (layer) =>
+          layer.status !== 'done' &&
+          layer.status !== 'cancelled' &&
+          layer.status !== 'failed' &&
+          layer.name === record.fingerprint.name &&
+          layer.size === record.fingerprint.size,
+      ),
+  );
 
-  const blocked = !client
-    ? 'Set a valid endpoint URL in Settings first.'
-    : !hasCredentials
-      ? 'Enter an access key and secret in Settings first.'
-      : !preferences.repositoryName
-        ? 'Choose or create a repository first.'
-        : undefined;
+  const view = (() => {
+    if (!client) return <p class="empty">The endpoint is not a valid URL: correct it in Settings above.</p>;
+    if (!hasCredentials)
+      return (
+        <p class="empty" data-testid="no-key">
+          Enter an access key and secret in Settings above (or press “Use the local development key” on the
+          local stack) to see the repositories.
+        </p>
+      );
+    if (route.view === 'repositories')
+      return <RepositoriesView client={client} onRegistry={setKnownRegistry} />;
+    if (route.view === 'image')
+      return <ImageView client={client} repositoryName={route.repositoryName} digest={route.digest} />;
+    return (
+      <RepositoryView
+        key={route.repositoryName}
+        client={client}
+        repositoryName={route.repositoryName}
+        // A layer that found its repository gone makes the view look again, and say so.
+        reloadSignal={
+          images.pushed + snapshot.layers.filter((l) => l.error?.kind === 'repository-missing').length
+        }
+        push={route.push === true}
+      >
+        <PushPanel
+          repositoryName={route.repositoryName}
+          queue={queue}
+          snapshot={snapshot}
+          saved={unsent}
+          images={images}
+          precheck={preferences.precheck}
+          onPrecheck={(precheck) => {
+            const merged = { ...preferences, precheck };
+            savePreferences(merged);
+            setPreferences(merged);
+          }}
+          targets={{
+            onFiles: (files, repositoryName) => void addFiles(files, repositoryName),
+            onFolder: (folder, repositoryName) => void addFolder(folder, repositoryName),
+          }}
+          onForgetUpload={(key) => void forget(key)}
+        />
+      </RepositoryView>
+    );
+  })();
+  const elsewhere = [...new Set(images.waiting.map((push) => push.repositoryName))].filter(
+    (name) => route.view !== 'repository' || name !== route.repositoryName || !route.push,
+  );
 
   return (
-    <main>
-      <header>
-        <h1>edgecr layer uploader</h1>
-        <p class="hint">
-          Each file streams from disk to the registry, hashed and uploaded in one pass. Pauses, network cuts
-          and reloads lose nothing: choose the same file again and it continues.
+    <>
+      <header class="topbar">
+        <p class="brand">
+          <a href={href({ view: 'repositories' })}>
+            <strong>edgecr</strong> registry
+          </a>
         </p>
+        <SettingsPanel
+          settings={settings}
+          endpointValid={client !== undefined}
+          registry={registryId || knownRegistry || (client ? new URL(client.endpoint).host : endpoint)}
+          onSave={updateSettings}
+        />
       </header>
-      <SettingsPanel settings={settings} endpointValid={client !== undefined} onSave={updateSettings} />
-      <RepositoryPicker
-        key={`${endpoint}|${region}|${registryId}|${settings.accessKeyId}|${settings.secretAccessKey}`}
-        client={hasCredentials ? client : undefined}
-        reloadSignal={snapshot.layers.filter((layer) => layer.error?.kind === 'repository-missing').length}
-        value={preferences.repositoryName}
-        onChange={(repositoryName) => updatePreferences({ repositoryName })}
-      />
-      <section aria-labelledby="layers-heading">
-        <h2 id="layers-heading">Layers</h2>
-        <label class="option">
-          <input
-            type="checkbox"
-            checked={preferences.precheck}
-            onChange={(event) => updatePreferences({ precheck: event.currentTarget.checked })}
-          />{' '}
-          Skip layers the repository already has (reads each file once first, to compute its digest)
-        </label>
-        <DropZone
-          blockedReason={blocked}
-          onFiles={(files) => void addFiles(files)}
-          onFolder={(folder) => void addFolder(folder)}
-        />
-        <SavedUploads
-          records={saved.filter(
-            (record) =>
-              !images.layerKeys.has(record.key) &&
-              !snapshot.layers.some(
-                (layer) =>
-                  layer.status !== 'done' &&
-                  layer.status !== 'cancelled' &&
-                  layer.status !== 'failed' &&
-                  layer.name === record.fingerprint.name &&
-                  layer.size === record.fingerprint.size,
-              ),
-          )}
-          onForget={forget}
-        />
-        <LayerList snapshot={snapshot} queue={queue} />
-      </section>
-      <UnfinishedImagePushes
-        pushes={images.waiting}
-        choices={{ onFiles: (files) => void addFiles(files), onFolder: (folder) => void addFolder(folder) }}
-        onForget={(push) => void images.forget(push)}
-      />
-      {images.context && <ImagePushList entries={images.entries} context={images.context} />}
-      {client && hasCredentials && preferences.repositoryName && (
-        <RepositoryView
-          client={client}
-          repositoryName={preferences.repositoryName}
-          reloadSignal={images.pushed}
-        />
-      )}
-      <div class="visually-hidden" role="status" aria-live="polite" data-testid="announcer">
-        {announcement}
-      </div>
-      <div class="visually-hidden" role="status" aria-live="polite" data-testid="image-announcer">
-        {images.message}
-      </div>
-    </main>
+      <main>
+        <h1 class="visually-hidden">edgecr registry</h1>
+        <Breadcrumb route={route} />
+        {hasCredentials && elsewhere.length > 0 && (
+          <p class="notice" data-testid="unfinished-elsewhere">
+            Image pushes a reload interrupted wait in{' '}
+            {elsewhere.map((name, at) => (
+              <span key={name}>
+                {at > 0 && ', '}
+                <a href={href({ view: 'repository', repositoryName: name, push: true })}>{name}</a>
+              </span>
+            ))}
+            : open its push panel and choose the same file again.
+          </p>
+        )}
+        {view}
+        <div class="visually-hidden" role="status" aria-live="polite" data-testid="announcer">
+          {announcement}
+        </div>
+        <div class="visually-hidden" role="status" aria-live="polite" data-testid="image-announcer">
+          {images.message}
+        </div>
+      </main>
+    </>
   );
 }

@@ -41,7 +41,6 @@ export function DropZone({
         role="button"
         tabIndex={0}
         aria-disabled={disabled}
-        aria-label="Drop layer files here, or press to choose them"
         aria-describedby="dropzone-hint"
         data-testid="dropzone"
         onClick={open}
@@ -64,12 +63,12 @@ export function DropZone({
           });
         }}
       >
-        <span class="dropzone-title">Drop layer files here, or press to choose them</span>
-        <span id="dropzone-hint" class="hint">
-          {blockedReason ??
-            'Each file is one layer (a .tar, .tar.gz or .tar.zst blob), any size; a docker save or OCI layout .tar, or a folder holding an OCI layout, pushes the whole image.'}
-        </span>
+        <span class="dropzone-title">Drop image archives or layer files here, or press to choose them</span>
       </div>
+      <p id="dropzone-hint" class="hint">
+        {blockedReason ??
+          'A docker save or OCI layout .tar (or a folder holding an OCI layout) pushes the whole image; any other file is one layer (a .tar, .tar.gz or .tar.zst blob), any size.'}
+      </p>
       <input
         ref={input}
         type="file"

@@ -210,7 +210,7 @@ export function ImagePushList({
   const host = new URL(context.client.endpoint).host;
   return (
     <section aria-labelledby="images-heading">
-      <h2 id="images-heading">Images</h2>
+      <h4 id="images-heading">Image pushes</h4>
       <ul class="layers">
         {entries.map((entry) => (
           <ImageRow key={entry.id} entry={entry} context={context} host={host} />

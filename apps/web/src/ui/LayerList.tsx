@@ -192,7 +192,7 @@ function Overall({ snapshot, queue }: { snapshot: QueueSnapshot; queue: UploadQu
     parts.push(`${formatDuration(snapshot.etaSeconds)} left`);
   return (
     <section class="overall" aria-labelledby="overall-heading" data-testid="overall">
-      <h3 id="overall-heading">All layers</h3>
+      <h4 id="overall-heading">All layers</h4>
       <progress max={100} value={pct} aria-label={`All layers: ${pct}%`} />
       <p class="stats">{parts.join(' · ')}</p>
       {/* biome-ignore lint/a11y/useSemanticElements: a group of buttons, not a form fieldset. */}
@@ -240,7 +240,7 @@ export function SavedUploads({
   if (records.length === 0) return null;
   return (
     <section class="saved" aria-labelledby="saved-heading">
-      <h3 id="saved-heading">Unfinished uploads</h3>
+      <h4 id="saved-heading">Unfinished uploads</h4>
       <p class="hint">
         Choose the same file again, with the same repository selected, and it continues where it stopped.
       </p>

@@ -4,6 +4,8 @@
  * @module
  */
 
+import { pullCommands } from './pullCommands.ts';
+
 /** `command` in a read-only field named `label`, with a button that copies it. */
 export function PullCommand({ command, label }: { command: string; label: string }) {
   return (
@@ -17,5 +19,33 @@ export function PullCommand({ command, label }: { command: string; label: string
         Copy
       </button>
     </div>
+  );
+}
+
+/** {@link pullCommands} as labelled fields, with how to log in first. */
+export function PullCommands({
+  endpoint,
+  repositoryName,
+  reference,
+}: {
+  endpoint: string;
+  repositoryName: string;
+  reference: string;
+}) {
+  const host = new URL(endpoint).host;
+  return (
+    <section class="pull-commands" aria-labelledby="pull-heading">
+      <h3 id="pull-heading">Pull</h3>
+      <p class="hint">
+        Log in first with the same key:{' '}
+        <code>
+          aws ecr get-login-password --endpoint-url {endpoint} | docker login -u AWS --password-stdin {host}
+        </code>{' '}
+        (skopeo and crane have the same <code>login</code>).
+      </p>
+      {pullCommands(endpoint, repositoryName, reference).map(({ tool, command }) => (
+        <PullCommand key={tool} command={command} label={`${tool} pull command`} />
+      ))}
+    </section>
   );
 }

@@ -1,148 +1,218 @@
 /**
- * What the selected repository holds (DescribeImages): each image's tags, digest, size, push time and media
- * type with its pull command, the platforms of an index and the layers with download links
- * ({@link ImageContents}), and deleting a tag or a whole image (BatchDeleteImage) after a confirmation.
+ * A repository: its images as a table, newest push first (tags, short digest with copy, size, pushed, last
+ * pulled, platforms), an index's platforms and the referrers of an image nested under it, a page of rows at a
+ * time; the pull commands; and Push, the action that opens the push panel above the table.
  * @module
  */
 
-import { describeFailure, type EcrClient, type UploadFailure } from '@edgecr/client';
-import type { ImageDetail, ImageIdentifier } from '@edgecr/protocol';
-import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
-import { formatBytes } from './format.ts';
-import { ImageContents } from './ImageContents.tsx';
+import type { EcrClient } from '@edgecr/client';
+import type { ImageDetail } from '@edgecr/protocol';
+import type { ComponentChildren } from 'preact';
+import { useMemo, useState } from 'preact/hooks';
+import { CopyButton } from './Confirm.tsx';
+import { type ImageRow, imageRows } from './catalog.ts';
+import { count, formatBytes, formatTime, shortDigest } from './format.ts';
 import { FailureBox } from './LayerList.tsx';
-import { PullCommand } from './PullCommand.tsx';
+import { platformName } from './manifest.ts';
+import { PullCommands } from './PullCommand.tsx';
+import { href } from './router.ts';
+import { SLOW_SENTENCE, useSlow } from './useLoad.ts';
+import { useRepositoryImages } from './useRepositoryImages.ts';
 
-/** A deletion waiting for its confirmation: one tag, or the image by digest (with every tag it has). */
-interface PendingDelete {
-  readonly imageId: ImageIdentifier;
-  readonly what: string;
+/** Rows on one page of the table: enough to scan, few enough to render at once on any machine. */
+const ROWS_PER_PAGE = 100;
+
+/** Config media types of plain container images: such an image is shown as one, not by its config's type. */
+const IMAGE_CONFIGS = [
+  'application/vnd.oci.image.config.v1+json',
+  'application/vnd.docker.container.image.v1+json',
+];
+
+/** What the last column says of an image that is no index: "image", or an artifact's type. */
+function kindOf(image: ImageDetail): string {
+  const type = image.artifactMediaType;
+  return type === undefined || IMAGE_CONFIGS.includes(type) ? 'image' : type;
 }
 
-/** Every image of the repository, following DescribeImages' pages. */
-async function describeAll(client: EcrClient, repositoryName: string): Promise<ImageDetail[]> {
-  const details: ImageDetail[] = [];
-  let nextToken: string | undefined;
-  do {
-    const page = await client.describeImages({ repositoryName, ...(nextToken && { nextToken }) });
-    details.push(...(page.imageDetails ?? []));
-    nextToken = page.nextToken;
-  } while (nextToken);
-  // Newest first: the image just pushed is at the top.
-  return details.sort((a, b) => (b.imagePushedAt ?? 0) - (a.imagePushedAt ?? 0));
+function DigestCell({ digest }: { digest: string }) {
+  return (
+    <td class="digest">
+      <code title={digest}>{shortDigest(digest)}</code>{' '}
+      <CopyButton text={digest} label={`Copy the digest ${digest}`} />
+    </td>
+  );
+}
+
+function imageLink(repositoryName: string, digest: string): string {
+  return href({ view: 'image', repositoryName, digest });
+}
+
+/** The cells after the digest that every kind of row has. */
+function TimesAndSize({ image }: { image: ImageDetail | undefined }) {
+  return (
+    <>
+      <td>{image ? formatBytes(image.imageSizeInBytes ?? 0) : '—'}</td>
+      <td>{image?.imagePushedAt ? formatTime(image.imagePushedAt) : '—'}</td>
+      <td>{image?.lastRecordedPullTime ? formatTime(image.lastRecordedPullTime) : 'never'}</td>
+    </>
+  );
+}
+
+function Row({ repositoryName, row }: { repositoryName: string; row: ImageRow }) {
+  const { image, children, referrers } = row;
+  const digest = image.imageDigest ?? '';
+  const tags = image.imageTags ?? [];
+  const platforms = children.map((child) => platformName(child.manifest.platform)).join(', ');
+  return (
+    <tbody data-testid="repository-image" data-digest={digest}>
+      <tr>
+        <th scope="row">
+          <a href={imageLink(repositoryName, digest)}>{tags.length > 0 ? tags.join(', ') : 'untagged'}</a>
+        </th>
+        <DigestCell digest={digest} />
+        <TimesAndSize image={image} />
+        <td data-testid={platforms ? 'platforms' : undefined}>{platforms || kindOf(image)}</td>
+      </tr>
+      {children.map(({ manifest, image: child }) => (
+        <tr key={manifest.digest} class="nested" data-testid="repository-image" data-digest={manifest.digest}>
+          <th scope="row">
+            <a href={imageLink(repositoryName, manifest.digest)}>
+              <span aria-hidden="true">↳ </span>
+              {platformName(manifest.platform)}
+            </a>
+          </th>
+          <DigestCell digest={manifest.digest} />
+          <TimesAndSize image={child} />
+          <td>{platformName(manifest.platform)}</td>
+        </tr>
+      ))}
+      {referrers.map((referrer) => (
+        <tr
+          key={referrer.imageDigest}
+          class="nested"
+          data-testid="referrer"
+          data-digest={referrer.imageDigest}
+        >
+          <th scope="row">
+            <a href={imageLink(repositoryName, referrer.imageDigest ?? '')}>
+              <span aria-hidden="true">↳ </span>
+              referrer
+            </a>
+          </th>
+          <DigestCell digest={referrer.imageDigest ?? ''} />
+          <TimesAndSize image={referrer} />
+          <td>{referrer.artifactMediaType ?? referrer.imageManifestMediaType}</td>
+        </tr>
+      ))}
+    </tbody>
+  );
 }
 
 export function RepositoryView({
   client,
   repositoryName,
   reloadSignal,
+  push,
+  children,
 }: {
   client: EcrClient;
   repositoryName: string;
   /** The images are loaded again whenever this changes (an image was pushed). */
   reloadSignal: number;
+  /** Whether the push panel is open. */
+  push: boolean;
+  /** The push panel. */
+  children: ComponentChildren;
 }) {
-  const [images, setImages] = useState<ImageDetail[] | undefined>(undefined);
-  const [error, setError] = useState<UploadFailure | undefined>(undefined);
-  const [pending, setPending] = useState<PendingDelete | undefined>(undefined);
-  const [message, setMessage] = useState('');
-  const host = new URL(client.endpoint).host;
-  // The question takes the focus, on its safe answer, so a keyboard user is where the decision is.
-  const keep = useRef<HTMLButtonElement>(null);
-  useEffect(() => keep.current?.focus(), [pending]);
-
-  const load = useCallback(async () => {
-    setError(undefined);
-    try {
-      setImages(await describeAll(client, repositoryName));
-    } catch (failure) {
-      setError(describeFailure(failure));
-    }
-  }, [client, repositoryName]);
-
-  // `reloadSignal` is only a trigger.
-  useEffect(() => {
-    void load();
-  }, [load, reloadSignal]);
-
-  const confirmDelete = async () => {
-    if (!pending) return;
-    setPending(undefined);
-    try {
-      const answer = await client.batchDeleteImage({ repositoryName, imageIds: [pending.imageId] });
-      const failed = answer.failures?.[0];
-      setMessage(
-        failed
-          ? `The ${pending.what} was not deleted: ${failed.failureReason ?? failed.failureCode ?? 'unknown reason'}.`
-          : `Deleted the ${pending.what}.`,
-      );
-    } catch (failure) {
-      setError(describeFailure(failure));
-    }
-    await load();
-  };
+  const [refreshes, setRefreshes] = useState(0);
+  const [chosenPage, setPage] = useState(0);
+  const loaded = useRepositoryImages(client, repositoryName, reloadSignal + refreshes);
+  const rows = useMemo(() => imageRows(loaded.images, loaded.children), [loaded.images, loaded.children]);
+  const pages = Math.max(1, Math.ceil(rows.length / ROWS_PER_PAGE));
+  // A reload with fewer images (a deletion) keeps the page in range.
+  const page = Math.min(chosenPage, pages - 1);
+  const shown = rows.slice(page * ROWS_PER_PAGE, (page + 1) * ROWS_PER_PAGE);
+  const newestTag = rows.find((row) => row.image.imageTags?.length)?.image.imageTags?.[0];
+  // Slow only while nothing has come: a large repository arriving page by page says how far it is instead.
+  const slow = useSlow(!loaded.done && loaded.images.length === 0);
+  const missing = loaded.failure?.code === 'RepositoryNotFoundException';
 
   return (
-    <section aria-labelledby="repository-images-heading" data-testid="repository-view">
-      <h2 id="repository-images-heading">In {repositoryName}</h2>
-      <button type="button" onClick={() => void load()}>
-        Refresh images
-      </button>
-      {images?.length === 0 && <p class="hint">No image yet.</p>}
-      <ul class="layers">
-        {images?.map((image) => {
-          const digest = image.imageDigest ?? '';
-          const pull = `docker pull ${host}/${repositoryName}${image.imageTags?.[0] ? `:${image.imageTags[0]}` : `@${digest}`}`;
-          return (
-            <li key={digest} class="layer" data-testid="repository-image" data-digest={digest}>
-              <p>
-                <strong>{image.imageTags?.length ? image.imageTags.join(', ') : 'untagged'}</strong>
-              </p>
-              <p class="hint">
-                <code>{digest}</code> · {formatBytes(image.imageSizeInBytes ?? 0)} · pushed{' '}
-                {new Date((image.imagePushedAt ?? 0) * 1000).toLocaleString()} ·{' '}
-                {image.imageManifestMediaType}
-              </p>
-              <ImageContents client={client} repositoryName={repositoryName} image={image} />
-              <PullCommand command={pull} label={`Pull command for ${digest}`} />
-              <div class="row">
-                {image.imageTags?.map((tag) => (
-                  <button
-                    key={tag}
-                    type="button"
-                    onClick={() => setPending({ imageId: { imageTag: tag }, what: `tag ${tag}` })}
-                  >
-                    Delete tag {tag}
-                  </button>
-                ))}
-                <button
-                  type="button"
-                  onClick={() => setPending({ imageId: { imageDigest: digest }, what: `image ${digest}` })}
-                >
-                  Delete image {digest.slice(0, 19)}
-                </button>
-              </div>
-            </li>
-          );
-        })}
-      </ul>
-      {pending && (
-        <div role="alertdialog" aria-labelledby="delete-question" class="failure">
-          <p id="delete-question">
-            Delete {pending.what} from {repositoryName}? This cannot be undone.
-          </p>
-          <button type="button" onClick={() => void confirmDelete()}>
-            Delete
-          </button>
-          <button type="button" ref={keep} onClick={() => setPending(undefined)}>
-            Keep
-          </button>
+    <section aria-labelledby="repository-heading" data-testid="repository-view">
+      <h2 id="repository-heading">{repositoryName}</h2>
+      <div class="toolbar">
+        {push ? (
+          <a class="button" href={href({ view: 'repository', repositoryName })}>
+            Close the push panel
+          </a>
+        ) : (
+          <a class="button primary" href={href({ view: 'repository', repositoryName, push: true })}>
+            Push an image
+          </a>
+        )}
+        <button type="button" onClick={() => setRefreshes((n) => n + 1)}>
+          Refresh images
+        </button>
+      </div>
+      {push && children}
+      {loaded.failure && <FailureBox failure={loaded.failure} alert />}
+      {missing && (
+        <p class="empty">
+          Go back to <a href={href({ view: 'repositories' })}>the repositories</a> to create it again or
+          choose another.
+        </p>
+      )}
+      <h3 id="repository-images-heading">Images</h3>
+      <p class="hint" role="status" data-testid="images-status">
+        {loaded.done
+          ? `${count(loaded.images.length, 'image')}.`
+          : `Loading the images… ${loaded.images.length > 0 ? `${count(loaded.images.length, 'image')} so far.` : ''}${slow ? SLOW_SENTENCE : ''}`}
+      </p>
+      {loaded.done && !loaded.failure && rows.length === 0 && (
+        <p class="empty">
+          No image yet. Press “Push an image” and drop a <code>docker save</code> or OCI layout archive, or
+          push from a terminal with the commands below.
+        </p>
+      )}
+      {shown.length > 0 && (
+        <div class="table-scroll">
+          <table aria-labelledby="repository-images-heading" data-testid="images-table">
+            <thead>
+              <tr>
+                <th scope="col">Tags</th>
+                <th scope="col">Digest</th>
+                <th scope="col">Size</th>
+                <th scope="col">Pushed</th>
+                <th scope="col">Last pulled</th>
+                <th scope="col">Platforms or type</th>
+              </tr>
+            </thead>
+            {shown.map((row) => (
+              <Row key={row.image.imageDigest} repositoryName={repositoryName} row={row} />
+            ))}
+          </table>
         </div>
       )}
-      <p role="status" data-testid="repository-status">
-        {message}
-      </p>
-      {error && <FailureBox failure={error} alert />}
+      {pages > 1 && (
+        <nav class="pager" aria-label="Pages of images">
+          <button type="button" disabled={page === 0} onClick={() => setPage(page - 1)}>
+            Previous page
+          </button>
+          <span>
+            Page {page + 1} of {pages}
+          </span>
+          <button type="button" disabled={page >= pages - 1} onClick={() => setPage(page + 1)}>
+            Next page
+          </button>
+        </nav>
+      )}
+      {!missing && (
+        <PullCommands
+          endpoint={client.endpoint}
+          repositoryName={repositoryName}
+          reference={`:${newestTag ?? 'latest'}`}
+        />
+      )}
     </section>
   );
 }

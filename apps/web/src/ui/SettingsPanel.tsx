@@ -1,8 +1,8 @@
 /**
- * Endpoint, credentials, registry and region: edited as a draft, applied with Save.
+ * Endpoint, credentials, registry and region: edited as a draft, applied with Save, then shown as a chip.
  * @module
  */
-import { useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import { isLoopback, LOCAL_DEV_KEY, type Settings } from './settings.ts';
 
 interface FieldProps {
@@ -54,34 +54,82 @@ function Field({
   );
 }
 
+/**
+ * `AKIA…DEV01`: enough of an access key id to tell keys apart, not the whole of it on screen.
+ * @example
+ * shortKey('AKIAEDGECRLOCALDEV01'); // 'AKIA…DEV01'
+ */
+export function shortKey(accessKeyId: string): string {
+  return accessKeyId.length > 10 ? `${accessKeyId.slice(0, 4)}…${accessKeyId.slice(-5)}` : accessKeyId;
+}
+
+/**
+ * The settings: a form while no key is saved (or the person asked to change it), else a chip naming the key
+ * and the registry, with "change" to open the form again.
+ */
 export function SettingsPanel({
   settings,
   endpointValid,
+  registry,
   onSave,
 }: {
   settings: Settings;
   endpointValid: boolean;
+  /** What the chip names after "on": the registry id when known, else the endpoint's host. */
+  registry: string;
   onSave: (settings: Settings) => void;
 }) {
   const [draft, setDraft] = useState(settings);
-  // Open at first only when something is missing; after that the person opens and closes it.
-  const [openAtFirst] = useState(!settings.accessKeyId || !settings.secretAccessKey);
-  const [saved, setSaved] = useState(false);
-  const onInput = (id: keyof Settings, value: string) => {
-    setDraft({ ...draft, [id]: value.trim() });
-    setSaved(false);
-  };
+  const [editing, setEditing] = useState(false);
+  const change = useRef<HTMLButtonElement>(null);
+  const firstField = useRef<HTMLFormElement>(null);
+  const hasKey = settings.accessKeyId !== '' && settings.secretAccessKey !== '';
+  const onInput = (id: keyof Settings, value: string) => setDraft({ ...draft, [id]: value.trim() });
   const save = (next: Settings) => {
     setDraft(next);
     onSave(next);
-    setSaved(true);
+    if (next.accessKeyId !== '' && next.secretAccessKey !== '') setEditing(false);
   };
+  // Keyboard focus follows the switch between chip and form, so it is never lost on a removed button.
+  const shown = hasKey && !editing ? 'chip' : 'form';
+  const [lastShown, setLastShown] = useState(shown);
+  useEffect(() => {
+    if (shown === lastShown) return;
+    setLastShown(shown);
+    if (shown === 'chip') change.current?.focus();
+    else firstField.current?.querySelector('input')?.focus();
+  }, [shown, lastShown]);
+  if (shown === 'chip') {
+    return (
+      <div class="key-chip" data-testid="key-chip">
+        <span>
+          <code>{shortKey(settings.accessKeyId)}</code> on {registry}
+        </span>
+        {' · '}
+        <button
+          ref={change}
+          type="button"
+          class="link"
+          aria-label={`Change the key (${shortKey(settings.accessKeyId)} on ${registry})`}
+          onClick={() => {
+            setDraft(settings);
+            setEditing(true);
+          }}
+        >
+          change
+        </button>
+      </div>
+    );
+  }
   return (
-    <details class="settings" open={openAtFirst}>
-      <summary>
-        <h2>Settings</h2>
-      </summary>
+    <section class="settings" aria-labelledby="settings-heading">
+      <h2 id="settings-heading">Settings</h2>
+      <p class="hint">
+        The console signs its requests with an access key of the registry. On the local stack (
+        <code>pnpm start</code>) its development key is one press away.
+      </p>
       <form
+        ref={firstField}
         onSubmit={(event) => {
           event.preventDefault();
           save(draft);
@@ -138,11 +186,13 @@ export function SettingsPanel({
               Use the local development key
             </button>
           )}
-          <span role="status" class="hint">
-            {saved ? 'Saved.' : ''}
-          </span>
+          {hasKey && (
+            <button type="button" onClick={() => setEditing(false)}>
+              Cancel
+            </button>
+          )}
         </div>
       </form>
-    </details>
+    </section>
   );
 }

@@ -77,7 +77,7 @@ export function UnfinishedImagePushes({
   if (pushes.length === 0) return null;
   return (
     <section class="saved" aria-labelledby="unfinished-images-heading">
-      <h3 id="unfinished-images-heading">Unfinished image pushes</h3>
+      <h4 id="unfinished-images-heading">Unfinished image pushes</h4>
       <p class="hint">
         The page was reloaded or closed during these pushes. Choose the same archive again (here, or in the
         drop zone) and it continues with the same repository and tag, without sending again what the registry

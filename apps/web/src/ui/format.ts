@@ -64,3 +64,31 @@ export const STATUS_LABELS: Readonly<Record<LayerStatus, string>> = {
   failed: 'Failed',
   cancelled: 'Cancelled',
 };
+
+/**
+ * An AWS JSON timestamp (epoch seconds) as a date and time in the reader's own locale.
+ * @example
+ * formatTime(1_700_000_000); // '11/14/2023, 10:13:20 PM' in en-US
+ */
+export function formatTime(epochSeconds: number): string {
+  return new Date(epochSeconds * 1000).toLocaleString();
+}
+
+/**
+ * A count with its noun, singular or plural.
+ * @example
+ * count(1, 'image'); // '1 image'
+ * count(1000, 'image'); // '1,000 images'
+ */
+export function count(n: number, noun: string): string {
+  return `${n.toLocaleString('en')} ${noun}${n === 1 ? '' : 's'}`;
+}
+
+/**
+ * The digest as people compare them at a glance.
+ * @example
+ * shortDigest('sha256:0123456789abcdef…'); // 'sha256:0123456789ab…'
+ */
+export function shortDigest(digest: string): string {
+  return `${digest.slice(0, digest.indexOf(':') + 13)}…`;
+}

@@ -39,3 +39,25 @@ export function useLoad<T>(load: (() => Promise<T>) | undefined): Loaded<T> {
   }, [load]);
   return loaded;
 }
+
+/** How long a load runs before the view says the endpoint is slow. */
+export const SLOW_MS = 5_000;
+
+/**
+ * Whether `waiting` has been true for `ms` without a break: a view then says the endpoint is slow instead of
+ * showing "Loading…" forever.
+ */
+export function useSlow(waiting: boolean, ms = SLOW_MS): boolean {
+  const [slow, setSlow] = useState(false);
+  useEffect(() => {
+    setSlow(false);
+    if (!waiting) return;
+    const timer = setTimeout(() => setSlow(true), ms);
+    return () => clearTimeout(timer);
+  }, [waiting, ms]);
+  return slow;
+}
+
+/** What a view says while a slow load goes on. */
+export const SLOW_SENTENCE =
+  'The endpoint is slow to answer; still waiting. The rest of the page works meanwhile, and Refresh asks again.';

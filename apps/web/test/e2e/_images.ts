@@ -36,21 +36,30 @@ export async function listedImage(uploader: UploaderPage, digest: string) {
   return listed;
 }
 
-/** Opens the image's layers in the repository view; each download link serves exactly that blob's bytes. */
+/** Opens the image's view from its row in the repository view (its first link). */
+export async function openImage(uploader: UploaderPage, digest: string): Promise<Locator> {
+  const listed = await listedImage(uploader, digest);
+  await listed.getByRole('link').first().click();
+  const view = uploader.page.locator(`[data-testid="image-view"][data-digest="${digest}"]`);
+  await view.waitFor();
+  return view;
+}
+
+/** Opens the image's view; each layer's download link serves exactly that blob's bytes. Returns the view. */
 export async function expectLayerLinks(
   uploader: UploaderPage,
   digest: string,
   layers: readonly FixtureBlob[],
-) {
-  const listed = await listedImage(uploader, digest);
-  await listed.getByText('Layers', { exact: true }).click();
-  const links = listed.getByTestId('layer-download');
+): Promise<Locator> {
+  const view = await openImage(uploader, digest);
+  const links = view.getByTestId('layer-download');
   await expect.poll(() => links.count()).toBe(layers.length);
   for (const layer of layers) {
     const href =
-      (await links.and(listed.locator(`[data-digest="${layer.digest}"]`)).getAttribute('href')) ?? '';
+      (await links.and(view.locator(`[data-digest="${layer.digest}"]`)).getAttribute('href')) ?? '';
     expect(await digestOfResponse(await fetch(href))).toEqual({ digest: layer.digest, size: layer.size });
   }
+  return view;
 }
 
 /** The pull command field shows the whole command: nothing scrolled out of sight, across or down. */

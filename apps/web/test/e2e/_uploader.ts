@@ -102,17 +102,35 @@ export class UploaderPage {
   /** Fills in the local stack's development key (the endpoint is the page's own origin by default). */
   async useLocalKey(): Promise<void> {
     const button = this.page.getByRole('button', { name: 'Use the local development key' });
-    if (!(await button.isVisible())) await this.page.getByText('Settings', { exact: true }).click();
+    if (!(await button.isVisible())) await this.page.getByRole('button', { name: /^Change the key/ }).click();
     await button.click();
+    await this.page.getByTestId('key-chip').waitFor();
   }
 
+  /** Creates a repository from the repositories view; the page then opens its push panel. */
   async createRepository(name: string): Promise<void> {
+    if (!(await this.page.getByLabel('New repository').isVisible())) await this.openRepositories();
     await this.page.getByLabel('New repository').fill(name);
     await this.page.getByRole('button', { name: 'Create', exact: true }).click();
-    await this.page.waitForFunction(
-      (wanted) => (document.querySelector('#repository') as HTMLSelectElement | null)?.value === wanted,
-      name,
-    );
+    await this.pushPanel(name).waitFor();
+  }
+
+  /** Goes to the repositories view through its link, as a person would. */
+  async openRepositories(): Promise<void> {
+    await this.page.getByRole('link', { name: /registry$/ }).click();
+    await this.page.getByTestId('repositories-view').waitFor();
+  }
+
+  /** From the repositories view, opens a repository and its push panel by their links. */
+  async openPushPanel(name: string): Promise<void> {
+    await this.openRepositories();
+    await this.page.getByRole('link', { name, exact: true }).click();
+    await this.page.getByRole('link', { name: 'Push an image' }).click();
+    await this.pushPanel(name).waitFor();
+  }
+
+  pushPanel(name: string): Locator {
+    return this.page.getByRole('region', { name: `Push to ${name}` });
   }
 
   async setSkipExisting(on: boolean): Promise<void> {
@@ -126,7 +144,10 @@ export class UploaderPage {
 
   /** Chooses files from the keyboard: focus the drop zone, press Enter, pick in the file chooser. */
   async addFilesByKeyboard(...paths: string[]): Promise<void> {
-    await this.chooseWith(this.page.getByRole('button', { name: /Drop layer files here/ }), ...paths);
+    await this.chooseWith(
+      this.page.getByRole('button', { name: /Drop image archives or layer files here/ }),
+      ...paths,
+    );
   }
 
   /** Focuses `control`, presses Enter, and picks `paths` in the file chooser it opens. */

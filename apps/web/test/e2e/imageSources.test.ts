@@ -152,13 +152,8 @@ describe('image pushes from the page: reload, folders, permissions', () => {
     await uploader.page.getByLabel('Access key id').fill(pullKey.accessKeyId);
     await uploader.page.getByLabel('Secret access key').fill(pullKey.secretAccessKey);
     await uploader.page.getByRole('button', { name: 'Save settings' }).click();
-    // The key may list and read: the repository is offered.
-    await uploader.page.waitForFunction(() =>
-      [...((document.querySelector('#repository') as HTMLSelectElement | null)?.options ?? [])].some(
-        (option) => option.value === 'e2e/pull-only',
-      ),
-    );
-    await uploader.page.locator('#repository').selectOption('e2e/pull-only');
+    // The key may list and read: the repository is listed, and its push panel opens.
+    await uploader.openPushPanel('e2e/pull-only');
     const { archive, facts } = await dockerSaveClassic();
     await uploader.addFiles(await writeArchive('denied.tar', archive));
     const row = uploader.page.locator('[data-testid="image"][data-name="denied.tar"]');

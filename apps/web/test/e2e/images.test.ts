@@ -12,6 +12,7 @@ import {
   expectWholeCommand,
   imageChecks,
   listedImage,
+  openImage,
   pushFromPage,
 } from './_images.ts';
 
@@ -31,8 +32,11 @@ describe('whole images pushed from the page', () => {
       `docker pull ${host}/e2e/docker:1.0`,
     );
     await expectWholeCommand(uploader.page.getByLabel('Pull command for app.tar', { exact: true }));
-    await expectWholeCommand(uploader.page.getByLabel(`Pull command for ${digest}`, { exact: true }));
-    await expectLayerLinks(uploader, digest, facts.layers);
+    const view = await expectLayerLinks(uploader, digest, facts.layers);
+    expect(await view.getByLabel('docker pull command', { exact: true }).inputValue()).toBe(
+      `docker pull ${host}/e2e/docker@${digest}`,
+    );
+    await expectWholeCommand(view.getByLabel('docker pull command', { exact: true }));
     await expectInRepository(
       'e2e/docker',
       '1.0',
@@ -66,18 +70,25 @@ describe('whole images pushed from the page', () => {
       }),
     );
     expect(children.images?.length).toBe(2);
-    // The repository view names both platforms, and links every layer of both, the shared one once.
+    // The repository view names both platforms, the child manifests nested under the index (not untagged
+    // images of their own), and each child's view links its layers.
     const listed = await listedImage(uploader, digest);
     await expect
       .poll(() => listed.getByTestId('platforms').textContent())
-      .toBe('Platforms: linux/amd64, linux/arm64/v8');
-    // An untagged image's command names its digest: longer than the row, wrapped, still whole.
-    const untagged = await listedImage(uploader, facts.platforms[0]?.manifest.digest ?? '');
-    expect(await untagged.getByRole('textbox').inputValue()).toContain('@sha256:');
-    await expectWholeCommand(untagged.getByRole('textbox'));
-    const layers = [...new Map(facts.platforms.flatMap((p) => p.layers).map((l) => [l.digest, l])).values()];
-    await expectLayerLinks(uploader, digest, layers);
+      .toBe('linux/amd64, linux/arm64/v8');
+    expect(await uploader.page.locator('[data-testid="images-table"] > tbody').count()).toBe(1);
     await uploader.screenshot('image-oci');
+    for (const platform of facts.platforms) {
+      // Nested: the index's own rows hold it (waited for, since going back loads the view again).
+      await listed.locator(`[data-digest="${platform.manifest.digest}"]`).waitFor();
+      const view = await expectLayerLinks(uploader, platform.manifest.digest, platform.layers);
+      // An untagged image's command names its digest: longer than the row, wrapped, still whole.
+      expect(await view.getByLabel('docker pull command', { exact: true }).inputValue()).toContain(
+        '@sha256:',
+      );
+      await expectWholeCommand(view.getByLabel('docker pull command', { exact: true }));
+      await uploader.page.goBack();
+    }
     // skopeo pulls every platform: the index, both manifests, configs and layers, byte for byte.
     const pulled = await pullWithSkopeo('e2e/oci', 'multi');
     expect(Buffer.compare(pulled('manifest.json'), facts.index.bytes)).toBe(0);
@@ -154,7 +165,7 @@ describe('whole images pushed from the page', () => {
     const uploader = await newUploader();
     await uploader.open(harness.server.url);
     await uploader.useLocalKey();
-    await uploader.page.locator('#repository').selectOption('e2e/immutable');
+    await uploader.openPushPanel('e2e/immutable');
     await uploader.addFiles(await writeArchive('first.tar', (await dockerSaveClassic()).archive));
     await pushFromPage(uploader, 'first.tar', '1.0');
     await uploader.addFiles(await writeArchive('other.tar', (await ociLayoutTwoPlatforms()).archive));
@@ -180,38 +191,44 @@ describe('whole images pushed from the page', () => {
     const digest = await pushFromPage(uploader, 'view.tar', '1.0');
     const listed = uploader.page.locator(`[data-testid="repository-image"][data-digest="${digest}"]`);
     await expect.poll(() => listed.textContent()).toContain('1.0');
-    expect(await listed.textContent()).toContain('application/vnd.docker.distribution.manifest.v2+json');
     // The same image under a second tag, typed in the field of a second drop.
     await uploader.addFiles(path);
     const second = uploader.page.locator('[data-testid="image"][data-name="view.tar"]').nth(1);
     await second.getByLabel('Tag').fill('stable');
     await second.getByRole('button', { name: 'Push view.tar' }).click();
     await expect.poll(() => listed.textContent()).toContain('stable');
+    const view = await openImage(uploader, digest);
+    await expect
+      .poll(() => view.textContent())
+      .toContain('application/vnd.docker.distribution.manifest.v2+json');
+    const tagsShown = view.getByTestId('image-facts');
     // Delete one tag: asked first, and "Keep" changes nothing.
-    await listed.getByRole('button', { name: 'Delete tag 1.0' }).click();
+    await view.getByRole('button', { name: 'Delete tag 1.0' }).click();
     await uploader.page.getByRole('button', { name: 'Keep' }).click();
-    expect(await listed.textContent()).toContain('1.0');
-    await listed.getByRole('button', { name: 'Delete tag 1.0' }).click();
+    expect(await tagsShown.textContent()).toContain('1.0');
+    await view.getByRole('button', { name: 'Delete tag 1.0' }).click();
     expect(await uploader.page.getByRole('alertdialog').textContent()).toContain(
       'Delete tag 1.0 from e2e/view?',
     );
     await uploader.screenshot('repository-view-confirm');
     await uploader.page.getByRole('alertdialog').getByRole('button', { name: 'Delete' }).click();
-    await expect
-      .poll(() => uploader.page.getByTestId('repository-status').textContent())
-      .toBe('Deleted the tag 1.0.');
-    await expect.poll(() => listed.textContent()).not.toContain('1.0');
+    await expect.poll(() => view.getByTestId('image-status').textContent()).toBe('Deleted the tag 1.0.');
+    await expect.poll(() => tagsShown.textContent()).not.toContain('1.0');
     const tags = await harness.sdk.send(
       new BatchGetImageCommand({ repositoryName: 'e2e/view', imageIds: [{ imageTag: '1.0' }] }),
     );
     expect(tags.failures?.[0]?.failureCode).toBe('ImageNotFound');
-    await listed.getByText('Layers', { exact: true }).click();
-    await expect.poll(() => listed.getByTestId('layer-download').count()).toBe(2);
+    await expect.poll(() => view.getByTestId('layer-download').count()).toBe(2);
     await uploader.screenshot('repository-view');
-    // Then the whole image.
-    await listed.getByRole('button', { name: /^Delete image / }).click();
+    // Then the whole image, named with its tags in the question; the repository's view follows.
+    await view.getByRole('button', { name: 'Delete image' }).click();
+    expect(await uploader.page.getByRole('alertdialog').textContent()).toContain(
+      `image ${digest} and its tags stable`,
+    );
     await uploader.page.getByRole('alertdialog').getByRole('button', { name: 'Delete' }).click();
-    await expect.poll(() => listed.count()).toBe(0);
-    expect(await uploader.page.getByTestId('repository-view').textContent()).toContain('No image yet.');
+    await expect
+      .poll(() => uploader.page.getByTestId('repository-view').textContent())
+      .toContain('No image yet.');
+    expect(await listed.count()).toBe(0);
   });
 });

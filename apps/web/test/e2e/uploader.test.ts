@@ -189,7 +189,7 @@ describe('the uploader against the local stack', () => {
     await uploader.page.getByLabel('Access key id').fill(wrong.accessKeyId);
     await uploader.page.getByLabel('Secret access key').fill(wrong.secretAccessKey);
     await uploader.page.getByRole('button', { name: 'Save settings' }).click();
-    const failure = uploader.page.locator('.repository [data-testid="failure"]');
+    const failure = uploader.page.locator('.repositories [data-testid="failure"]');
     await failure.waitFor();
     expect(await failure.textContent()).toContain('did not accept the access key and secret');
     await uploader.screenshot('bad-credentials');
@@ -198,8 +198,8 @@ describe('the uploader against the local stack', () => {
   it('says in words when the repository is gone', async () => {
     const uploader = await newUploader();
     await uploader.open(harness.server.url);
-    // Before any key: the drop zone says what is missing.
-    expect(await uploader.page.getByTestId('dropzone').textContent()).toContain('Enter an access key');
+    // Before any key: the page says what is missing.
+    expect(await uploader.page.getByTestId('no-key').textContent()).toContain('Enter an access key');
     await uploader.useLocalKey();
     await uploader.createRepository('e2e/errors');
     await uploader.addFiles(file('plain.bin').path);
@@ -218,13 +218,16 @@ describe('the uploader against the local stack', () => {
     const failure = uploader.layer('paused.bin').getByTestId('failure');
     expect(await failure.getAttribute('data-code')).toBe('RepositoryNotFoundException');
     expect(await failure.textContent()).toContain('The repository does not exist');
-    // The repository list is read again, and no longer offers it.
-    await expect.poll(() => uploader.page.locator('#repository option[value="e2e/errors"]').count()).toBe(0);
+    // The repository's open view is read again, and says the repository is gone.
+    const gone = uploader.page.getByTestId('repository-view').getByRole('alert');
+    await expect.poll(() => gone.getAttribute('data-code')).toBe('RepositoryNotFoundException');
+    expect(await gone.textContent()).toContain('The repository does not exist');
     await uploader.screenshot('errors');
   });
 
   it('accepts every repository name ECR accepts, and says the rule in words when it refuses one', async () => {
     const uploader = await openUploader('e2e/names');
+    await uploader.openRepositories();
     const field = uploader.page.getByLabel('New repository');
     const create = uploader.page.getByRole('button', { name: 'Create', exact: true });
     await field.fill('Team/App');
