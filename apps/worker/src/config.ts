@@ -22,6 +22,8 @@ export interface Settings {
   createRepositoryOnPush: boolean;
   /** How long a layer no image references stays before the sweep reclaims it; null never sweeps. */
   unreferencedLayerGraceSeconds: number | null;
+  /** How often each repository's lifecycle policy runs. */
+  lifecycleIntervalSeconds: number;
   /** Origins other than the Worker's own that browsers may call the API from. */
   allowedOrigins: string[];
   urlSigningKey: string | undefined;
@@ -65,6 +67,7 @@ export function readSettings(env: Env): Settings {
       env.UNREFERENCED_LAYER_GRACE_SECONDS === '0'
         ? null
         : positiveInteger(env, 'UNREFERENCED_LAYER_GRACE_SECONDS'),
+    lifecycleIntervalSeconds: positiveInteger(env, 'LIFECYCLE_INTERVAL_SECONDS'),
     allowedOrigins: list(env.ALLOWED_ORIGINS),
     urlSigningKey: env.URL_SIGNING_KEY || undefined,
     credentials: env.EDGECR_CREDENTIALS || undefined,
