@@ -214,10 +214,13 @@ export class CatalogRules {
     return this.images(putImageTagMutability, input);
   }
 
-  /** The host's wake-up (the Registry object's alarm): the layer sweep, then the lifecycle policies. */
+  /**
+   * The host's wake-up (the Registry object's alarm): the lifecycle policies, then the layer sweep, which so
+   * schedules itself for the layers the policies' deletions left unreferenced.
+   */
   async wake(): Promise<void> {
-    await this.sweep();
     await this.lifecycle.run();
+    await this.sweep();
   }
 
   /** Asks for the wake-ups the catalog needs, for a host starting up with none set. */
