@@ -82,9 +82,14 @@ describe('lifecycle policies against wrangler dev', () => {
     return { digest, size: bytes.length };
   }
 
-  async function pushImage(repository: string, seed: number, tag?: string): Promise<string> {
+  /** Pushes an image of one new layer over `config` (the AWS CLI makes four calls per blob, one per image). */
+  async function pushImage(
+    repository: string,
+    config: { digest: string; size: number },
+    seed: number,
+    tag?: string,
+  ): Promise<string> {
     const layer = await pushBlob(repository, `layer-${seed}`, new TextEncoder().encode(`layer ${seed}`));
-    const config = await pushBlob(repository, `config-${seed}`, new TextEncoder().encode(`{"seed":${seed}}`));
     const manifest = JSON.stringify({
       schemaVersion: 2,
       mediaType: 'application/vnd.docker.distribution.manifest.v2+json',
@@ -107,9 +112,10 @@ describe('lifecycle policies against wrangler dev', () => {
   it('expires, one interval after the policy is put, exactly the images its preview listed', async () => {
     const repository = 'lifecycle/e2e';
     expect((await aws(stack, ['create-repository', '--repository-name', repository])).ok).toBe(true);
+    const config = await pushBlob(repository, 'config', new TextEncoder().encode('{"os":"linux"}'));
     const pushed: string[] = [];
     for (const [seed, tag] of [[1], [2], [3, 'v1'], [4, 'v2'], [5, 'latest']] as [number, string?][]) {
-      pushed.push(await pushImage(repository, seed, tag));
+      pushed.push(await pushImage(repository, config, seed, tag));
     }
 
     // The preview of the text, before it is the repository's policy: nothing runs in the meantime.
@@ -149,7 +155,16 @@ describe('lifecycle policies against wrangler dev', () => {
     expect(left).toEqual(pushed.filter((digest) => !expiring.includes(digest)).sort());
     const policy = await aws(stack, ['get-lifecycle-policy', '--repository-name', repository]);
     expect(policy.json).toMatchObject({ lifecyclePolicyText: POLICY, lastEvaluatedAt: expect.any(Number) });
-  });
+    const deleted = await aws(stack, ['delete-lifecycle-policy', '--repository-name', repository]);
+    expect(deleted.json).toMatchObject({ repositoryName: repository, lifecyclePolicyText: POLICY });
+    const untagged = await aws(stack, [
+      ...['get-lifecycle-policy-preview', '--repository-name', repository],
+      ...['--filter', 'tagStatus=UNTAGGED'],
+    ]);
+    expect(untagged.json.previewResults).toHaveLength(1);
+    expect(untagged.json.previewResults[0]).toMatchObject({ imageTags: [], appliedRulePriority: 1 });
+    // About 40 CLI calls, each a Python start: minutes on a loaded machine.
+  }, 600_000);
 
   it('answers an invalid policy with a 400 the CLI reports, and a missing one with its exception', async () => {
     const repository = 'lifecycle/invalid';
