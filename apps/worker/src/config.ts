@@ -1,4 +1,5 @@
 import { LAYER_PART_SIZE } from '@edgecr/protocol';
+import { DEFAULT_LIFECYCLE_INTERVAL_SECONDS } from '@edgecr/registry';
 
 /**
  * The size of every R2 part but the last: the `partSize` InitiateLayerUpload announces (ECR's 10 MiB). R2 demands
@@ -22,6 +23,8 @@ export interface Settings {
   createRepositoryOnPush: boolean;
   /** How long a layer no image references stays before the sweep reclaims it; null never sweeps. */
   unreferencedLayerGraceSeconds: number | null;
+  /** How often each repository's lifecycle policy runs; hourly when unset. */
+  lifecycleIntervalSeconds: number;
   /** Origins other than the Worker's own that browsers may call the API from. */
   allowedOrigins: string[];
   urlSigningKey: string | undefined;
@@ -65,6 +68,10 @@ export function readSettings(env: Env): Settings {
       env.UNREFERENCED_LAYER_GRACE_SECONDS === '0'
         ? null
         : positiveInteger(env, 'UNREFERENCED_LAYER_GRACE_SECONDS'),
+    // A configuration from before lifecycle policies names no interval: hourly.
+    lifecycleIntervalSeconds: env.LIFECYCLE_INTERVAL_SECONDS
+      ? positiveInteger(env, 'LIFECYCLE_INTERVAL_SECONDS')
+      : DEFAULT_LIFECYCLE_INTERVAL_SECONDS,
     allowedOrigins: list(env.ALLOWED_ORIGINS),
     urlSigningKey: env.URL_SIGNING_KEY || undefined,
     credentials: env.EDGECR_CREDENTIALS || undefined,

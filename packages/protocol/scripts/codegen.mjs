@@ -87,7 +87,10 @@ function typesSource(model) {
   out.push('}');
 
   for (const [name, shape] of Object.entries(model.shapes)) {
-    if (shape.type === 'structure') {
+    if (shape.type === 'structure' && Object.keys(shape.members).length === 0) {
+      // A structure without members (DescribeRegistry's input, TagResource's output): an empty object.
+      out.push('', `export type ${name} = Record<string, never>;`);
+    } else if (shape.type === 'structure') {
       out.push('', `export interface ${name} {`);
       const required = new Set(shape.required ?? []);
       for (const [member, ref] of Object.entries(shape.members)) {
@@ -197,6 +200,8 @@ function constraints(shape) {
 function print(value, indent, lead, trail) {
   const inline = printInline(value);
   if (indent.length + lead.length + inline.length + trail.length <= LINE_WIDTH) return inline;
+  // A scalar cannot break: after a key, Biome moves it to the next line, one level in (a long pattern).
+  if (typeof value !== 'object') return lead === '' ? inline : `\n${indent}  ${inline}`;
   return printExpanded(value, indent);
 }
 
@@ -206,9 +211,10 @@ function printExpanded(value, indent) {
     const items = value.map((item) => `${inner}${print(item, inner, '', ',')},`);
     return `[\n${items.join('\n')}\n${indent}]`;
   }
-  const entries = Object.entries(value).map(
-    ([key, item]) => `${inner}${key}: ${print(item, inner, `${key}: `, ',')},`,
-  );
+  const entries = Object.entries(value).map(([key, item]) => {
+    const printed = print(item, inner, `${key}: `, ',');
+    return `${inner}${key}:${printed.startsWith('\n') ? '' : ' '}${printed},`;
+  });
   return `{\n${entries.join('\n')}\n${indent}}`;
 }
 
@@ -217,7 +223,7 @@ function printInline(value) {
   if (typeof value !== 'object') return String(value);
   if (Array.isArray(value)) return `[${value.map(printInline).join(', ')}]`;
   const entries = Object.entries(value).map(([key, item]) => `${key}: ${printInline(item)}`);
-  return `{ ${entries.join(', ')} }`;
+  return entries.length === 0 ? '{}' : `{ ${entries.join(', ')} }`;
 }
 
 function quote(text) {

@@ -5,7 +5,10 @@
 // then `pnpm codegen`. Nothing reads the upstream file at build or test time.
 import { readFile, writeFile } from 'node:fs/promises';
 
-/** The operations edgecr serves; everything else in the upstream model is dropped. */
+/**
+ * The operations edgecr models; everything else in the upstream model is dropped. A modelled operation without
+ * a handler in the registry core answers UnknownOperationException, as an unmodelled one does.
+ */
 const OPERATIONS = [
   'InitiateLayerUpload',
   'UploadLayerPart',
@@ -22,6 +25,30 @@ const OPERATIONS = [
   'BatchDeleteImage',
   'PutImageTagMutability',
   'GetAuthorizationToken',
+  // Issue 19: ECR's control plane, second half (handlers arrive one area at a time).
+  'PutLifecyclePolicy',
+  'GetLifecyclePolicy',
+  'DeleteLifecyclePolicy',
+  'StartLifecyclePolicyPreview',
+  'GetLifecyclePolicyPreview',
+  'SetRepositoryPolicy',
+  'GetRepositoryPolicy',
+  'DeleteRepositoryPolicy',
+  'TagResource',
+  'UntagResource',
+  'ListTagsForResource',
+  'CreateRepositoryCreationTemplate',
+  'DescribeRepositoryCreationTemplates',
+  'UpdateRepositoryCreationTemplate',
+  'DeleteRepositoryCreationTemplate',
+  'DescribeRegistry',
+  'ListImageReferrers',
+  // Issue 20: pull-through cache rules.
+  'CreatePullThroughCacheRule',
+  'DescribePullThroughCacheRules',
+  'UpdatePullThroughCacheRule',
+  'DeletePullThroughCacheRule',
+  'ValidatePullThroughCacheRule',
 ];
 
 /** Prose keys: large, unused by the code, and not part of the contract. */

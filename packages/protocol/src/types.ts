@@ -44,6 +44,20 @@ export interface Operations {
       | 'EmptyUploadException'
       | 'KmsException';
   };
+  CreatePullThroughCacheRule: {
+    input: CreatePullThroughCacheRuleRequest;
+    output: CreatePullThroughCacheRuleResponse;
+    errors:
+      | 'ServerException'
+      | 'InvalidParameterException'
+      | 'ValidationException'
+      | 'PullThroughCacheRuleAlreadyExistsException'
+      | 'UnsupportedUpstreamRegistryException'
+      | 'LimitExceededException'
+      | 'UnableToAccessSecretException'
+      | 'SecretNotFoundException'
+      | 'UnableToDecryptSecretValueException';
+  };
   CreateRepository: {
     input: CreateRepositoryRequest;
     output: CreateRepositoryResponse;
@@ -56,6 +70,35 @@ export interface Operations {
       | 'LimitExceededException'
       | 'KmsException';
   };
+  CreateRepositoryCreationTemplate: {
+    input: CreateRepositoryCreationTemplateRequest;
+    output: CreateRepositoryCreationTemplateResponse;
+    errors:
+      | 'ServerException'
+      | 'ValidationException'
+      | 'InvalidParameterException'
+      | 'LimitExceededException'
+      | 'TemplateAlreadyExistsException';
+  };
+  DeleteLifecyclePolicy: {
+    input: DeleteLifecyclePolicyRequest;
+    output: DeleteLifecyclePolicyResponse;
+    errors:
+      | 'ServerException'
+      | 'InvalidParameterException'
+      | 'RepositoryNotFoundException'
+      | 'LifecyclePolicyNotFoundException'
+      | 'ValidationException';
+  };
+  DeletePullThroughCacheRule: {
+    input: DeletePullThroughCacheRuleRequest;
+    output: DeletePullThroughCacheRuleResponse;
+    errors:
+      | 'ServerException'
+      | 'InvalidParameterException'
+      | 'ValidationException'
+      | 'PullThroughCacheRuleNotFoundException';
+  };
   DeleteRepository: {
     input: DeleteRepositoryRequest;
     output: DeleteRepositoryResponse;
@@ -66,6 +109,24 @@ export interface Operations {
       | 'RepositoryNotEmptyException'
       | 'KmsException';
   };
+  DeleteRepositoryCreationTemplate: {
+    input: DeleteRepositoryCreationTemplateRequest;
+    output: DeleteRepositoryCreationTemplateResponse;
+    errors:
+      | 'ServerException'
+      | 'ValidationException'
+      | 'InvalidParameterException'
+      | 'TemplateNotFoundException';
+  };
+  DeleteRepositoryPolicy: {
+    input: DeleteRepositoryPolicyRequest;
+    output: DeleteRepositoryPolicyResponse;
+    errors:
+      | 'ServerException'
+      | 'InvalidParameterException'
+      | 'RepositoryNotFoundException'
+      | 'RepositoryPolicyNotFoundException';
+  };
   DescribeImages: {
     input: DescribeImagesRequest;
     output: DescribeImagesResponse;
@@ -75,10 +136,29 @@ export interface Operations {
       | 'RepositoryNotFoundException'
       | 'ImageNotFoundException';
   };
+  DescribePullThroughCacheRules: {
+    input: DescribePullThroughCacheRulesRequest;
+    output: DescribePullThroughCacheRulesResponse;
+    errors:
+      | 'ServerException'
+      | 'InvalidParameterException'
+      | 'ValidationException'
+      | 'PullThroughCacheRuleNotFoundException';
+  };
+  DescribeRegistry: {
+    input: DescribeRegistryRequest;
+    output: DescribeRegistryResponse;
+    errors: 'ServerException' | 'InvalidParameterException' | 'ValidationException';
+  };
   DescribeRepositories: {
     input: DescribeRepositoriesRequest;
     output: DescribeRepositoriesResponse;
     errors: 'ServerException' | 'InvalidParameterException' | 'RepositoryNotFoundException';
+  };
+  DescribeRepositoryCreationTemplates: {
+    input: DescribeRepositoryCreationTemplatesRequest;
+    output: DescribeRepositoryCreationTemplatesResponse;
+    errors: 'ServerException' | 'ValidationException' | 'InvalidParameterException';
   };
   GetAuthorizationToken: {
     input: GetAuthorizationTokenRequest;
@@ -96,15 +176,59 @@ export interface Operations {
       | 'RepositoryNotFoundException'
       | 'UnableToGetUpstreamLayerException';
   };
+  GetLifecyclePolicy: {
+    input: GetLifecyclePolicyRequest;
+    output: GetLifecyclePolicyResponse;
+    errors:
+      | 'ServerException'
+      | 'InvalidParameterException'
+      | 'RepositoryNotFoundException'
+      | 'LifecyclePolicyNotFoundException'
+      | 'ValidationException';
+  };
+  GetLifecyclePolicyPreview: {
+    input: GetLifecyclePolicyPreviewRequest;
+    output: GetLifecyclePolicyPreviewResponse;
+    errors:
+      | 'ServerException'
+      | 'InvalidParameterException'
+      | 'RepositoryNotFoundException'
+      | 'LifecyclePolicyPreviewNotFoundException'
+      | 'ValidationException';
+  };
+  GetRepositoryPolicy: {
+    input: GetRepositoryPolicyRequest;
+    output: GetRepositoryPolicyResponse;
+    errors:
+      | 'ServerException'
+      | 'InvalidParameterException'
+      | 'RepositoryNotFoundException'
+      | 'RepositoryPolicyNotFoundException';
+  };
   InitiateLayerUpload: {
     input: InitiateLayerUploadRequest;
     output: InitiateLayerUploadResponse;
     errors: 'ServerException' | 'InvalidParameterException' | 'RepositoryNotFoundException' | 'KmsException';
   };
+  ListImageReferrers: {
+    input: ListImageReferrersRequest;
+    output: ListImageReferrersResponse;
+    errors:
+      | 'ServerException'
+      | 'InvalidParameterException'
+      | 'RepositoryNotFoundException'
+      | 'ValidationException'
+      | 'UnableToListUpstreamImageReferrersException';
+  };
   ListImages: {
     input: ListImagesRequest;
     output: ListImagesResponse;
     errors: 'ServerException' | 'InvalidParameterException' | 'RepositoryNotFoundException';
+  };
+  ListTagsForResource: {
+    input: ListTagsForResourceRequest;
+    output: ListTagsForResourceResponse;
+    errors: 'InvalidParameterException' | 'RepositoryNotFoundException' | 'ServerException';
   };
   PutImage: {
     input: PutImageRequest;
@@ -126,6 +250,72 @@ export interface Operations {
     output: PutImageTagMutabilityResponse;
     errors: 'ServerException' | 'InvalidParameterException' | 'RepositoryNotFoundException';
   };
+  PutLifecyclePolicy: {
+    input: PutLifecyclePolicyRequest;
+    output: PutLifecyclePolicyResponse;
+    errors:
+      | 'ServerException'
+      | 'InvalidParameterException'
+      | 'RepositoryNotFoundException'
+      | 'ValidationException';
+  };
+  SetRepositoryPolicy: {
+    input: SetRepositoryPolicyRequest;
+    output: SetRepositoryPolicyResponse;
+    errors: 'ServerException' | 'InvalidParameterException' | 'RepositoryNotFoundException';
+  };
+  StartLifecyclePolicyPreview: {
+    input: StartLifecyclePolicyPreviewRequest;
+    output: StartLifecyclePolicyPreviewResponse;
+    errors:
+      | 'ServerException'
+      | 'InvalidParameterException'
+      | 'RepositoryNotFoundException'
+      | 'LifecyclePolicyNotFoundException'
+      | 'LifecyclePolicyPreviewInProgressException'
+      | 'ValidationException';
+  };
+  TagResource: {
+    input: TagResourceRequest;
+    output: TagResourceResponse;
+    errors:
+      | 'InvalidParameterException'
+      | 'InvalidTagParameterException'
+      | 'TooManyTagsException'
+      | 'RepositoryNotFoundException'
+      | 'ServerException';
+  };
+  UntagResource: {
+    input: UntagResourceRequest;
+    output: UntagResourceResponse;
+    errors:
+      | 'InvalidParameterException'
+      | 'InvalidTagParameterException'
+      | 'TooManyTagsException'
+      | 'RepositoryNotFoundException'
+      | 'ServerException';
+  };
+  UpdatePullThroughCacheRule: {
+    input: UpdatePullThroughCacheRuleRequest;
+    output: UpdatePullThroughCacheRuleResponse;
+    errors:
+      | 'ServerException'
+      | 'InvalidParameterException'
+      | 'ValidationException'
+      | 'UnableToAccessSecretException'
+      | 'PullThroughCacheRuleNotFoundException'
+      | 'SecretNotFoundException'
+      | 'UnableToDecryptSecretValueException';
+  };
+  UpdateRepositoryCreationTemplate: {
+    input: UpdateRepositoryCreationTemplateRequest;
+    output: UpdateRepositoryCreationTemplateResponse;
+    errors:
+      | 'ServerException'
+      | 'ValidationException'
+      | 'InvalidParameterException'
+      | 'TemplateNotFoundException';
+  };
   UploadLayerPart: {
     input: UploadLayerPartRequest;
     output: UploadLayerPartResponse;
@@ -137,6 +327,15 @@ export interface Operations {
       | 'UploadNotFoundException'
       | 'LimitExceededException'
       | 'KmsException';
+  };
+  ValidatePullThroughCacheRule: {
+    input: ValidatePullThroughCacheRuleRequest;
+    output: ValidatePullThroughCacheRuleResponse;
+    errors:
+      | 'ServerException'
+      | 'InvalidParameterException'
+      | 'ValidationException'
+      | 'PullThroughCacheRuleNotFoundException';
   };
 }
 
@@ -159,17 +358,35 @@ export interface ErrorShapes {
   LayerInaccessibleException: LayerInaccessibleException;
   LayerPartTooSmallException: LayerPartTooSmallException;
   LayersNotFoundException: LayersNotFoundException;
+  LifecyclePolicyNotFoundException: LifecyclePolicyNotFoundException;
+  LifecyclePolicyPreviewInProgressException: LifecyclePolicyPreviewInProgressException;
+  LifecyclePolicyPreviewNotFoundException: LifecyclePolicyPreviewNotFoundException;
   LimitExceededException: LimitExceededException;
+  PullThroughCacheRuleAlreadyExistsException: PullThroughCacheRuleAlreadyExistsException;
+  PullThroughCacheRuleNotFoundException: PullThroughCacheRuleNotFoundException;
   ReferencedImagesNotFoundException: ReferencedImagesNotFoundException;
   RepositoryAlreadyExistsException: RepositoryAlreadyExistsException;
   RepositoryNotEmptyException: RepositoryNotEmptyException;
   RepositoryNotFoundException: RepositoryNotFoundException;
+  RepositoryPolicyNotFoundException: RepositoryPolicyNotFoundException;
+  SecretNotFoundException: SecretNotFoundException;
   ServerException: ServerException;
+  TemplateAlreadyExistsException: TemplateAlreadyExistsException;
+  TemplateNotFoundException: TemplateNotFoundException;
   TooManyTagsException: TooManyTagsException;
+  UnableToAccessSecretException: UnableToAccessSecretException;
+  UnableToDecryptSecretValueException: UnableToDecryptSecretValueException;
   UnableToGetUpstreamImageException: UnableToGetUpstreamImageException;
   UnableToGetUpstreamLayerException: UnableToGetUpstreamLayerException;
+  UnableToListUpstreamImageReferrersException: UnableToListUpstreamImageReferrersException;
+  UnsupportedUpstreamRegistryException: UnsupportedUpstreamRegistryException;
   UploadNotFoundException: UploadNotFoundException;
+  ValidationException: ValidationException;
 }
+
+export type ArtifactStatus = 'ACTIVE' | 'ARCHIVED' | 'ACTIVATING';
+
+export type ArtifactStatusFilter = 'ACTIVE' | 'ARCHIVED' | 'ACTIVATING' | 'ANY';
 
 export interface AuthorizationData {
   authorizationToken?: string;
@@ -225,6 +442,47 @@ export interface CompleteLayerUploadResponse {
   layerDigest?: string;
 }
 
+export interface CreatePullThroughCacheRuleRequest {
+  ecrRepositoryPrefix: string;
+  upstreamRegistryUrl: string;
+  registryId?: string;
+  upstreamRegistry?: UpstreamRegistry;
+  credentialArn?: string;
+  customRoleArn?: string;
+  upstreamRoleArn?: string;
+  upstreamRepositoryPrefix?: string;
+}
+
+export interface CreatePullThroughCacheRuleResponse {
+  ecrRepositoryPrefix?: string;
+  upstreamRegistryUrl?: string;
+  createdAt?: number;
+  registryId?: string;
+  upstreamRegistry?: UpstreamRegistry;
+  credentialArn?: string;
+  customRoleArn?: string;
+  upstreamRoleArn?: string;
+  upstreamRepositoryPrefix?: string;
+}
+
+export interface CreateRepositoryCreationTemplateRequest {
+  prefix: string;
+  description?: string;
+  encryptionConfiguration?: EncryptionConfigurationForRepositoryCreationTemplate;
+  resourceTags?: Tag[];
+  imageTagMutability?: ImageTagMutability;
+  imageTagMutabilityExclusionFilters?: ImageTagMutabilityExclusionFilter[];
+  repositoryPolicy?: string;
+  lifecyclePolicy?: string;
+  appliedFor: RCTAppliedFor[];
+  customRoleArn?: string;
+}
+
+export interface CreateRepositoryCreationTemplateResponse {
+  registryId?: string;
+  repositoryCreationTemplate?: RepositoryCreationTemplate;
+}
+
 export interface CreateRepositoryRequest {
   registryId?: string;
   repositoryName: string;
@@ -237,6 +495,58 @@ export interface CreateRepositoryRequest {
 
 export interface CreateRepositoryResponse {
   repository?: Repository;
+}
+
+export interface DeleteLifecyclePolicyRequest {
+  registryId?: string;
+  repositoryName: string;
+}
+
+export interface DeleteLifecyclePolicyResponse {
+  registryId?: string;
+  repositoryName?: string;
+  lifecyclePolicyText?: string;
+  lastEvaluatedAt?: number;
+}
+
+export interface DeletePullThroughCacheRuleRequest {
+  ecrRepositoryPrefix: string;
+  registryId?: string;
+}
+
+export interface DeletePullThroughCacheRuleResponse {
+  ecrRepositoryPrefix?: string;
+  upstreamRegistryUrl?: string;
+  createdAt?: number;
+  registryId?: string;
+  credentialArn?: string;
+  customRoleArn?: string;
+  upstreamRoleArn?: string;
+  upstreamRepositoryPrefix?: string;
+}
+
+export interface DeleteReplication {
+  enabled: boolean;
+}
+
+export interface DeleteRepositoryCreationTemplateRequest {
+  prefix: string;
+}
+
+export interface DeleteRepositoryCreationTemplateResponse {
+  registryId?: string;
+  repositoryCreationTemplate?: RepositoryCreationTemplate;
+}
+
+export interface DeleteRepositoryPolicyRequest {
+  registryId?: string;
+  repositoryName: string;
+}
+
+export interface DeleteRepositoryPolicyResponse {
+  registryId?: string;
+  repositoryName?: string;
+  policyText?: string;
 }
 
 export interface DeleteRepositoryRequest {
@@ -268,6 +578,25 @@ export interface DescribeImagesResponse {
   nextToken?: string;
 }
 
+export interface DescribePullThroughCacheRulesRequest {
+  registryId?: string;
+  ecrRepositoryPrefixes?: string[];
+  nextToken?: string;
+  maxResults?: number;
+}
+
+export interface DescribePullThroughCacheRulesResponse {
+  pullThroughCacheRules?: PullThroughCacheRule[];
+  nextToken?: string;
+}
+
+export type DescribeRegistryRequest = Record<string, never>;
+
+export interface DescribeRegistryResponse {
+  registryId?: string;
+  replicationConfiguration?: ReplicationConfiguration;
+}
+
 export interface DescribeRepositoriesRequest {
   registryId?: string;
   repositoryNames?: string[];
@@ -280,11 +609,28 @@ export interface DescribeRepositoriesResponse {
   nextToken?: string;
 }
 
+export interface DescribeRepositoryCreationTemplatesRequest {
+  prefixes?: string[];
+  nextToken?: string;
+  maxResults?: number;
+}
+
+export interface DescribeRepositoryCreationTemplatesResponse {
+  registryId?: string;
+  repositoryCreationTemplates?: RepositoryCreationTemplate[];
+  nextToken?: string;
+}
+
 export interface EmptyUploadException {
   message?: string;
 }
 
 export interface EncryptionConfiguration {
+  encryptionType: EncryptionType;
+  kmsKey?: string;
+}
+
+export interface EncryptionConfigurationForRepositoryCreationTemplate {
   encryptionType: EncryptionType;
   kmsKey?: string;
 }
@@ -313,6 +659,48 @@ export interface GetDownloadUrlForLayerResponse {
   layerDigest?: string;
 }
 
+export interface GetLifecyclePolicyPreviewRequest {
+  registryId?: string;
+  repositoryName: string;
+  imageIds?: ImageIdentifier[];
+  nextToken?: string;
+  maxResults?: number;
+  filter?: LifecyclePolicyPreviewFilter;
+}
+
+export interface GetLifecyclePolicyPreviewResponse {
+  registryId?: string;
+  repositoryName?: string;
+  lifecyclePolicyText?: string;
+  status?: LifecyclePolicyPreviewStatus;
+  nextToken?: string;
+  previewResults?: LifecyclePolicyPreviewResult[];
+  summary?: LifecyclePolicyPreviewSummary;
+}
+
+export interface GetLifecyclePolicyRequest {
+  registryId?: string;
+  repositoryName: string;
+}
+
+export interface GetLifecyclePolicyResponse {
+  registryId?: string;
+  repositoryName?: string;
+  lifecyclePolicyText?: string;
+  lastEvaluatedAt?: number;
+}
+
+export interface GetRepositoryPolicyRequest {
+  registryId?: string;
+  repositoryName: string;
+}
+
+export interface GetRepositoryPolicyResponse {
+  registryId?: string;
+  repositoryName?: string;
+  policyText?: string;
+}
+
 export interface Image {
   registryId?: string;
   repositoryName?: string;
@@ -320,6 +708,8 @@ export interface Image {
   imageManifest?: string;
   imageManifestMediaType?: string;
 }
+
+export type ImageActionType = 'EXPIRE' | 'TRANSITION';
 
 export interface ImageAlreadyExistsException {
   message?: string;
@@ -373,6 +763,15 @@ export interface ImageIdentifier {
 
 export interface ImageNotFoundException {
   message?: string;
+}
+
+export interface ImageReferrer {
+  digest: string;
+  mediaType: string;
+  artifactType?: string;
+  size: number;
+  annotations?: Record<string, string>;
+  artifactStatus?: ArtifactStatus;
 }
 
 export interface ImageScanFindingsSummary {
@@ -479,8 +878,68 @@ export interface LayersNotFoundException {
   message?: string;
 }
 
+export interface LifecyclePolicyNotFoundException {
+  message?: string;
+}
+
+export interface LifecyclePolicyPreviewFilter {
+  tagStatus?: TagStatus;
+}
+
+export interface LifecyclePolicyPreviewInProgressException {
+  message?: string;
+}
+
+export interface LifecyclePolicyPreviewNotFoundException {
+  message?: string;
+}
+
+export interface LifecyclePolicyPreviewResult {
+  imageTags?: string[];
+  imageDigest?: string;
+  imagePushedAt?: number;
+  action?: LifecyclePolicyRuleAction;
+  appliedRulePriority?: number;
+  storageClass?: LifecyclePolicyStorageClass;
+}
+
+export type LifecyclePolicyPreviewStatus = 'IN_PROGRESS' | 'COMPLETE' | 'EXPIRED' | 'FAILED';
+
+export interface LifecyclePolicyPreviewSummary {
+  expiringImageTotalCount?: number;
+  transitioningImageTotalCounts?: TransitioningImageTotalCount[];
+}
+
+export interface LifecyclePolicyRuleAction {
+  type?: ImageActionType;
+  targetStorageClass?: LifecyclePolicyTargetStorageClass;
+}
+
+export type LifecyclePolicyStorageClass = 'ARCHIVE' | 'STANDARD';
+
+export type LifecyclePolicyTargetStorageClass = 'ARCHIVE';
+
 export interface LimitExceededException {
   message?: string;
+}
+
+export interface ListImageReferrersFilter {
+  artifactTypes?: string[];
+  artifactStatus?: ArtifactStatusFilter;
+}
+
+export interface ListImageReferrersRequest {
+  registryId?: string;
+  repositoryName: string;
+  subjectId: SubjectIdentifier;
+  filter?: ListImageReferrersFilter;
+  nextToken?: string;
+  maxResults?: number;
+}
+
+export interface ListImageReferrersResponse {
+  referrers?: ImageReferrer[];
+  nextToken?: string;
 }
 
 export interface ListImagesFilter {
@@ -499,6 +958,35 @@ export interface ListImagesRequest {
 export interface ListImagesResponse {
   imageIds?: ImageIdentifier[];
   nextToken?: string;
+}
+
+export interface ListTagsForResourceRequest {
+  resourceArn: string;
+}
+
+export interface ListTagsForResourceResponse {
+  tags?: Tag[];
+}
+
+export interface PullThroughCacheRule {
+  ecrRepositoryPrefix?: string;
+  upstreamRegistryUrl?: string;
+  createdAt?: number;
+  registryId?: string;
+  credentialArn?: string;
+  customRoleArn?: string;
+  upstreamRoleArn?: string;
+  upstreamRepositoryPrefix?: string;
+  upstreamRegistry?: UpstreamRegistry;
+  updatedAt?: number;
+}
+
+export interface PullThroughCacheRuleAlreadyExistsException {
+  message?: string;
+}
+
+export interface PullThroughCacheRuleNotFoundException {
+  message?: string;
 }
 
 export interface PutImageRequest {
@@ -528,8 +1016,37 @@ export interface PutImageTagMutabilityResponse {
   imageTagMutabilityExclusionFilters?: ImageTagMutabilityExclusionFilter[];
 }
 
+export interface PutLifecyclePolicyRequest {
+  registryId?: string;
+  repositoryName: string;
+  lifecyclePolicyText: string;
+}
+
+export interface PutLifecyclePolicyResponse {
+  registryId?: string;
+  repositoryName?: string;
+  lifecyclePolicyText?: string;
+}
+
+export type RCTAppliedFor = 'REPLICATION' | 'PULL_THROUGH_CACHE' | 'CREATE_ON_PUSH';
+
 export interface ReferencedImagesNotFoundException {
   message?: string;
+}
+
+export interface ReplicationConfiguration {
+  rules: ReplicationRule[];
+}
+
+export interface ReplicationDestination {
+  region: string;
+  registryId: string;
+}
+
+export interface ReplicationRule {
+  destinations: ReplicationDestination[];
+  repositoryFilters?: RepositoryFilter[];
+  deleteReplication?: DeleteReplication;
 }
 
 export interface Repository {
@@ -548,11 +1065,37 @@ export interface RepositoryAlreadyExistsException {
   message?: string;
 }
 
+export interface RepositoryCreationTemplate {
+  prefix?: string;
+  description?: string;
+  encryptionConfiguration?: EncryptionConfigurationForRepositoryCreationTemplate;
+  resourceTags?: Tag[];
+  imageTagMutability?: ImageTagMutability;
+  imageTagMutabilityExclusionFilters?: ImageTagMutabilityExclusionFilter[];
+  repositoryPolicy?: string;
+  lifecyclePolicy?: string;
+  appliedFor?: RCTAppliedFor[];
+  customRoleArn?: string;
+  createdAt?: number;
+  updatedAt?: number;
+}
+
+export interface RepositoryFilter {
+  filter: string;
+  filterType: RepositoryFilterType;
+}
+
+export type RepositoryFilterType = 'PREFIX_MATCH';
+
 export interface RepositoryNotEmptyException {
   message?: string;
 }
 
 export interface RepositoryNotFoundException {
+  message?: string;
+}
+
+export interface RepositoryPolicyNotFoundException {
   message?: string;
 }
 
@@ -566,10 +1109,45 @@ export type ScanStatus =
   | 'SCAN_ELIGIBILITY_EXPIRED'
   | 'FINDINGS_UNAVAILABLE'
   | 'LIMIT_EXCEEDED'
-  | 'IMAGE_ARCHIVED';
+  | 'IMAGE_ARCHIVED'
+  | 'IMAGE_SIZE_EXCEEDED';
+
+export interface SecretNotFoundException {
+  message?: string;
+}
 
 export interface ServerException {
   message?: string;
+}
+
+export interface SetRepositoryPolicyRequest {
+  registryId?: string;
+  repositoryName: string;
+  policyText: string;
+  force?: boolean;
+}
+
+export interface SetRepositoryPolicyResponse {
+  registryId?: string;
+  repositoryName?: string;
+  policyText?: string;
+}
+
+export interface StartLifecyclePolicyPreviewRequest {
+  registryId?: string;
+  repositoryName: string;
+  lifecyclePolicyText?: string;
+}
+
+export interface StartLifecyclePolicyPreviewResponse {
+  registryId?: string;
+  repositoryName?: string;
+  lifecyclePolicyText?: string;
+  status?: LifecyclePolicyPreviewStatus;
+}
+
+export interface SubjectIdentifier {
+  imageDigest: string;
 }
 
 export interface Tag {
@@ -577,9 +1155,37 @@ export interface Tag {
   Value: string;
 }
 
+export interface TagResourceRequest {
+  resourceArn: string;
+  tags: Tag[];
+}
+
+export type TagResourceResponse = Record<string, never>;
+
 export type TagStatus = 'TAGGED' | 'UNTAGGED' | 'ANY';
 
+export interface TemplateAlreadyExistsException {
+  message?: string;
+}
+
+export interface TemplateNotFoundException {
+  message?: string;
+}
+
 export interface TooManyTagsException {
+  message?: string;
+}
+
+export interface TransitioningImageTotalCount {
+  targetStorageClass?: LifecyclePolicyTargetStorageClass;
+  imageTotalCount?: number;
+}
+
+export interface UnableToAccessSecretException {
+  message?: string;
+}
+
+export interface UnableToDecryptSecretValueException {
   message?: string;
 }
 
@@ -589,6 +1195,57 @@ export interface UnableToGetUpstreamImageException {
 
 export interface UnableToGetUpstreamLayerException {
   message?: string;
+}
+
+export interface UnableToListUpstreamImageReferrersException {
+  message?: string;
+}
+
+export interface UnsupportedUpstreamRegistryException {
+  message?: string;
+}
+
+export interface UntagResourceRequest {
+  resourceArn: string;
+  tagKeys: string[];
+}
+
+export type UntagResourceResponse = Record<string, never>;
+
+export interface UpdatePullThroughCacheRuleRequest {
+  registryId?: string;
+  ecrRepositoryPrefix: string;
+  credentialArn?: string;
+  customRoleArn?: string;
+  upstreamRoleArn?: string;
+}
+
+export interface UpdatePullThroughCacheRuleResponse {
+  ecrRepositoryPrefix?: string;
+  registryId?: string;
+  updatedAt?: number;
+  credentialArn?: string;
+  customRoleArn?: string;
+  upstreamRoleArn?: string;
+  upstreamRepositoryPrefix?: string;
+}
+
+export interface UpdateRepositoryCreationTemplateRequest {
+  prefix: string;
+  description?: string;
+  encryptionConfiguration?: EncryptionConfigurationForRepositoryCreationTemplate;
+  resourceTags?: Tag[];
+  imageTagMutability?: ImageTagMutability;
+  imageTagMutabilityExclusionFilters?: ImageTagMutabilityExclusionFilter[];
+  repositoryPolicy?: string;
+  lifecyclePolicy?: string;
+  appliedFor?: RCTAppliedFor[];
+  customRoleArn?: string;
+}
+
+export interface UpdateRepositoryCreationTemplateResponse {
+  registryId?: string;
+  repositoryCreationTemplate?: RepositoryCreationTemplate;
 }
 
 export interface UploadLayerPartRequest {
@@ -608,5 +1265,38 @@ export interface UploadLayerPartResponse {
 }
 
 export interface UploadNotFoundException {
+  message?: string;
+}
+
+export type UpstreamRegistry =
+  | 'ecr'
+  | 'ecr-public'
+  | 'ecr-public-premium'
+  | 'quay'
+  | 'k8s'
+  | 'docker-hub'
+  | 'github-container-registry'
+  | 'azure-container-registry'
+  | 'gitlab-container-registry'
+  | 'chainguard';
+
+export interface ValidatePullThroughCacheRuleRequest {
+  ecrRepositoryPrefix: string;
+  registryId?: string;
+}
+
+export interface ValidatePullThroughCacheRuleResponse {
+  ecrRepositoryPrefix?: string;
+  registryId?: string;
+  upstreamRegistryUrl?: string;
+  credentialArn?: string;
+  customRoleArn?: string;
+  upstreamRoleArn?: string;
+  upstreamRepositoryPrefix?: string;
+  isValid?: boolean;
+  failure?: string;
+}
+
+export interface ValidationException {
   message?: string;
 }

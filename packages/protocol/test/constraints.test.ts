@@ -167,7 +167,7 @@ describe('validateRequest', () => {
   });
 
   test('rejects an operation outside the model for untyped callers', () => {
-    expect(() => validateRequest('PutLifecyclePolicy' as 'PutImage', {})).toThrow(
+    expect(() => validateRequest('PutRegistryPolicy' as 'PutImage', {})).toThrow(
       expect.objectContaining({ code: 'UnknownOperationException' }),
     );
   });

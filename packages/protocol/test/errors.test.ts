@@ -40,11 +40,11 @@ const SAMPLE_FIELDS: Record<string, unknown> = {
 };
 
 describe('ERRORS table', () => {
-  test('holds exactly the model errors of the 15 operations and the protocol errors', () => {
+  test('holds exactly the model errors of the modelled operations and the protocol errors', () => {
     expect(new Set(Object.keys(ERRORS))).toEqual(
       new Set([...modelErrorNames, ...Object.keys(PROTOCOL_ERRORS)]),
     );
-    expect(modelErrorNames).toHaveLength(24);
+    expect(modelErrorNames).toHaveLength(38);
   });
 
   test.each(modelErrorNames)('%s has the model status, fault and members', (name) => {
@@ -110,8 +110,8 @@ describe('EcrError', () => {
   });
 
   test('a code outside the table keeps the status it is given', () => {
-    const error = new EcrError('ValidationException', 'no', { status: 400 });
-    expect(error).toMatchObject({ code: 'ValidationException', status: 400, fault: 'client' });
+    const error = new EcrError('ResourceNotFoundException', 'no', { status: 400 });
+    expect(error).toMatchObject({ code: 'ResourceNotFoundException', status: 400, fault: 'client' });
     expect(new EcrError('ServiceUnavailableException', 'later', { status: 503 }).fault).toBe('server');
   });
 
@@ -248,9 +248,9 @@ describe('decodeError', () => {
   });
 
   test('keeps an unknown code as sent, with its status and members', () => {
-    const body = '{"__type":"com.amazonaws.ecr#ValidationException","message":"nope","reason":"FIELD"}';
+    const body = '{"__type":"com.amazonaws.ecr#ResourceNotFoundException","message":"nope","reason":"FIELD"}';
     expect(decodeError(422, {}, body)).toMatchObject({
-      code: 'ValidationException',
+      code: 'ResourceNotFoundException',
       status: 422,
       fault: 'client',
       message: 'nope',

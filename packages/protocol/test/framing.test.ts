@@ -29,9 +29,9 @@ function unknownOperation(header: string | null): EcrError<string> {
 }
 
 describe('targets', () => {
-  test('OPERATIONS lists the 15 operations of the model, in its order', () => {
+  test('OPERATIONS lists the 37 operations of the model, in its order', () => {
     expect(OPERATIONS).toEqual(operationNames);
-    expect(OPERATIONS).toHaveLength(15);
+    expect(OPERATIONS).toHaveLength(37);
     expect(Object.isFrozen(OPERATIONS)).toBe(true);
   });
 
@@ -43,7 +43,7 @@ describe('targets', () => {
   test.each([
     [null, 'Missing X-Amz-Target header'],
     ['', 'Missing X-Amz-Target header'],
-    ['AmazonEC2ContainerRegistry_V20150921.PutLifecyclePolicy', 'Unknown operation'],
+    ['AmazonEC2ContainerRegistry_V20150921.PutRegistryPolicy', 'Unknown operation'],
     ['AmazonEC2ContainerRegistry_V20150921.putimage', 'Unknown operation'],
     ['AmazonEC2ContainerRegistry_V20150921.', 'Unknown operation'],
     ['AmazonEC2ContainerRegistry_V20150921', 'Unknown operation'],

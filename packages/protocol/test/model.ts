@@ -80,7 +80,12 @@ export function validArbitrary(name: string): fc.Arbitrary<unknown> {
     case 'string':
       if (s.enum) return fc.constantFrom(...s.enum);
       if (s.pattern) return patternArbitrary({ ...s, pattern: s.pattern });
-      return fc.string({ unit: 'binary', minLength: s.min ?? 0, maxLength: Math.min(s.max ?? 20, 20) });
+      // Short strings, except where the model demands more (a lifecycle policy's 100 characters).
+      return fc.string({
+        unit: 'binary',
+        minLength: s.min ?? 0,
+        maxLength: Math.min(s.max ?? 20, Math.max(20, s.min ?? 0)),
+      });
     case 'integer':
       return fc.integer({ min: s.min ?? -(2 ** 31), max: s.max ?? 2 ** 31 - 1 });
     case 'long':

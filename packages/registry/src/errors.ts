@@ -1,9 +1,11 @@
 import { EcrError, MAX_LAYER_BYTES } from '@edgecr/protocol';
 
 // Every ECR error the registry's rules raise, worded as ECR words it, in one place so a message never drifts
-// from its twin. The image rules' wordings are its image section, imageErrors.ts.
+// from its twin. The image rules' wordings are its image section, imageErrors.ts; the lifecycle policies'
+// are lifecycleErrors.ts.
 
 export * from './imageErrors.ts';
+export * from './lifecycleErrors.ts';
 
 /** RepositoryNotFoundException as ECR words it. */
 export function repositoryNotFound(registryId: string, repositoryName: string): EcrError {

@@ -18,6 +18,16 @@ export type { EcrContext, EcrHandler, EcrInput, StreamedUploadLayerPartRequest }
 export { ECR_HANDLERS, ecrHandler } from './ecr/handlers.ts';
 export * from './errors.ts';
 export * from './images/index.ts';
+export { evaluateLifecycle, type LifecycleImage, type LifecycleVerdict } from './lifecycle/evaluate.ts';
+export { DEFAULT_LIFECYCLE_INTERVAL_SECONDS } from './lifecycle/lifecycleRules.ts';
+export {
+  type LifecyclePolicy,
+  type LifecycleRule,
+  MAX_LIFECYCLE_RULES,
+  MAX_PATTERN_WILDCARDS,
+  parseLifecyclePolicy,
+} from './lifecycle/policy.ts';
+export type { LifecyclePreview, LifecycleRecord, PreviewEntry } from './lifecycle/records.ts';
 export { MemoryBlobStore } from './memory/blobStore.ts';
 export { MemoryCatalogStore } from './memory/catalogStore.ts';
 export { MemoryHost, type MemoryHostOptions } from './memory/host.ts';

@@ -5,15 +5,23 @@ import {
   type BatchGetImageRequest,
   type BatchGetImageResponse,
   type CreateRepositoryRequest,
+  type DeleteLifecyclePolicyResponse,
   type DescribeImagesRequest,
   type DescribeImagesResponse,
   EcrError,
+  type GetLifecyclePolicyPreviewRequest,
+  type GetLifecyclePolicyPreviewResponse,
+  type GetLifecyclePolicyResponse,
   type ListImagesRequest,
   type ListImagesResponse,
   type PutImageRequest,
   type PutImageResponse,
   type PutImageTagMutabilityRequest,
   type PutImageTagMutabilityResponse,
+  type PutLifecyclePolicyRequest,
+  type PutLifecyclePolicyResponse,
+  type StartLifecyclePolicyPreviewRequest,
+  type StartLifecyclePolicyPreviewResponse,
 } from '@edgecr/protocol';
 import type { CatalogRules } from './catalog/catalogRules.ts';
 import {
@@ -64,6 +72,11 @@ export type CatalogHandle = Reached<
     | 'batchDeleteImage'
     | 'putImageTagMutability'
     | 'referrers'
+    | 'putLifecyclePolicy'
+    | 'getLifecyclePolicy'
+    | 'deleteLifecyclePolicy'
+    | 'startLifecyclePolicyPreview'
+    | 'getLifecyclePolicyPreview'
   >
 >;
 
@@ -159,6 +172,32 @@ export class RegistryService {
 
   putImageTagMutability(input: PutImageTagMutabilityRequest): Promise<PutImageTagMutabilityResponse> {
     return this.catalog.putImageTagMutability(input);
+  }
+
+  /** PutLifecyclePolicy: the policy runs at the host's lifecycle interval. */
+  putLifecyclePolicy(input: PutLifecyclePolicyRequest): Promise<PutLifecyclePolicyResponse> {
+    return this.catalog.putLifecyclePolicy(input);
+  }
+
+  getLifecyclePolicy(repositoryName: string): Promise<GetLifecyclePolicyResponse> {
+    return this.catalog.getLifecyclePolicy(repositoryName);
+  }
+
+  deleteLifecyclePolicy(repositoryName: string): Promise<DeleteLifecyclePolicyResponse> {
+    return this.catalog.deleteLifecyclePolicy(repositoryName);
+  }
+
+  /** StartLifecyclePolicyPreview: IN_PROGRESS now, COMPLETE after the catalog's next wake-up. */
+  startLifecyclePolicyPreview(
+    input: StartLifecyclePolicyPreviewRequest,
+  ): Promise<StartLifecyclePolicyPreviewResponse> {
+    return this.catalog.startLifecyclePolicyPreview(input);
+  }
+
+  getLifecyclePolicyPreview(
+    input: GetLifecyclePolicyPreviewRequest,
+  ): Promise<GetLifecyclePolicyPreviewResponse> {
+    return this.catalog.getLifecyclePolicyPreview(input);
   }
 
   /** Starts an upload into an existing repository. */

@@ -2,6 +2,7 @@
 import { MiB } from '@edgecr/protocol';
 import { runConformance } from '../src/conformance/index.ts';
 import {
+  DEFAULT_LIFECYCLE_INTERVAL_SECONDS,
   DEFAULT_UNREFERENCED_LAYER_GRACE_SECONDS,
   MemoryBlobStore,
   MemoryCatalogStore,
@@ -28,6 +29,7 @@ runConformance({
         await host.runDueWakeUps();
       },
       graceSeconds: DEFAULT_UNREFERENCED_LAYER_GRACE_SECONDS,
+      lifecycleIntervalSeconds: DEFAULT_LIFECYCLE_INTERVAL_SECONDS,
       async age(_registryId, seconds) {
         now += seconds * 1000;
         await host.runDueWakeUps();

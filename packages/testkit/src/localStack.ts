@@ -54,10 +54,11 @@ async function waitUntilServing(endpoint: string, child: ChildProcess, log: () =
 /**
  * Runs the Worker with `wrangler dev` on loopback, its state persisted under `persistTo` (a fresh temporary
  * folder unless given, so a test can restart the stack on the same state). `script` runs another entry
- * (relative to apps/worker) with the same wrangler.jsonc: the benchmark's variant of the Worker.
+ * (relative to apps/worker) with the same wrangler.jsonc: the benchmark's variant of the Worker. `vars`
+ * override settings of wrangler.jsonc (`--var`).
  */
 export async function startLocalStack(
-  options: { persistTo?: string; port?: number; script?: string } = {},
+  options: { persistTo?: string; port?: number; script?: string; vars?: Record<string, string> } = {},
 ): Promise<LocalStack> {
   const port = options.port ?? (await freePort());
   const inspectorPort = await freePort();
@@ -68,6 +69,7 @@ export async function startLocalStack(
       WRANGLER_BIN,
       'dev',
       ...(options.script ? [options.script] : []),
+      ...Object.entries(options.vars ?? {}).flatMap(([name, value]) => ['--var', `${name}:${value}`]),
       '--ip',
       '127.0.0.1',
       '--port',

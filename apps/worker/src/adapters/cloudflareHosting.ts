@@ -42,6 +42,11 @@ export function cloudflareHosting(env: Env): RegistryHosting {
         batchDeleteImage: async (input) => unwrap(await stub.batchDeleteImage(input)),
         putImageTagMutability: async (input) => unwrap(await stub.putImageTagMutability(input)),
         referrers: async (query) => unwrap(await stub.referrers(query)),
+        putLifecyclePolicy: async (input) => unwrap(await stub.putLifecyclePolicy(input)),
+        getLifecyclePolicy: async (name) => unwrap(await stub.getLifecyclePolicy(name)),
+        deleteLifecyclePolicy: async (name) => unwrap(await stub.deleteLifecyclePolicy(name)),
+        startLifecyclePolicyPreview: async (input) => unwrap(await stub.startLifecyclePolicyPreview(input)),
+        getLifecyclePolicyPreview: async (input) => unwrap(await stub.getLifecyclePolicyPreview(input)),
       };
     },
     upload(uploadId): UploadHandle {

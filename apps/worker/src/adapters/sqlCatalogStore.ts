@@ -1,4 +1,10 @@
-import type { CatalogStore, CatalogTransaction, LayerRecord, RepositoryRecord } from '@edgecr/registry';
+import type {
+  CatalogStore,
+  CatalogTransaction,
+  LayerRecord,
+  LifecycleRecord,
+  RepositoryRecord,
+} from '@edgecr/registry';
 import { IMAGE_SCHEMA, imageTables } from './sqlImageTables.ts';
 
 /** The catalog's tables in one SQLite statement each. */
@@ -85,6 +91,28 @@ function tables(sql: SqlStorage): CatalogTransaction {
         name,
       );
     },
+    lifecycle(name) {
+      const row = sql
+        .exec<{ record: string }>('SELECT record FROM lifecycle WHERE repository = ?', name)
+        .toArray()[0];
+      return row ? (JSON.parse(row.record) as LifecycleRecord) : null;
+    },
+    lifecycles() {
+      return sql
+        .exec<{ record: string }>('SELECT record FROM lifecycle ORDER BY repository')
+        .toArray()
+        .map((row) => JSON.parse(row.record) as LifecycleRecord);
+    },
+    putLifecycle(record) {
+      sql.exec(
+        'INSERT OR REPLACE INTO lifecycle VALUES (?, ?)',
+        record.repositoryName,
+        JSON.stringify(record),
+      );
+    },
+    deleteLifecycle(name) {
+      sql.exec('DELETE FROM lifecycle WHERE repository = ?', name);
+    },
     unreferencedLinks(limit) {
       return sql
         .exec<{ repository: string; digest: string; linked_at: number }>(
@@ -111,8 +139,8 @@ function migrate(sql: SqlStorage): void {
 }
 
 /**
- * One registry's catalog in its Durable Object's SQLite storage: repositories, blobs, links, and the image
- * tables (sqlImageTables.ts). A transaction is `transactionSync`: the rules run between reads and writes with
+ * One registry's catalog in its Durable Object's SQLite storage: repositories, blobs, links, the image
+ * tables (sqlImageTables.ts) and each repository's lifecycle state. A transaction is `transactionSync`: the rules run between reads and writes with
  * no I/O, so each is serialisable.
  */
 export class SqlCatalogStore implements CatalogStore {
@@ -127,6 +155,7 @@ export class SqlCatalogStore implements CatalogStore {
         repository TEXT NOT NULL, digest TEXT NOT NULL REFERENCES blob (digest), linked_at INTEGER NOT NULL,
         PRIMARY KEY (repository, digest));
       ${IMAGE_SCHEMA}
+      CREATE TABLE IF NOT EXISTS lifecycle (repository TEXT PRIMARY KEY, record TEXT NOT NULL);
     `);
     migrate(storage.sql);
     storage.sql.exec('CREATE INDEX IF NOT EXISTS repository_layer_by_time ON repository_layer (linked_at)');

@@ -34,6 +34,30 @@ export const REQUIRED_PERMISSION: Record<OperationName, Permission> = {
   // Neither is in ECR's power-user policy: deleting images and changing tag rules take full access.
   BatchDeleteImage: 'admin',
   PutImageTagMutability: 'admin',
+  // Reading a policy and its preview is in ECR's read-only policy; setting, deleting and previewing are not.
+  GetLifecyclePolicy: 'pull',
+  GetLifecyclePolicyPreview: 'pull',
+  PutLifecyclePolicy: 'admin',
+  DeleteLifecyclePolicy: 'admin',
+  StartLifecyclePolicyPreview: 'admin',
+  // Modelled, not served yet (UnknownOperationException): ECR's managed policies' split, for when they are.
+  GetRepositoryPolicy: 'pull',
+  ListTagsForResource: 'pull',
+  DescribeRegistry: 'pull',
+  ListImageReferrers: 'pull',
+  DescribeRepositoryCreationTemplates: 'pull',
+  DescribePullThroughCacheRules: 'pull',
+  SetRepositoryPolicy: 'admin',
+  DeleteRepositoryPolicy: 'admin',
+  TagResource: 'admin',
+  UntagResource: 'admin',
+  CreateRepositoryCreationTemplate: 'admin',
+  UpdateRepositoryCreationTemplate: 'admin',
+  DeleteRepositoryCreationTemplate: 'admin',
+  CreatePullThroughCacheRule: 'admin',
+  UpdatePullThroughCacheRule: 'admin',
+  DeletePullThroughCacheRule: 'admin',
+  ValidatePullThroughCacheRule: 'admin',
 };
 
 const ACCESS_KEY_ID = /^[A-Z0-9]{16,128}$/;

@@ -3,9 +3,12 @@ import type {
   BatchDeleteImageRequest,
   BatchGetImageRequest,
   DescribeImagesRequest,
+  GetLifecyclePolicyPreviewRequest,
   ListImagesRequest,
   PutImageRequest,
   PutImageTagMutabilityRequest,
+  PutLifecyclePolicyRequest,
+  StartLifecyclePolicyPreviewRequest,
 } from '@edgecr/protocol';
 import {
   CatalogRules,
@@ -22,7 +25,7 @@ import { readSettings } from '../config.ts';
 /**
  * Hosts one registry's catalog (named by the registry id): the core's CatalogRules over this object's SQLite
  * storage, images included. One object per registry makes every catalog change one serialisable transaction,
- * with the same consistency model as the uploads. Its alarm is the sweep of unreferenced layers. Answers
+ * with the same consistency model as the uploads. Its alarm is the sweep of unreferenced layers and the run of lifecycle policies. Answers
  * travel as outcomes (see outcome.ts).
  */
 export class Registry extends DurableObject<Env> {
@@ -30,21 +33,26 @@ export class Registry extends DurableObject<Env> {
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
+    const settings = readSettings(env);
     // One object per registry, named by its 12-digit id (`idFromName(registryId)`).
     this.rules = new CatalogRules(
       ctx.id.name as string,
       new SqlCatalogStore(ctx.storage),
       new R2BlobStore(env.LAYERS),
-      { unreferencedLayerGraceSeconds: readSettings(env).unreferencedLayerGraceSeconds },
+      {
+        unreferencedLayerGraceSeconds: settings.unreferencedLayerGraceSeconds,
+        lifecycleIntervalSeconds: settings.lifecycleIntervalSeconds,
+      },
     );
-    // A catalog from before the sweep (or whose alarm was lost) has links and no alarm: schedule it.
+    // A catalog from before the sweep or lifecycle policies (or whose alarm was lost) has no alarm: set it.
     void ctx.blockConcurrencyWhile(async () => {
-      if ((await ctx.storage.getAlarm()) === null) await this.rules.scheduleSweep();
+      if ((await ctx.storage.getAlarm()) === null) await this.rules.schedule();
     });
   }
 
+  /** The sweep of unreferenced layers, then the lifecycle policies that are due and previews in progress. */
   override async alarm(): Promise<void> {
-    await this.rules.sweep();
+    await this.rules.wake();
   }
 
   createRepository(record: RepositoryRecord) {
@@ -85,6 +93,26 @@ export class Registry extends DurableObject<Env> {
 
   putImageTagMutability(input: PutImageTagMutabilityRequest) {
     return capture(() => this.rules.putImageTagMutability(input));
+  }
+
+  putLifecyclePolicy(input: PutLifecyclePolicyRequest) {
+    return capture(() => this.rules.putLifecyclePolicy(input));
+  }
+
+  getLifecyclePolicy(repositoryName: string) {
+    return capture(() => this.rules.getLifecyclePolicy(repositoryName));
+  }
+
+  deleteLifecyclePolicy(repositoryName: string) {
+    return capture(() => this.rules.deleteLifecyclePolicy(repositoryName));
+  }
+
+  startLifecyclePolicyPreview(input: StartLifecyclePolicyPreviewRequest) {
+    return capture(() => this.rules.startLifecyclePolicyPreview(input));
+  }
+
+  getLifecyclePolicyPreview(input: GetLifecyclePolicyPreviewRequest) {
+    return capture(() => this.rules.getLifecyclePolicyPreview(input));
   }
 
   requireRepository(repositoryName: string) {

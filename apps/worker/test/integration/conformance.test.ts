@@ -39,11 +39,20 @@ runConformance({
       await runDurableObjectAlarm(stub);
     },
     graceSeconds: settings.unreferencedLayerGraceSeconds as number,
+    lifecycleIntervalSeconds: settings.lifecycleIntervalSeconds,
     async age(registryId, seconds) {
       const stub = registryObject(registryId);
       // Time cannot pass in workerd: the links are made older instead, then the alarm (the sweep) fires.
       await runInDurableObject(stub, (_instance: Registry, state) => {
         state.storage.sql.exec('UPDATE repository_layer SET linked_at = linked_at - ?', seconds * 1000);
+        // Lifecycle times are epoch seconds in each record's JSON.
+        for (const at of ['$.policySetAt', '$.lastEvaluatedAt']) {
+          state.storage.sql.exec(
+            `UPDATE lifecycle SET record = json_set(record, '${at}', json_extract(record, '${at}') - ?)
+             WHERE json_extract(record, '${at}') IS NOT NULL`,
+            seconds,
+          );
+        }
       });
       expect(await runDurableObjectAlarm(stub)).toBe(true);
     },

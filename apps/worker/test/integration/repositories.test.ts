@@ -37,6 +37,26 @@ describe('CreateRepository', () => {
     );
   });
 
+  it('takes tags, tag mutability exclusions and an encryption configuration, and returns what ECR returns', async () => {
+    const name = repositoryName('settings');
+    const settings = {
+      imageTagMutability: 'IMMUTABLE_WITH_EXCLUSION',
+      imageTagMutabilityExclusionFilters: [{ filterType: 'WILDCARD', filter: 'latest*' }],
+      encryptionConfiguration: { encryptionType: 'AES256' },
+    };
+    const created = await call('CreateRepository', {
+      repositoryName: name,
+      tags: [{ Key: 'team', Value: 'a' }],
+      ...settings,
+    });
+    expect(created.status).toBe(200);
+    expect(created.json.repository).toMatchObject(settings);
+    // A repository's tags are not part of ECR's Repository shape (ListTagsForResource reads them).
+    expect(created.json.repository.tags).toBeUndefined();
+    const described = await call('DescribeRepositories', { repositoryNames: [name] });
+    expect(described.json.repositories[0]).toMatchObject(settings);
+  });
+
   it('refuses a registry id other than the one served', async () => {
     const { status, json } = await call('CreateRepository', {
       registryId: '999999999999',

@@ -4,14 +4,22 @@ import type {
   BatchDeleteImageResponse,
   BatchGetImageRequest,
   BatchGetImageResponse,
+  DeleteLifecyclePolicyResponse,
   DescribeImagesRequest,
   DescribeImagesResponse,
+  GetLifecyclePolicyPreviewRequest,
+  GetLifecyclePolicyPreviewResponse,
+  GetLifecyclePolicyResponse,
   ListImagesRequest,
   ListImagesResponse,
   PutImageRequest,
   PutImageResponse,
   PutImageTagMutabilityRequest,
   PutImageTagMutabilityResponse,
+  PutLifecyclePolicyRequest,
+  PutLifecyclePolicyResponse,
+  StartLifecyclePolicyPreviewRequest,
+  StartLifecyclePolicyPreviewResponse,
 } from '@edgecr/protocol';
 import { repositoryAlreadyExists, repositoryNotFound } from '../errors.ts';
 import { batchDeleteImage, checkRepositoryDeletable } from '../images/batchDeleteImage.ts';
@@ -21,6 +29,7 @@ import { putImage } from '../images/putImage.ts';
 import { type ReferrerDescriptor, type ReferrersQuery, referrers } from '../images/referrers.ts';
 import { canonicalDigest, type ImageContext } from '../images/store.ts';
 import { putImageTagMutability } from '../images/tagMutability.ts';
+import { DEFAULT_LIFECYCLE_INTERVAL_SECONDS, LifecycleRules } from '../lifecycle/lifecycleRules.ts';
 import type { BlobStore } from '../ports/blobStore.ts';
 import type { CatalogStore, CatalogTransaction } from '../ports/catalogStore.ts';
 import { checkLayers, deleteLayer, findLayer, layerHolders, linkLayer, mountLayer } from './layers.ts';
@@ -50,6 +59,8 @@ export interface CatalogOptions {
    * days by default.
    */
   unreferencedLayerGraceSeconds?: number | null;
+  /** How often each repository's lifecycle policy runs; hourly by default. */
+  lifecycleIntervalSeconds?: number;
 }
 
 /** The default grace of an unreferenced layer: seven days. */
@@ -66,6 +77,7 @@ export const DEFAULT_UNREFERENCED_LAYER_GRACE_SECONDS = 7 * 86_400;
 export class CatalogRules {
   private readonly now: () => number;
   private readonly graceMs: number | null;
+  private readonly lifecycle: LifecycleRules;
 
   constructor(
     private readonly registryId: string,
@@ -76,6 +88,15 @@ export class CatalogRules {
     this.now = options.now ?? Date.now;
     const grace = options.unreferencedLayerGraceSeconds;
     this.graceMs = grace === null ? null : (grace ?? DEFAULT_UNREFERENCED_LAYER_GRACE_SECONDS) * 1000;
+    this.lifecycle = new LifecycleRules(
+      registryId,
+      store,
+      (tables, input, at) => this.deleteImages(tables, input, at),
+      {
+        now: this.now,
+        intervalSeconds: options.lifecycleIntervalSeconds ?? DEFAULT_LIFECYCLE_INTERVAL_SECONDS,
+      },
+    );
   }
 
   createRepository(record: RepositoryRecord): Promise<RepositoryRecord> {
@@ -114,6 +135,7 @@ export class CatalogRules {
       const record = this.require(tables, repositoryName);
       checkRepositoryDeletable(this.imageContext(tables), repositoryName, force);
       tables.deleteAllImages(repositoryName);
+      tables.deleteLifecycle(repositoryName);
       tables.deleteRepository(repositoryName);
       const orphans: string[] = [];
       for (const digest of tables.unlinkAll(repositoryName)) {
@@ -154,11 +176,32 @@ export class CatalogRules {
    */
   async batchDeleteImage(input: BatchDeleteImageRequest): Promise<BatchDeleteImageResponse> {
     const at = this.now();
-    return await this.store.transaction((tables) => {
-      const result = batchDeleteImage(this.imageContext(tables), input);
-      tables.retimeUnreferencedLinks(input.repositoryName, at);
-      return result;
-    });
+    return await this.store.transaction((tables) => this.deleteImages(tables, input, at));
+  }
+
+  /** PutLifecyclePolicy (lifecycleRules.ts, as are the four below). */
+  putLifecyclePolicy(input: PutLifecyclePolicyRequest): Promise<PutLifecyclePolicyResponse> {
+    return this.lifecycle.putLifecyclePolicy(input);
+  }
+
+  getLifecyclePolicy(repositoryName: string): Promise<GetLifecyclePolicyResponse> {
+    return this.lifecycle.getLifecyclePolicy(repositoryName);
+  }
+
+  deleteLifecyclePolicy(repositoryName: string): Promise<DeleteLifecyclePolicyResponse> {
+    return this.lifecycle.deleteLifecyclePolicy(repositoryName);
+  }
+
+  startLifecyclePolicyPreview(
+    input: StartLifecyclePolicyPreviewRequest,
+  ): Promise<StartLifecyclePolicyPreviewResponse> {
+    return this.lifecycle.startLifecyclePolicyPreview(input);
+  }
+
+  getLifecyclePolicyPreview(
+    input: GetLifecyclePolicyPreviewRequest,
+  ): Promise<GetLifecyclePolicyPreviewResponse> {
+    return this.lifecycle.getLifecyclePolicyPreview(input);
   }
 
   /** The referrers of a manifest (the OCI door's referrers API). */
@@ -172,7 +215,22 @@ export class CatalogRules {
   }
 
   /**
-   * The host's periodic wake-up: unlinks the layers no image references that were linked longer than the
+   * The host's wake-up (the Registry object's alarm): the lifecycle policies, then the layer sweep, which so
+   * schedules itself for the layers the policies' deletions left unreferenced.
+   */
+  async wake(): Promise<void> {
+    await this.lifecycle.run();
+    await this.sweep();
+  }
+
+  /** Asks for the wake-ups the catalog needs, for a host starting up with none set. */
+  async schedule(): Promise<void> {
+    await this.scheduleSweep();
+    await this.lifecycle.schedule();
+  }
+
+  /**
+   * The layer sweep: unlinks the layers no image references that were linked longer than the
    * grace period ago, deletes the bytes no repository holds any more (rows first, as deleteRepository), and
    * asks for the next wake-up. A layer pushed just before its image is younger than the grace, so it stays.
    */
@@ -274,6 +332,20 @@ export class CatalogRules {
   /** Runs an image rule in one transaction, the transaction being its ImageStore. */
   private images<I, O>(rule: (ctx: ImageContext, input: I) => O, input: I): Promise<O> {
     return this.store.transaction((tables) => rule(this.imageContext(tables), input));
+  }
+
+  /**
+   * BatchDeleteImage's deletion, in the caller's transaction (a lifecycle run's too): the images go, and the
+   * layers no image references any more start their grace period at `at` (epoch milliseconds).
+   */
+  private deleteImages(
+    tables: CatalogTransaction,
+    input: BatchDeleteImageRequest,
+    at: number,
+  ): BatchDeleteImageResponse {
+    const result = batchDeleteImage(this.imageContext(tables), input);
+    tables.retimeUnreferencedLinks(input.repositoryName, at);
+    return result;
   }
 
   private imageContext(tables: CatalogTransaction): ImageContext {

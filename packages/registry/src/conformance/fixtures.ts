@@ -19,9 +19,11 @@ export interface RegistryFixture {
   expire(uploadId: string): Promise<void>;
   /** How long an unreferenced layer stays before the sweep reclaims it, as the host is set up. */
   graceSeconds: number;
+  /** How often a lifecycle policy runs, as the host is set up. */
+  lifecycleIntervalSeconds: number;
   /**
    * Makes everything the registry's catalog timed `seconds` older (as if that much time had passed), then
-   * runs the catalog's wake-up (the sweep), as its host's timer would once due.
+   * runs the catalog's wake-up (the sweep, lifecycle policies), as its host's timer would once due.
    */
   age(registryId: string, seconds: number): Promise<void>;
 }

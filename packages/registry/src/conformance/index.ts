@@ -5,6 +5,7 @@ import { blobStoreSuite } from './blobStore.ts';
 import { catalogSuite } from './catalog.ts';
 import type { ConformanceFactories } from './fixtures.ts';
 import { imagesSuite } from './images.ts';
+import { lifecycleSuite } from './lifecycle.ts';
 import { mountsSuite } from './mounts.ts';
 import { sha512Suite } from './sha512.ts';
 import { storesSuite } from './stores.ts';
@@ -27,4 +28,5 @@ export function runConformance(factories: ConformanceFactories): void {
   sha512Suite(factories);
   blobDeletesSuite(factories);
   mountsSuite(factories);
+  lifecycleSuite(factories);
 }

@@ -1,4 +1,4 @@
-import type { OperationName, Repository } from '@edgecr/protocol';
+import { EcrError, formatTarget, type OperationName, type Repository } from '@edgecr/protocol';
 import type { RepositoryRecord } from '../catalog/records.ts';
 import { layerInaccessible, layerNotFound } from '../errors.ts';
 import type { EcrContext, EcrHandler } from './context.ts';
@@ -26,11 +26,13 @@ function uploadOf(input: { repositoryName: string; uploadId: string }, context: 
 }
 
 /**
- * The ECR operations edgecr serves (every operation of the model: a new one added to the model without a
- * handler here is a type error), each from a validated input to the registry service to ECR's output. Doors (the Worker's AWS JSON 1.1 endpoint, an
- * in-process endpoint in tests) validate, authorise and frame; these only map.
+ * The ECR operations edgecr serves, each from a validated input to the registry service to ECR's output.
+ * The model holds operations still to be built (ECR's control plane, one area at a time); those have no
+ * handler here and answer UnknownOperationException, as an operation outside the model does. Doors (the
+ * Worker's AWS JSON 1.1 endpoint, an in-process endpoint in tests) validate, authorise and frame; these only
+ * map.
  */
-export const ECR_HANDLERS: { [Op in OperationName]: EcrHandler<Op> } = {
+export const ECR_HANDLERS: { [Op in OperationName]?: EcrHandler<Op> } = {
   async CreateRepository(input, context) {
     return { repository: toRepository(await context.registry.createRepository(input), context) };
   },
@@ -114,13 +116,37 @@ export const ECR_HANDLERS: { [Op in OperationName]: EcrHandler<Op> } = {
   async GetAuthorizationToken(_input, context) {
     return { authorizationData: await context.authorizationData() };
   },
+
+  async PutLifecyclePolicy(input, context) {
+    return await context.registry.putLifecyclePolicy(input);
+  },
+
+  async GetLifecyclePolicy(input, context) {
+    return await context.registry.getLifecyclePolicy(input.repositoryName);
+  },
+
+  async DeleteLifecyclePolicy(input, context) {
+    return await context.registry.deleteLifecyclePolicy(input.repositoryName);
+  },
+
+  async StartLifecyclePolicyPreview(input, context) {
+    return await context.registry.startLifecyclePolicyPreview(input);
+  },
+
+  async GetLifecyclePolicyPreview(input, context) {
+    return await context.registry.getLifecyclePolicyPreview(input);
+  },
 };
 
 /**
  * The handler of an operation.
+ * @throws EcrError `UnknownOperationException` for a modelled operation edgecr does not serve yet.
  * @example
  * const output = await ecrHandler('CreateRepository')({ repositoryName: 'app' }, context);
  */
 export function ecrHandler<Op extends OperationName>(operation: Op): EcrHandler<Op> {
-  return ECR_HANDLERS[operation] as EcrHandler<Op>;
+  const handler = ECR_HANDLERS[operation] as EcrHandler<Op> | undefined;
+  if (!handler)
+    throw new EcrError('UnknownOperationException', `Unknown operation ${formatTarget(operation)}`);
+  return handler;
 }

@@ -1,9 +1,17 @@
 import type { RepositoryRecord } from '../catalog/records.ts';
+import type { LifecycleRecord } from '../lifecycle/records.ts';
 import type { CatalogStore, CatalogTransaction, LayerLink } from '../ports/catalogStore.ts';
 import { copyImages, type ImageTables, imageView, referenced } from './imageTables.ts';
 
-function copy(tables: ImageTables): ImageTables {
+/** Every table of the catalog: the image tables and what they rest on, and the lifecycle states. */
+interface Tables extends ImageTables {
+  /** repository name → its lifecycle state. */
+  lifecycles: Map<string, LifecycleRecord>;
+}
+
+function copy(tables: Tables): Tables {
   return {
+    lifecycles: new Map(tables.lifecycles),
     repositories: new Map(tables.repositories),
     blobs: new Map(tables.blobs),
     links: new Map([...tables.links].map(([name, digests]) => [name, new Map(digests)])),
@@ -13,7 +21,7 @@ function copy(tables: ImageTables): ImageTables {
 }
 
 /** A transaction's view: reads and writes go to a copy, which replaces the tables only if `fn` returns. */
-function view(tables: ImageTables): CatalogTransaction {
+function view(tables: Tables): CatalogTransaction {
   return {
     ...imageView(tables),
     repository: (name) => structuredClone(tables.repositories.get(name) ?? null),
@@ -65,12 +73,17 @@ function view(tables: ImageTables): CatalogTransaction {
         .filter((link) => !referenced(tables, link.repositoryName, link.digest))
         .sort((a, b) => a.linkedAt - b.linkedAt)
         .slice(0, limit),
+    lifecycle: (name) => structuredClone(tables.lifecycles.get(name) ?? null),
+    lifecycles: () => [...tables.lifecycles.values()].map((record) => structuredClone(record)),
+    putLifecycle: (record) => void tables.lifecycles.set(record.repositoryName, structuredClone(record)),
+    deleteLifecycle: (name) => void tables.lifecycles.delete(name),
   };
 }
 
 /** One registry's catalog in memory; a transaction that throws leaves the tables as they were. */
 export class MemoryCatalogStore implements CatalogStore {
-  private tables: ImageTables = {
+  private tables: Tables = {
+    lifecycles: new Map(),
     repositories: new Map(),
     blobs: new Map(),
     links: new Map(),

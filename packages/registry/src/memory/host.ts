@@ -20,6 +20,8 @@ export interface MemoryHostOptions {
   now?: () => number;
   /** See CatalogOptions; seven days by default. */
   unreferencedLayerGraceSeconds?: number | null;
+  /** See CatalogOptions; hourly by default. */
+  lifecycleIntervalSeconds?: number;
 }
 
 interface HostedCatalog {
@@ -55,6 +57,7 @@ export class MemoryHost implements RegistryHosting {
   readonly blobs: BlobStore;
   private readonly now: () => number;
   private readonly grace: number | null | undefined;
+  private readonly lifecycleInterval: number | undefined;
   private readonly catalogs = new Map<string, HostedCatalog>();
   private readonly uploads = new Map<string, HostedUpload>();
 
@@ -62,6 +65,7 @@ export class MemoryHost implements RegistryHosting {
     this.blobs = options.blobs ?? new MemoryBlobStore();
     this.now = options.now ?? Date.now;
     this.grace = options.unreferencedLayerGraceSeconds;
+    this.lifecycleInterval = options.lifecycleIntervalSeconds;
   }
 
   /** The registry service of one registry. */
@@ -76,6 +80,7 @@ export class MemoryHost implements RegistryHosting {
       const options = {
         now: this.now,
         ...(this.grace !== undefined && { unreferencedLayerGraceSeconds: this.grace }),
+        ...(this.lifecycleInterval !== undefined && { lifecycleIntervalSeconds: this.lifecycleInterval }),
       };
       const rules = new CatalogRules(registryId, store, this.blobs, options);
       catalog = { store, rules: serialised(rules, new SerialQueue()) };
@@ -106,7 +111,7 @@ export class MemoryHost implements RegistryHosting {
       const at = store.wakeTime;
       if (at === null || at > this.now()) continue;
       store.clearWakeUp();
-      await rules.sweep();
+      await rules.wake();
     }
     for (const { store, rules } of this.uploads.values()) {
       const at = store.wakeTime;

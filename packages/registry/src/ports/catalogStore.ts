@@ -1,5 +1,6 @@
 import type { LayerRecord, RepositoryRecord } from '../catalog/records.ts';
 import type { ImageStore } from '../images/store.ts';
+import type { LifecycleRecord } from '../lifecycle/records.ts';
 
 /** A repository's link to a layer, with when it was made (epoch milliseconds). */
 export interface LayerLink {
@@ -43,6 +44,14 @@ export interface CatalogTransaction extends ImageStore {
   unreferencedLinks(limit: number): LayerLink[];
   /** Sets the time of every link of the repository that no image references to `at` (epoch milliseconds). */
   retimeUnreferencedLinks(repositoryName: string, at: number): void;
+  /** The repository's lifecycle state, or `null` when it has neither policy nor preview. */
+  lifecycle(repositoryName: string): LifecycleRecord | null;
+  /** Every repository's lifecycle state (the wake-up runs the policies that are due). */
+  lifecycles(): LifecycleRecord[];
+  /** Stores a repository's lifecycle state, replacing any. */
+  putLifecycle(record: LifecycleRecord): void;
+  /** Forgets a repository's lifecycle state. */
+  deleteLifecycle(repositoryName: string): void;
 }
 
 /**

@@ -58,11 +58,13 @@ function checkInput<Op extends OperationName>(
 async function dispatch(request: Request, env: Env, settings: Settings, origin: string): Promise<unknown> {
   const caller = authenticate(request, settings);
   const operation = parseTarget(request.headers.get('x-amz-target'));
+  // A modelled operation edgecr does not serve yet is unknown, before its input is read or checked.
+  const handler = ecrHandler(operation);
   if (!isJsonContentType(request.headers.get('content-type'))) {
     throw new EcrError('SerializationException', `The content type must be ${JSON_CONTENT_TYPE}`);
   }
   const context: EcrContext = ecrContext(env, settings, caller.key, origin);
-  const run = (input: EcrInput<typeof operation>) => ecrHandler(operation)(input, context);
+  const run = (input: EcrInput<typeof operation>) => handler(input, context);
   if (operation === 'UploadLayerPart') {
     // The one operation whose input streams: the handler starts before the body has been read to its end.
     return await runStreamedPart(
