@@ -19,7 +19,7 @@ import type {
   PutImageResponse,
   UploadLayerPartResponse,
 } from '@edgecr/protocol';
-import { MIN_LAYER_PART_BYTES, validateRequest } from '@edgecr/protocol';
+import { MIN_LAYER_PART_BYTES, streamOf, validateRequest } from '@edgecr/protocol';
 import {
   type EcrContext,
   type EcrInput,
@@ -54,15 +54,6 @@ const UPLOAD_TTL_SECONDS = 86_400;
 
 export const sha256 = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex');
 
-function streamOf(bytes: Uint8Array): ReadableStream<Uint8Array> {
-  return new ReadableStream({
-    start(controller) {
-      controller.enqueue(bytes);
-      controller.close();
-    },
-  });
-}
-
 /** The ECR endpoint in process, with repository `app`; parts are cut at ECR's 5 MiB minimum. */
 export class InProcessEcr implements ImageApi {
   readonly calls: { op: Op; input: Record<string, unknown> }[] = [];
@@ -95,7 +86,7 @@ export class InProcessEcr implements ImageApi {
       requireImageReference: false,
       authorizationData: async () => [],
     };
-    this.#ready = this.registry.createRepository({ repositoryName: 'app' });
+    this.#ready = this.registry.catalog.createRepository({ repositoryName: 'app' });
   }
 
   /** Makes the next `times` calls of `op` fail with `error`. */
@@ -134,7 +125,7 @@ export class InProcessEcr implements ImageApi {
 
   /** The bytes of a layer the repository holds, or undefined. */
   async layer(repositoryName: string, digest: string): Promise<Uint8Array | undefined> {
-    const record = await this.registry.findLayer(repositoryName, digest);
+    const record = await this.registry.catalog.findLayer(repositoryName, digest);
     const object = record && (await this.#host.blobs.get(record.objectKey));
     return object ? new Uint8Array(await new Response(object.body).arrayBuffer()) : undefined;
   }

@@ -157,7 +157,10 @@ describe('pushImage', () => {
 
   it('refuses to move an immutable tag to another image, in plain words with the ECR code', async () => {
     const ecr = new InProcessEcr();
-    await ecr.registry.createRepository({ repositoryName: 'locked', imageTagMutability: 'IMMUTABLE' });
+    await ecr.registry.catalog.createRepository({
+      repositoryName: 'locked',
+      imageTagMutability: 'IMMUTABLE',
+    });
     const options = { api: ecr, repositoryName: 'locked', scope, tag: 'v1' };
     await pushImage(await onlyImage((await dockerSaveClassic()).archive), options);
     const other = await onlyImage((await ociLayoutTwoPlatforms()).archive);

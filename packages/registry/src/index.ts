@@ -15,7 +15,7 @@ export {
   type RepositoryRecord,
 } from './catalog/records.ts';
 export type { EcrContext, EcrHandler, EcrInput, StreamedUploadLayerPartRequest } from './ecr/context.ts';
-export { ECR_HANDLERS, ecrHandler } from './ecr/handlers.ts';
+export { ecrHandler } from './ecr/handlers.ts';
 export * from './errors.ts';
 export * from './images/index.ts';
 export { MemoryBlobStore } from './memory/blobStore.ts';
@@ -33,9 +33,13 @@ export type { CatalogStore, CatalogTransaction, LayerLink } from './ports/catalo
 export type { PartCommit, PartPolicy, UploadRecord, UploadRef, UploadStore } from './ports/uploadStore.ts';
 export { SerialQueue } from './serialQueue.ts';
 export {
+  CATALOG_METHODS,
   type CatalogHandle,
+  LAYER_CATALOG_METHODS,
+  type Reached,
   type RegistryHosting,
   RegistryService,
+  UPLOAD_METHODS,
   type UploadHandle,
   type UploadSettings,
 } from './service.ts';
@@ -43,6 +47,7 @@ export {
   type BeginUpload,
   ECR_PART_POLICY,
   type LayerCatalog,
+  type LayerCompletion,
   LayerUploadRules,
   layerObjectKey,
   OCI_PART_POLICY,

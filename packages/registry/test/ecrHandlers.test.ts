@@ -1,4 +1,4 @@
-import { MiB, OCI_MANIFEST } from '@edgecr/protocol';
+import { MiB, OCI_MANIFEST, sha256Digest, streamOf } from '@edgecr/protocol';
 import { describe, expect, it } from 'vitest';
 import { type EcrContext, ecrHandler, MemoryHost } from '../src/index.ts';
 
@@ -16,14 +16,6 @@ function endpoint(overrides: Partial<EcrContext> = {}): EcrContext {
   };
 }
 
-const streamOf = (bytes: Uint8Array) =>
-  new ReadableStream<Uint8Array>({
-    start(controller) {
-      controller.enqueue(bytes);
-      controller.close();
-    },
-  });
-
 describe('the ECR handler table', () => {
   it('answers repositories with ECR ARNs and URIs on the endpoint, listing only those the caller reaches', async () => {
     const context = endpoint({ reaches: (name) => name.startsWith('team-a/') });
@@ -37,6 +29,32 @@ describe('the ECR handler table', () => {
     await ecrHandler('CreateRepository')({ repositoryName: 'team-b/app' }, context);
     const listed = await ecrHandler('DescribeRepositories')({}, context);
     expect(listed.repositories?.map((r) => r.repositoryName)).toEqual(['team-a/app']);
+  });
+
+  it("answers a PutImage that changes nothing with ImageAlreadyExistsException, in ECR's words", async () => {
+    const context = endpoint();
+    await ecrHandler('CreateRepository')({ repositoryName: 'app' }, context);
+    const config = new TextEncoder().encode('{}');
+    const { uploadId } = await ecrHandler('InitiateLayerUpload')({ repositoryName: 'app' }, context);
+    const place = { repositoryName: 'app', uploadId: uploadId as string };
+    await ecrHandler('UploadLayerPart')(
+      { ...place, partFirstByte: 0, partLastByte: config.length - 1, layerPartBlob: streamOf(config) },
+      context,
+    );
+    const digest = sha256Digest(config);
+    await ecrHandler('CompleteLayerUpload')({ ...place, layerDigests: [digest] }, context);
+    const imageManifest = JSON.stringify({
+      schemaVersion: 2,
+      mediaType: OCI_MANIFEST,
+      config: { mediaType: 'application/vnd.oci.image.config.v1+json', digest, size: config.length },
+      layers: [],
+    });
+    const put = { repositoryName: 'app', imageManifest, imageTag: 'v1' };
+    const { image } = await ecrHandler('PutImage')(put, context);
+    await expect(ecrHandler('PutImage')(put, context)).rejects.toMatchObject({
+      code: 'ImageAlreadyExistsException',
+      message: `Image with digest '${image?.imageId?.imageDigest}' and tag 'v1' already exists in the repository with name 'app' in registry with id '123456789012'`,
+    });
   });
 
   it('takes UploadLayerPart with its blob as a stream, like any other input', async () => {

@@ -6,8 +6,13 @@
  */
 
 import { describeFailure, type EcrClient, type UploadFailure } from '@edgecr/client';
-import { type ImageDetail, INDEX_MEDIA_TYPES } from '@edgecr/protocol';
-import { type Descriptor, type Platform, parseManifest } from '@edgecr/registry';
+import {
+  type Descriptor,
+  type ImageDetail,
+  INDEX_MEDIA_TYPES,
+  type Platform,
+  parseManifest,
+} from '@edgecr/protocol';
 import { useCallback, useMemo, useState } from 'preact/hooks';
 import { formatBytes } from './format.ts';
 import { FailureBox } from './LayerList.tsx';

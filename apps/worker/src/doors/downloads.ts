@@ -83,7 +83,7 @@ export async function serveDownload(request: Request, env: Env, settings: Settin
   }
   if (Date.now() / 1000 > expires) return text(403, 'The download URL has expired');
   const layer = await registryService(env, settings, location.registryId)
-    .findLayer(location.repositoryName, location.digest)
+    .catalog.findLayer(location.repositoryName, location.digest)
     // A repository deleted since the URL was issued holds no layer.
     .catch((error: unknown) => {
       if (error instanceof EcrError && error.code === 'RepositoryNotFoundException') return null;

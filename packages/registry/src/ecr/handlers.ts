@@ -1,6 +1,7 @@
 import type { OperationName, Repository } from '@edgecr/protocol';
 import type { RepositoryRecord } from '../catalog/records.ts';
 import { layerInaccessible, layerNotFound } from '../errors.ts';
+import { imageAlreadyExists } from '../imageErrors.ts';
 import type { EcrContext, EcrHandler } from './context.ts';
 
 /** The wire form of a catalog record: ECR's ARN, and a URI on this endpoint's host. */
@@ -30,13 +31,13 @@ function uploadOf(input: { repositoryName: string; uploadId: string }, context: 
  * handler here is a type error), each from a validated input to the registry service to ECR's output. Doors (the Worker's AWS JSON 1.1 endpoint, an
  * in-process endpoint in tests) validate, authorise and frame; these only map.
  */
-export const ECR_HANDLERS: { [Op in OperationName]: EcrHandler<Op> } = {
+const ECR_HANDLERS: { [Op in OperationName]: EcrHandler<Op> } = {
   async CreateRepository(input, context) {
-    return { repository: toRepository(await context.registry.createRepository(input), context) };
+    return { repository: toRepository(await context.registry.catalog.createRepository(input), context) };
   },
 
   async DescribeRepositories(input, context) {
-    const page = await context.registry.describeRepositories(input);
+    const page = await context.registry.catalog.describeRepositories(input);
     return {
       // A key limited to prefixes lists only what it may reach (a page may then hold fewer than maxResults).
       repositories: page.repositories
@@ -47,32 +48,45 @@ export const ECR_HANDLERS: { [Op in OperationName]: EcrHandler<Op> } = {
   },
 
   async DeleteRepository(input, context) {
-    const record = await context.registry.deleteRepository(input.repositoryName, input.force ?? false);
+    const record = await context.registry.catalog.deleteRepository(
+      input.repositoryName,
+      input.force ?? false,
+    );
     return { repository: toRepository(record, context) };
   },
 
   async PutImage(input, context) {
-    return await context.registry.putImage(input);
+    const { state, image } = await context.registry.catalog.putImage(input);
+    // ECR's API refuses a push that changes nothing (the OCI door answers it as a success).
+    if (state === 'unchanged') {
+      throw imageAlreadyExists(
+        image.registryId ?? '',
+        input.repositoryName,
+        image.imageId?.imageDigest ?? '',
+        input.imageTag,
+      );
+    }
+    return { image };
   },
 
   async BatchGetImage(input, context) {
-    return await context.registry.batchGetImage(input);
+    return await context.registry.catalog.batchGetImage(input);
   },
 
   async DescribeImages(input, context) {
-    return await context.registry.describeImages(input);
+    return await context.registry.catalog.describeImages(input);
   },
 
   async ListImages(input, context) {
-    return await context.registry.listImages(input);
+    return await context.registry.catalog.listImages(input);
   },
 
   async BatchDeleteImage(input, context) {
-    return await context.registry.batchDeleteImage(input);
+    return await context.registry.catalog.batchDeleteImage(input);
   },
 
   async PutImageTagMutability(input, context) {
-    return await context.registry.putImageTagMutability(input);
+    return await context.registry.catalog.putImageTagMutability(input);
   },
 
   async InitiateLayerUpload(input, context) {
@@ -94,12 +108,12 @@ export const ECR_HANDLERS: { [Op in OperationName]: EcrHandler<Op> } = {
   },
 
   async BatchCheckLayerAvailability(input, context) {
-    return await context.registry.checkLayers(input.repositoryName, input.layerDigests);
+    return await context.registry.catalog.checkLayers(input.repositoryName, input.layerDigests);
   },
 
   async GetDownloadUrlForLayer(input, context) {
     const { registry } = context;
-    const layer = await registry.findLayer(input.repositoryName, input.layerDigest);
+    const layer = await registry.catalog.findLayer(input.repositoryName, input.layerDigest);
     if (!layer) throw layerNotFound(registry.registryId, input.repositoryName, input.layerDigest);
     if (context.requireImageReference && !layer.referenced) {
       throw layerInaccessible(input.repositoryName, input.layerDigest);

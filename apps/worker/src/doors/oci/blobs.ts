@@ -10,7 +10,7 @@ import type { OciRequest } from './context.ts';
  */
 export async function serveBlob(call: OciRequest, name: string, digest: Digest): Promise<Response> {
   permit(call.key, call.settings, 'GetDownloadUrlForLayer', name);
-  const layer = await call.registry.findLayer(name, digest.digest);
+  const layer = await call.registry.catalog.findLayer(name, digest.digest);
   if (!layer) throw new OciError('BLOB_UNKNOWN', `blob ${digest.digest} is not in repository ${name}`);
   const headers: Record<string, string> = {
     [CONTENT_DIGEST_HEADER]: layer.digest,
@@ -53,7 +53,7 @@ export async function serveBlob(call: OciRequest, name: string, digest: Digest):
  */
 export async function deleteBlob(call: OciRequest, name: string, digest: Digest): Promise<Response> {
   permit(call.key, call.settings, 'BatchDeleteImage', name);
-  const deletion = await call.registry.deleteBlob(name, digest.digest);
+  const deletion = await call.registry.catalog.deleteLayer(name, digest.digest);
   if (deletion === 'unknown') {
     throw new OciError('BLOB_UNKNOWN', `blob ${digest.digest} is not in repository ${name}`);
   }

@@ -33,7 +33,7 @@ export async function listCatalog(call: OciRequest): Promise<Response> {
   const names: string[] = [];
   let nextToken: string | undefined;
   do {
-    const page = await call.registry.describeRepositories({
+    const page = await call.registry.catalog.describeRepositories({
       maxResults: 1000,
       ...(nextToken && { nextToken }),
     });
@@ -51,7 +51,7 @@ export async function listTags(call: OciRequest, name: string): Promise<Response
   const tags: string[] = [];
   let nextToken: string | undefined;
   do {
-    const page = await call.registry.listImages({
+    const page = await call.registry.catalog.listImages({
       repositoryName: name,
       filter: { tagStatus: 'TAGGED' },
       maxResults: 1000,

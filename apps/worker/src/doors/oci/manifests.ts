@@ -1,7 +1,6 @@
 import {
   CONTENT_DIGEST_HEADER,
   digestOf,
-  EcrError,
   type ImageIdentifier,
   MAX_IMAGE_MANIFEST_LENGTH,
   type ManifestReference,
@@ -52,7 +51,7 @@ export async function getManifest(
   permit(call.key, call.settings, 'BatchGetImage', name);
   const accepted =
     reference.kind === 'tag' ? acceptedMediaTypes(call.request.headers.get('accept')) : undefined;
-  const { images = [], failures = [] } = await call.registry.batchGetImage({
+  const { images = [], failures = [] } = await call.registry.catalog.batchGetImage({
     repositoryName: name,
     imageIds: [imageIdOf(reference)],
     ...(accepted && { acceptedMediaTypes: accepted }),
@@ -91,7 +90,7 @@ function subjectOf(text: string): string | undefined {
 /**
  * PUT `/v2/<name>/manifests/<reference>`: PutImage's rules (validation, referenced blobs and manifests,
  * immutable tags), the manifest's own bytes as the image. The same manifest again is a success, as the spec
- * wants of a retried PUT; ECR's `ImageAlreadyExistsException` is for its API alone.
+ * wants of a retried PUT.
  */
 export async function putManifest(
   call: OciRequest,
@@ -114,19 +113,16 @@ export async function putManifest(
     throw new OciError('DIGEST_INVALID', `the manifest's sha512 digest is not ${alias}`);
   }
   const digest = alias ?? (await digestOf('sha256', bytes));
-  try {
-    await call.registry.putImage(
-      {
-        repositoryName: name,
-        imageManifest: text,
-        ...(mediaType && { imageManifestMediaType: mediaType }),
-        ...(alias === undefined && imageIdOf(reference)),
-      },
-      alias,
-    );
-  } catch (error) {
-    if (!(error instanceof EcrError && error.code === 'ImageAlreadyExistsException')) throw error;
-  }
+  // The same manifest again ('unchanged') is a success here, as the spec wants of a retried PUT.
+  await call.registry.catalog.putImage(
+    {
+      repositoryName: name,
+      imageManifest: text,
+      ...(mediaType && { imageManifestMediaType: mediaType }),
+      ...(alias === undefined && imageIdOf(reference)),
+    },
+    alias,
+  );
   const subject = subjectOf(text);
   return new Response(null, {
     status: 201,
@@ -149,7 +145,7 @@ export async function deleteManifest(
   reference: ManifestReference,
 ): Promise<Response> {
   permit(call.key, call.settings, 'BatchDeleteImage', name);
-  const { failures = [] } = await call.registry.batchDeleteImage({
+  const { failures = [] } = await call.registry.catalog.batchDeleteImage({
     repositoryName: name,
     imageIds: [imageIdOf(reference)],
   });

@@ -13,7 +13,7 @@ const INDEX_MEDIA_TYPE = 'application/vnd.oci.image.index.v1+json';
 export async function listReferrers(call: OciRequest, name: string, digest: Digest): Promise<Response> {
   permit(call.key, call.settings, 'BatchGetImage', name);
   const artifactType = call.url.searchParams.get('artifactType') ?? undefined;
-  const manifests = await call.registry.referrers({
+  const manifests = await call.registry.catalog.referrers({
     repositoryName: name,
     digest: digest.digest,
     ...(artifactType !== undefined && { artifactType }),

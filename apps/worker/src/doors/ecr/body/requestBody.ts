@@ -40,13 +40,6 @@ export function contentLength(request: Request): number | null {
   return header === null ? null : Number(header);
 }
 
-/** The body's declared length, refusing one over `limit` before a byte of it is read. */
-export function declaredLength(request: Request, limit: number): number | null {
-  const length = contentLength(request);
-  if (length !== null && length > limit) throw tooLarge(length, limit);
-  return length;
-}
-
 /** What reads a body chunk by chunk: a stream's reader, or {@link HashedBody}. */
 export interface ChunkReader {
   read(): Promise<ReadableStreamReadResult<Uint8Array>>;

@@ -1,5 +1,4 @@
-import type { UploadLayerPartRequest } from '@edgecr/protocol';
-import { EcrError } from '@edgecr/protocol';
+import { EcrError, streamOf, type UploadLayerPartRequest } from '@edgecr/protocol';
 import type { StreamedUploadLayerPartRequest } from '@edgecr/registry';
 import type { Caller } from '../../../auth/authenticate.ts';
 import { blobTooLarge } from './layerPartBlob.ts';
@@ -30,15 +29,6 @@ async function refuseAfterDraining(body: HashedBody, caller: Caller, error: EcrE
 
 /** The members that say where a part belongs; once all are read, its bytes can stream to the upload. */
 const PLACEMENT = ['repositoryName', 'uploadId', 'partFirstByte', 'partLastByte'] as const;
-
-function streamOf(bytes: Uint8Array): ReadableStream<Uint8Array> {
-  return new ReadableStream({
-    start(controller) {
-      controller.enqueue(bytes);
-      controller.close();
-    },
-  });
-}
 
 /**
  * A writer that keeps the last chunk back until `commit`. The upload commits a part only when its stream ends

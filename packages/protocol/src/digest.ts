@@ -1,10 +1,11 @@
 /**
- * Content digests as the OCI specs write them: `<algorithm>:<encoded>` (image-spec descriptor.md,
- * "Digests", which distribution-spec cites as apdx-3), for the two algorithms registries must know.
+ * Content digests, the one digest grammar of edgecr: as the OCI specs write them, `<algorithm>:<encoded>`
+ * (image-spec descriptor.md, "Digests", which distribution-spec cites as apdx-3), for the two algorithms
+ * registries must know; and the looser pattern ECR's model gives its digest members.
  * @module
  */
 
-import { OciError } from './errors.ts';
+import { OciError } from './oci/errors.ts';
 
 /**
  * The image-spec's digest grammar, verbatim:
@@ -13,6 +14,16 @@ import { OciError } from './errors.ts';
  * `encoded ::= [a-zA-Z0-9=_-]+`.
  */
 const DIGEST_GRAMMAR = /^([a-z0-9]+(?:[+._-][a-z0-9]+)*):([a-zA-Z0-9=_-]+)$/;
+
+/**
+ * A digest as ECR's model patterns its digest members (`LayerDigest`, `ImageDigest`) and its InvalidImageDigest
+ * reason quotes them: any algorithm name, hex of any length, either case. The `-` sits at the end of the class
+ * so that it plainly means a hyphen, not a range.
+ */
+export const ECR_DIGEST = /^[a-zA-Z0-9_+.-]+:[a-fA-F0-9]+$/;
+
+/** A SHA-256 digest as layers and blobs are named: `sha256:` and 64 lowercase hex digits. */
+export const SHA256_DIGEST = /^sha256:[a-f0-9]{64}$/;
 
 /**
  * The registered algorithms edgecr stores content under, with the encoded form the image-spec fixes for
@@ -67,6 +78,24 @@ export function matchesDigestGrammar(text: string): boolean {
 }
 
 /**
+ * Whether `text` is a digest a descriptor may carry: the grammar, and for a registered algorithm its encoded
+ * form (an algorithm edgecr does not know passes on the grammar alone, as the image-spec allows).
+ * @example
+ * isDescriptorDigest('sha256:' + 'a'.repeat(64)); // true
+ */
+export function isDescriptorDigest(text: string): boolean {
+  const match = DIGEST_GRAMMAR.exec(text);
+  if (!match) return false;
+  const [, name = '', encoded = ''] = match;
+  if (!Object.hasOwn(DIGEST_ALGORITHMS, name)) return true;
+  return hasEncodedForm(name as DigestAlgorithm, encoded);
+}
+
+function hasEncodedForm(algorithm: DigestAlgorithm, encoded: string): boolean {
+  return encoded.length === DIGEST_ALGORITHMS[algorithm].hexLength && /^[0-9a-f]+$/.test(encoded);
+}
+
+/**
  * Parses an algorithm name, as in `?digest-algorithm=` (distribution-spec end-4c). A name outside
  * {@link DIGEST_ALGORITHMS} gets 400 `DIGEST_INVALID` ("Pushing blobs": an unsupported algorithm SHOULD
  * be answered 400).
@@ -90,8 +119,8 @@ export function parseDigest(text: string): Digest {
   if (!match) throw new OciError('DIGEST_INVALID', `invalid digest ${JSON.stringify(text)}`);
   const [, name = '', encoded = ''] = match;
   const algorithm = parseDigestAlgorithm(name);
-  const { hexLength } = DIGEST_ALGORITHMS[algorithm];
-  if (encoded.length !== hexLength || !/^[0-9a-f]+$/.test(encoded)) {
+  if (!hasEncodedForm(algorithm, encoded)) {
+    const { hexLength } = DIGEST_ALGORITHMS[algorithm];
     throw new OciError(
       'DIGEST_INVALID',
       `invalid ${algorithm} digest ${JSON.stringify(text)}: expected ${hexLength} lowercase hex digits`,

@@ -8,27 +8,37 @@
  * @module
  */
 
+import { sha256 } from '@noble/hashes/sha2.js';
+import { bytesToHex } from '@noble/hashes/utils.js';
+import { MAX_IMAGE_MANIFEST_LENGTH } from './constants.ts';
+import { invalidParameter } from './constraints.ts';
+import { isDescriptorDigest } from './digest.ts';
 import {
   DOCKER_MANIFEST,
   DOCKER_SCHEMA1,
   DOCKER_SCHEMA1_SIGNED,
   INDEX_MEDIA_TYPES,
-  MAX_IMAGE_MANIFEST_LENGTH,
   OCI_INDEX,
   OCI_MANIFEST,
   SUPPORTED_MANIFEST_TYPES,
-} from '@edgecr/protocol';
-import { sha256 } from '@noble/hashes/sha2.js';
-import { bytesToHex } from '@noble/hashes/utils.js';
-import { INVALID_JSON, invalidParameter } from '../errors.ts';
+} from './mediaTypes.ts';
 
-/** A content descriptor: what a manifest says about a blob or another manifest. */
+/** The constraint ECR names for any manifest it cannot parse (ECR's wording). */
+export const INVALID_JSON = 'Invalid JSON syntax';
+
+/**
+ * A content descriptor (OCI image-spec): what a manifest or index says about a blob or another manifest. The
+ * one descriptor type of edgecr: the registry's rules, the image-archive reader and the page read it.
+ */
 export interface Descriptor {
   mediaType: string;
   digest: string;
   size: number;
   /** Where the bytes live instead of this registry (foreign / non-distributable layers). */
   urls?: string[];
+  /** The platform an index entry is for. */
+  platform?: Platform;
+  annotations?: Record<string, string>;
 }
 
 /** The platform an index entry is for. */
@@ -37,11 +47,6 @@ export interface Platform {
   os: string;
   variant?: string;
   'os.version'?: string;
-}
-
-/** An index entry: a child manifest and the platform it runs on. */
-export interface ChildManifest extends Descriptor {
-  platform?: Platform;
 }
 
 /** What PutImage needs to know about a manifest. */
@@ -59,19 +64,12 @@ export interface ParsedManifest {
   /** An image's layers, in order. */
   layers: Descriptor[];
   /** An index's manifests. */
-  manifests: ChildManifest[];
+  manifests: Descriptor[];
   /** The manifest this one refers to (OCI 1.1 referrers); it need not exist. */
   subject?: Descriptor;
   /** The OCI `artifactType`, when the manifest declares one. */
   artifactType?: string;
 }
-
-/** OCI digest grammar, with the encoded part's length checked for the registered algorithms. */
-const DIGEST = /^[a-z0-9]+(?:[+._-][a-z0-9]+)*:[a-zA-Z0-9=_-]+$/;
-const REGISTERED_DIGEST: Record<string, RegExp> = {
-  sha256: /^[a-f0-9]{64}$/,
-  sha512: /^[a-f0-9]{128}$/,
-};
 
 /** The image digest of manifest text: `sha256:` and the hex SHA-256 of its UTF-8 bytes. */
 export function manifestDigest(text: string): string {
@@ -160,7 +158,7 @@ function parseObject(text: string): Record<string, unknown> {
 function descriptor(value: unknown): Descriptor {
   if (!isObject(value)) throw invalidManifest();
   const { mediaType, digest, size, urls } = value;
-  if (typeof digest !== 'string' || !isDigest(digest)) throw invalidManifest();
+  if (typeof digest !== 'string' || !isDescriptorDigest(digest)) throw invalidManifest();
   if (typeof size !== 'number' || !Number.isSafeInteger(size) || size < 0) throw invalidManifest();
   const result: Descriptor = { mediaType: mediaTypeOf(mediaType), digest, size };
   if (urls !== undefined) {
@@ -170,8 +168,8 @@ function descriptor(value: unknown): Descriptor {
   return result;
 }
 
-function childManifest(value: unknown): ChildManifest {
-  const child: ChildManifest = descriptor(value);
+function childManifest(value: unknown): Descriptor {
+  const child = descriptor(value);
   const platform = (value as Record<string, unknown>).platform;
   if (platform === undefined) return child;
   if (!isObject(platform)) throw invalidManifest();
@@ -196,12 +194,6 @@ function mediaTypeOf(value: unknown): string {
     throw invalidManifest();
   }
   return value;
-}
-
-function isDigest(value: string): boolean {
-  if (!DIGEST.test(value)) return false;
-  const [algorithm = '', encoded = ''] = value.split(':');
-  return REGISTERED_DIGEST[algorithm]?.test(encoded) ?? true;
 }
 
 function isObject(value: unknown): value is Record<string, unknown> {

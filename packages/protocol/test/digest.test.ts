@@ -4,11 +4,13 @@ import { describe, expect, test } from 'vitest';
 import {
   DIGEST_ALGORITHMS,
   digestOf,
+  ECR_DIGEST,
+  isDescriptorDigest,
   matchesDigestGrammar,
   OciError,
   parseDigest,
   parseDigestAlgorithm,
-} from '../../src/index.ts';
+} from '../src/index.ts';
 
 const SHA256 = `sha256:${'a1'.repeat(32)}`;
 const SHA512 = `sha512:${'0f'.repeat(64)}`;
@@ -105,5 +107,22 @@ describe('digestOf', () => {
         '2192992a274fc1a836ba3c23a3feebbd454d4423643ce80e2a9ac94fa54ca49f',
     );
     expect(parseDigest(await digestOf('sha512', empty)).algorithm).toBe('sha512');
+  });
+});
+
+describe('the digests a descriptor or an ECR member may carry', () => {
+  test('a descriptor digest follows the grammar, and a registered algorithm its encoded form', () => {
+    expect(isDescriptorDigest(`sha256:${'a'.repeat(64)}`)).toBe(true);
+    expect(isDescriptorDigest(`sha512:${'b'.repeat(128)}`)).toBe(true);
+    expect(isDescriptorDigest(`sha256:${'A'.repeat(64)}`)).toBe(false);
+    expect(isDescriptorDigest(`sha256:${'a'.repeat(63)}`)).toBe(false);
+    expect(isDescriptorDigest('multihash+base58:QmRZxt2b1FVZPNqd8hsiykDL3TdBDeTSPX9Kv46HmX4Gx8')).toBe(true);
+    expect(isDescriptorDigest('sha256')).toBe(false);
+  });
+
+  test("ECR's pattern takes any algorithm name and hex of either case, a hyphen included", () => {
+    expect(ECR_DIGEST.test(`sha256:${'A'.repeat(3)}`)).toBe(true);
+    expect(ECR_DIGEST.test('my-alg:00')).toBe(true);
+    expect(ECR_DIGEST.test('sha256:xyz')).toBe(false);
   });
 });
