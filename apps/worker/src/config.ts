@@ -1,3 +1,4 @@
+import type { Settings } from '@edgecr/doors';
 import { LAYER_PART_SIZE } from '@edgecr/protocol';
 
 /**
@@ -7,27 +8,6 @@ import { LAYER_PART_SIZE } from '@edgecr/protocol';
  * limit is 52,000 MiB).
  */
 export const PART_SIZE = LAYER_PART_SIZE;
-
-/** Settings read from the Worker's environment (`vars` in wrangler.jsonc, secrets for keys). */
-export interface Settings {
-  /** Region named in repository ARNs. */
-  region: string;
-  /** Regions a SigV4 credential scope may name; undefined accepts any. */
-  regions: string[] | undefined;
-  uploadTtlSeconds: number;
-  downloadUrlTtlSeconds: number;
-  authorizationTokenTtlSeconds: number;
-  requireImageReference: boolean;
-  /** An OCI push to a repository that does not exist creates it. */
-  createRepositoryOnPush: boolean;
-  /** How long a layer no image references stays before the sweep reclaims it; null never sweeps. */
-  unreferencedLayerGraceSeconds: number | null;
-  /** Origins other than the Worker's own that browsers may call the API from. */
-  allowedOrigins: string[];
-  urlSigningKey: string | undefined;
-  /** The `EDGECR_CREDENTIALS` secret, unparsed. */
-  credentials: string | undefined;
-}
 
 function positiveInteger(env: Env, name: keyof Env & string): number {
   const value = Number(env[name]);
@@ -47,7 +27,7 @@ function list(value: string | undefined): string[] {
 }
 
 /**
- * Reads and checks the settings.
+ * Reads and checks the settings from the Worker's environment (`vars` in wrangler.jsonc, secrets for keys).
  * @example
  * const { region } = readSettings(env);
  */
@@ -56,6 +36,7 @@ export function readSettings(env: Env): Settings {
   return {
     region: env.REGION,
     regions: regions.length > 0 ? regions : undefined,
+    partSize: PART_SIZE,
     uploadTtlSeconds: positiveInteger(env, 'UPLOAD_TTL_SECONDS'),
     downloadUrlTtlSeconds: positiveInteger(env, 'DOWNLOAD_URL_TTL_SECONDS'),
     authorizationTokenTtlSeconds: positiveInteger(env, 'AUTHORIZATION_TOKEN_TTL_SECONDS'),

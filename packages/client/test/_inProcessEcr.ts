@@ -2,6 +2,7 @@
 // adapter) behind the real ECR door (validation, then the core's handler table), plus the fault injection the
 // tests need: failed or lost answers, a pause inside a part, an endpoint that lost writes or uploads.
 import { createHash } from 'node:crypto';
+import { type EcrContext, type EcrInput, ecrHandler } from '@edgecr/doors';
 import type {
   BatchCheckLayerAvailabilityRequest,
   BatchCheckLayerAvailabilityResponse,
@@ -20,14 +21,7 @@ import type {
   UploadLayerPartResponse,
 } from '@edgecr/protocol';
 import { MIN_LAYER_PART_BYTES, streamOf, validateRequest } from '@edgecr/protocol';
-import {
-  type EcrContext,
-  type EcrInput,
-  ecrHandler,
-  MemoryHost,
-  type MemoryUploadSnapshot,
-  type RegistryService,
-} from '@edgecr/registry';
+import { MemoryHost, type MemoryUploadSnapshot, type RegistryService } from '@edgecr/registry';
 import type { CallOptions, ImageApi, LayerPartInput, UploadPartOptions } from '../src/index.ts';
 
 type Op =

@@ -14,8 +14,6 @@ export {
   type RepositoryQuery,
   type RepositoryRecord,
 } from './catalog/records.ts';
-export type { EcrContext, EcrHandler, EcrInput, StreamedUploadLayerPartRequest } from './ecr/context.ts';
-export { ecrHandler } from './ecr/handlers.ts';
 export * from './errors.ts';
 export * from './images/index.ts';
 export { MemoryBlobStore } from './memory/blobStore.ts';
