@@ -73,8 +73,10 @@ export const portableBodyStreams: BodyStreams = {
   },
 };
 
-function join(parts: Uint8Array[], length: number): Uint8Array {
-  if (parts.length === 1) return parts[0] as Uint8Array;
+/** The parts, `length` bytes in all, as one array (the part itself when there is one). */
+export function join(parts: Uint8Array[], length: number): Uint8Array<ArrayBuffer> {
+  if (parts.length === 1 && parts[0]?.buffer instanceof ArrayBuffer)
+    return parts[0] as Uint8Array<ArrayBuffer>;
   const joined = new Uint8Array(length);
   let offset = 0;
   for (const part of parts) {

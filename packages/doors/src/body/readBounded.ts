@@ -1,3 +1,5 @@
+import { join } from './bodyStreams.ts';
+
 /**
  * Reads a body whole, refusing it with `refuse()` as soon as it passes `maxBytes` — whether its declared
  * length says so up front or its bytes, counted as they arrive, do — so it is never buffered past the bound.
@@ -19,11 +21,5 @@ export async function readBounded(
     if (length > maxBytes) throw refuse(length);
     chunks.push(chunk);
   }
-  const bytes = new Uint8Array(length);
-  let offset = 0;
-  for (const chunk of chunks) {
-    bytes.set(chunk, offset);
-    offset += chunk.length;
-  }
-  return bytes;
+  return join(chunks, length);
 }
