@@ -25,11 +25,7 @@ const MiB = 1024 * 1024;
 
 /** Serves the in-process endpoint's download URLs (`…/layers/<repository>/<digest>`) from its blob store. */
 function downloads(ecr: InProcessEcr): typeof fetch {
-  return (async (url: string | URL | Request) => {
-    const match = /\/layers\/(.+)\/(sha256:[0-9a-f]{64})$/.exec(String(url));
-    const bytes = match && (await ecr.layer(match[1] as string, match[2] as string));
-    return bytes ? new Response(bytes as Uint8Array<ArrayBuffer>) : new Response(null, { status: 404 });
-  }) as typeof fetch;
+  return ecr.fetch;
 }
 
 /** The archive's only image. */
