@@ -9,7 +9,7 @@ import {
 } from '@edgecr/protocol';
 import { readBounded } from '../body/readBounded.ts';
 import { permit } from './auth.ts';
-import type { OciRequest } from './context.ts';
+import { created, type OciRequest } from './context.ts';
 
 function imageIdOf(reference: ManifestReference): ImageIdentifier {
   return reference.kind === 'tag' ? { imageTag: reference.tag } : { imageDigest: reference.digest.digest };
@@ -124,15 +124,7 @@ export async function putManifest(
     alias,
   );
   const subject = subjectOf(text);
-  return new Response(null, {
-    status: 201,
-    headers: {
-      location: `/v2/${name}/manifests/${digest}`,
-      [CONTENT_DIGEST_HEADER]: digest,
-      'content-length': '0',
-      ...(subject && { [SUBJECT_HEADER]: subject }),
-    },
-  });
+  return created(`/v2/${name}/manifests/${digest}`, digest, subject ? { [SUBJECT_HEADER]: subject } : {});
 }
 
 /**

@@ -1,15 +1,8 @@
-import {
-  CONTENT_DIGEST_HEADER,
-  isRepositoryName,
-  OciError,
-  parseContentRange,
-  parseDigest,
-  uploadRange,
-} from '@edgecr/protocol';
+import { isRepositoryName, OciError, parseContentRange, parseDigest, uploadRange } from '@edgecr/protocol';
 import type { OpenPartRange } from '@edgecr/registry';
 import { rechunked } from '../body/bodyStreams.ts';
 import { allowed, permit } from './auth.ts';
-import type { OciRequest } from './context.ts';
+import { created, type OciRequest } from './context.ts';
 
 /**
  * The size of the chunks a request body travels in to its upload object, as the ECR door sends them:
@@ -38,14 +31,7 @@ function uploadAnswer(status: number, name: string, uploadId: string, received: 
 }
 
 function blobCreated(name: string, digest: string): Response {
-  return new Response(null, {
-    status: 201,
-    headers: {
-      location: `/v2/${name}/blobs/${digest}`,
-      [CONTENT_DIGEST_HEADER]: digest,
-      'content-length': '0',
-    },
-  });
+  return created(`/v2/${name}/blobs/${digest}`, digest);
 }
 
 /**
