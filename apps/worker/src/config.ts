@@ -1,3 +1,4 @@
+import type { Settings } from '@edgecr/doors';
 import { LAYER_PART_SIZE } from '@edgecr/protocol';
 import { DEFAULT_LIFECYCLE_INTERVAL_SECONDS } from '@edgecr/registry';
 
@@ -8,29 +9,6 @@ import { DEFAULT_LIFECYCLE_INTERVAL_SECONDS } from '@edgecr/registry';
  * limit is 52,000 MiB).
  */
 export const PART_SIZE = LAYER_PART_SIZE;
-
-/** Settings read from the Worker's environment (`vars` in wrangler.jsonc, secrets for keys). */
-export interface Settings {
-  /** Region named in repository ARNs. */
-  region: string;
-  /** Regions a SigV4 credential scope may name; undefined accepts any. */
-  regions: string[] | undefined;
-  uploadTtlSeconds: number;
-  downloadUrlTtlSeconds: number;
-  authorizationTokenTtlSeconds: number;
-  requireImageReference: boolean;
-  /** An OCI push to a repository that does not exist creates it. */
-  createRepositoryOnPush: boolean;
-  /** How long a layer no image references stays before the sweep reclaims it; null never sweeps. */
-  unreferencedLayerGraceSeconds: number | null;
-  /** How often each repository's lifecycle policy runs; hourly when unset. */
-  lifecycleIntervalSeconds: number;
-  /** Origins other than the Worker's own that browsers may call the API from. */
-  allowedOrigins: string[];
-  urlSigningKey: string | undefined;
-  /** The `EDGECR_CREDENTIALS` secret, unparsed. */
-  credentials: string | undefined;
-}
 
 function positiveInteger(env: Env, name: keyof Env & string): number {
   const value = Number(env[name]);
@@ -49,16 +27,23 @@ function list(value: string | undefined): string[] {
     .filter((item) => item !== '');
 }
 
+/** The doors' settings and the Registry object's own. */
+export interface WorkerSettings extends Settings {
+  /** How often each repository's lifecycle policy runs; hourly when unset. */
+  lifecycleIntervalSeconds: number;
+}
+
 /**
- * Reads and checks the settings.
+ * Reads and checks the settings from the Worker's environment (`vars` in wrangler.jsonc, secrets for keys).
  * @example
  * const { region } = readSettings(env);
  */
-export function readSettings(env: Env): Settings {
+export function readSettings(env: Env): WorkerSettings {
   const regions = list(env.ALLOWED_REGIONS);
   return {
     region: env.REGION,
     regions: regions.length > 0 ? regions : undefined,
+    partSize: PART_SIZE,
     uploadTtlSeconds: positiveInteger(env, 'UPLOAD_TTL_SECONDS'),
     downloadUrlTtlSeconds: positiveInteger(env, 'DOWNLOAD_URL_TTL_SECONDS'),
     authorizationTokenTtlSeconds: positiveInteger(env, 'AUTHORIZATION_TOKEN_TTL_SECONDS'),

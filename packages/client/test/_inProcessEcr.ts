@@ -1,7 +1,9 @@
 // An in-process ECR endpoint for the engine's tests: the registry's real rules (@edgecr/registry on its memory
-// adapter) behind the real ECR door (validation, then the core's handler table), plus the fault injection the
-// tests need: failed or lost answers, a pause inside a part, an endpoint that lost writes or uploads.
+// adapter) behind the real ECR door (@edgecr/doors: SigV4, framing, validation, the handler table), reached by
+// the real EcrClient over an in-process transport, plus the fault injection the tests need: failed or lost
+// answers, a pause inside a part, an endpoint that lost writes or uploads.
 import { createHash } from 'node:crypto';
+import { type Endpoint, portableBodyStreams, route } from '@edgecr/doors';
 import type {
   BatchCheckLayerAvailabilityRequest,
   BatchCheckLayerAvailabilityResponse,
@@ -19,16 +21,16 @@ import type {
   PutImageResponse,
   UploadLayerPartResponse,
 } from '@edgecr/protocol';
-import { MIN_LAYER_PART_BYTES, validateRequest } from '@edgecr/protocol';
+import { MIN_LAYER_PART_BYTES } from '@edgecr/protocol';
+import { MemoryHost, type MemoryUploadSnapshot, type RegistryService } from '@edgecr/registry';
 import {
-  type EcrContext,
-  type EcrInput,
-  ecrHandler,
-  MemoryHost,
-  type MemoryUploadSnapshot,
-  type RegistryService,
-} from '@edgecr/registry';
-import type { CallOptions, ImageApi, LayerPartInput, UploadPartOptions } from '../src/index.ts';
+  type CallOptions,
+  EcrClient,
+  type HttpTransport,
+  type ImageApi,
+  type LayerPartInput,
+  type UploadPartOptions,
+} from '../src/index.ts';
 
 type Op =
   | 'InitiateLayerUpload'
@@ -49,19 +51,18 @@ interface Fault {
   at?: number;
 }
 
+/** The registry the endpoint serves, its address, and the admin key the client signs with. */
+const REGISTRY_ID = '123456789012';
+const ENDPOINT = 'http://ecr.test';
+const KEY = { accessKeyId: 'AKIAEDGECRCLIENTTEST', secretAccessKey: 'edgecr-client-test-secret' };
+
+/** Headers a browser sets itself: the transports leave them out, the signature covers `host` all the same. */
+const BROWSER_OWNED = new Set(['host', 'content-length', 'connection']);
+
 /** How long an upload lives, as the Worker's default. */
 const UPLOAD_TTL_SECONDS = 86_400;
 
 export const sha256 = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex');
-
-function streamOf(bytes: Uint8Array): ReadableStream<Uint8Array> {
-  return new ReadableStream({
-    start(controller) {
-      controller.enqueue(bytes);
-      controller.close();
-    },
-  });
-}
 
 /** The ECR endpoint in process, with repository `app`; parts are cut at ECR's 5 MiB minimum. */
 export class InProcessEcr implements ImageApi {
@@ -72,7 +73,8 @@ export class InProcessEcr implements ImageApi {
   /** The registry the endpoint serves. */
   readonly registry: RegistryService;
   readonly #host: MemoryHost;
-  readonly #context: EcrContext;
+  readonly #endpoint: Endpoint;
+  readonly #client: EcrClient;
   readonly #ready: Promise<unknown>;
   /** The clock of upload expiry. */
   #now = Date.now();
@@ -81,21 +83,42 @@ export class InProcessEcr implements ImageApi {
 
   constructor() {
     this.#host = new MemoryHost({ now: () => this.#now });
-    this.registry = this.#host.registry('123456789012', {
+    this.registry = this.#host.registry(REGISTRY_ID, {
       partSize: MIN_LAYER_PART_BYTES,
       uploadTtlSeconds: UPLOAD_TTL_SECONDS,
     });
-    this.#context = {
-      registry: this.registry,
-      region: 'us-east-1',
-      host: 'ecr.test',
-      reaches: () => true,
-      downloadUrl: async ({ repositoryName, digest }) =>
-        `https://fake.example/layers/${repositoryName}/${digest}`,
-      requireImageReference: false,
-      authorizationData: async () => [],
+    this.#endpoint = {
+      hosting: this.#host,
+      blobs: this.#host.blobs,
+      bodies: portableBodyStreams,
+      settings: {
+        region: 'us-east-1',
+        regions: undefined,
+        partSize: MIN_LAYER_PART_BYTES,
+        uploadTtlSeconds: UPLOAD_TTL_SECONDS,
+        downloadUrlTtlSeconds: 600,
+        authorizationTokenTtlSeconds: 3600,
+        requireImageReference: false,
+        createRepositoryOnPush: false,
+        unreferencedLayerGraceSeconds: null,
+        allowedOrigins: [],
+        urlSigningKey: 'edgecr-client-test-url-signing-key',
+        credentials: JSON.stringify({
+          [KEY.accessKeyId]: {
+            secretAccessKey: KEY.secretAccessKey,
+            registryId: REGISTRY_ID,
+            permission: 'admin',
+          },
+        }),
+      },
     };
-    this.#ready = this.registry.createRepository({ repositoryName: 'app' });
+    this.#client = new EcrClient({
+      endpoint: ENDPOINT,
+      region: 'us-east-1',
+      credentials: KEY,
+      transport: this.#transport,
+    });
+    this.#ready = this.registry.catalog.createRepository({ repositoryName: 'app' });
   }
 
   /** Makes the next `times` calls of `op` fail with `error`. */
@@ -134,7 +157,7 @@ export class InProcessEcr implements ImageApi {
 
   /** The bytes of a layer the repository holds, or undefined. */
   async layer(repositoryName: string, digest: string): Promise<Uint8Array | undefined> {
-    const record = await this.registry.findLayer(repositoryName, digest);
+    const record = await this.registry.catalog.findLayer(repositoryName, digest);
     const object = record && (await this.#host.blobs.get(record.objectKey));
     return object ? new Uint8Array(await new Response(object.body).arrayBuffer()) : undefined;
   }
@@ -144,10 +167,31 @@ export class InProcessEcr implements ImageApi {
     return index < 0 ? undefined : this.faults.splice(index, 1)[0];
   }
 
-  /** One call through the door: validated, then the core's handler. */
-  #serve<O extends OperationName>(op: O, input: EcrInput<O>): Promise<Operations[O]['output']> {
-    return ecrHandler(op)(input, this.#context);
+  /** One call through the ECR door, signed and sent by the real client. */
+  #serve<O extends OperationName>(op: O, input: Operations[O]['input']): Promise<Operations[O]['output']> {
+    return this.#client.send(op, input);
   }
+
+  /** What the client sends through: the endpoint's router, in process. */
+  readonly #transport: HttpTransport = async (request) => {
+    const response = await this.fetch(request.url, {
+      method: request.method,
+      headers: Object.fromEntries(
+        Object.entries(request.headers).filter(([name]) => !BROWSER_OWNED.has(name.toLowerCase())),
+      ),
+      ...(request.body && { body: request.body as Uint8Array<ArrayBuffer> }),
+    });
+    request.onUploadProgress?.(request.body?.length ?? 0);
+    return { status: response.status, headers: response.headers, text: await response.text() };
+  };
+
+  /** A fetch of this endpoint (its download URLs included). */
+  readonly fetch = ((url: string | URL | Request, init?: RequestInit) =>
+    route(
+      new Request(url, init),
+      this.#endpoint,
+      async () => new Response(null, { status: 404 }),
+    )) as typeof fetch;
 
   async #call<T>(
     op: Op,
@@ -172,7 +216,7 @@ export class InProcessEcr implements ImageApi {
     options?: CallOptions,
   ): Promise<InitiateLayerUploadResponse> {
     return this.#call('InitiateLayerUpload', { ...input }, options, async () => {
-      const output = await this.#serve('InitiateLayerUpload', validateRequest('InitiateLayerUpload', input));
+      const output = await this.#serve('InitiateLayerUpload', input);
       await this.#save(output.uploadId as string);
       return output;
     });
@@ -189,12 +233,9 @@ export class InProcessEcr implements ImageApi {
       { ...members, length: layerPartBlob.length },
       options,
       async () => {
-        const valid = validateRequest('UploadLayerPart', input);
-        const output = await this.#serve('UploadLayerPart', {
-          ...valid,
-          layerPartBlob: streamOf(layerPartBlob),
+        const output = await this.#client.uploadLayerPart(input, {
+          ...(options?.onUploadProgress && { onUploadProgress: options.onUploadProgress }),
         });
-        options?.onUploadProgress?.(layerPartBlob.length);
         await this.#save(input.uploadId);
         return output;
       },
@@ -207,7 +248,7 @@ export class InProcessEcr implements ImageApi {
     options?: CallOptions,
   ): Promise<CompleteLayerUploadResponse> {
     return this.#call('CompleteLayerUpload', { ...input }, options, () =>
-      this.#serve('CompleteLayerUpload', validateRequest('CompleteLayerUpload', input)),
+      this.#serve('CompleteLayerUpload', input),
     );
   }
 
@@ -216,7 +257,7 @@ export class InProcessEcr implements ImageApi {
     options?: CallOptions,
   ): Promise<BatchCheckLayerAvailabilityResponse> {
     return this.#call('BatchCheckLayerAvailability', { ...input }, options, () =>
-      this.#serve('BatchCheckLayerAvailability', validateRequest('BatchCheckLayerAvailability', input)),
+      this.#serve('BatchCheckLayerAvailability', input),
     );
   }
 
@@ -225,20 +266,16 @@ export class InProcessEcr implements ImageApi {
     options?: CallOptions,
   ): Promise<GetDownloadUrlForLayerResponse> {
     return this.#call('GetDownloadUrlForLayer', { ...input }, options, () =>
-      this.#serve('GetDownloadUrlForLayer', validateRequest('GetDownloadUrlForLayer', input)),
+      this.#serve('GetDownloadUrlForLayer', input),
     );
   }
 
   putImage(input: PutImageRequest, options?: CallOptions): Promise<PutImageResponse> {
-    return this.#call('PutImage', { ...input }, options, () =>
-      this.#serve('PutImage', validateRequest('PutImage', input)),
-    );
+    return this.#call('PutImage', { ...input }, options, () => this.#serve('PutImage', input));
   }
 
   batchGetImage(input: BatchGetImageRequest, options?: CallOptions): Promise<BatchGetImageResponse> {
-    return this.#call('BatchGetImage', { ...input }, options, () =>
-      this.#serve('BatchGetImage', validateRequest('BatchGetImage', input)),
-    );
+    return this.#call('BatchGetImage', { ...input }, options, () => this.#serve('BatchGetImage', input));
   }
 
   /** Keeps the upload's state as it is now, for {@link InProcessEcr.truncate}. */

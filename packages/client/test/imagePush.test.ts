@@ -25,11 +25,7 @@ const MiB = 1024 * 1024;
 
 /** Serves the in-process endpoint's download URLs (`…/layers/<repository>/<digest>`) from its blob store. */
 function downloads(ecr: InProcessEcr): typeof fetch {
-  return (async (url: string | URL | Request) => {
-    const match = /\/layers\/(.+)\/(sha256:[0-9a-f]{64})$/.exec(String(url));
-    const bytes = match && (await ecr.layer(match[1] as string, match[2] as string));
-    return bytes ? new Response(bytes as Uint8Array<ArrayBuffer>) : new Response(null, { status: 404 });
-  }) as typeof fetch;
+  return ecr.fetch;
 }
 
 /** The archive's only image. */
@@ -157,7 +153,10 @@ describe('pushImage', () => {
 
   it('refuses to move an immutable tag to another image, in plain words with the ECR code', async () => {
     const ecr = new InProcessEcr();
-    await ecr.registry.createRepository({ repositoryName: 'locked', imageTagMutability: 'IMMUTABLE' });
+    await ecr.registry.catalog.createRepository({
+      repositoryName: 'locked',
+      imageTagMutability: 'IMMUTABLE',
+    });
     const options = { api: ecr, repositoryName: 'locked', scope, tag: 'v1' };
     await pushImage(await onlyImage((await dockerSaveClassic()).archive), options);
     const other = await onlyImage((await ociLayoutTwoPlatforms()).archive);

@@ -66,7 +66,11 @@ describe('LayerPush: the happy path', () => {
       outcome: 'uploaded',
       digest: digestOf(bytes),
       size: SIZE,
-      downloadUrl: `https://fake.example/layers/app/${digestOf(bytes)}`,
+      downloadUrl: expect.stringMatching(
+        new RegExp(
+          `^http://ecr\\.test/layers/123456789012/app/${digestOf(bytes)}\\?expires=\\d+&signature=[0-9a-f]{64}$`,
+        ),
+      ),
     });
     expect(result.bytesUploaded).toBe(SIZE);
     expect(ecr.partStarts()).toEqual([0, PART, 2 * PART]);

@@ -72,11 +72,11 @@ describe('UploadQueue', () => {
     expect(again).toBe(first);
     expect((await queue.idle()).layers.map((l) => l.status)).toEqual(['done']);
 
-    await ecr.registry.deleteRepository('app');
+    await ecr.registry.catalog.deleteRepository('app');
     const [failing] = queue.add([source('b.tar', MiB, 2)], { repositoryName: 'app' });
     await queue.idle();
     expect(failing?.snapshot.status).toBe('failed');
-    await ecr.registry.createRepository({ repositoryName: 'app' });
+    await ecr.registry.catalog.createRepository({ repositoryName: 'app' });
     const [replacement] = queue.add([source('b.tar', MiB, 2)], { repositoryName: 'app' });
     expect(replacement).not.toBe(failing);
     const done = await queue.idle();

@@ -2,19 +2,10 @@
  * Reading the archive's small JSON documents and checking their descriptors, shared by both formats.
  * @module
  */
-import { MAX_IMAGE_MANIFEST_LENGTH, SHA256_DIGEST } from '@edgecr/protocol';
+import { type Descriptor, MAX_IMAGE_MANIFEST_LENGTH, SHA256_DIGEST } from '@edgecr/protocol';
 import { type BlobLike, sha256Digest } from './blobLike.ts';
 import { ImageArchiveError, type ImageArchiveErrorCode } from './errors.ts';
-import type { ArchiveBlob, ArchiveBlobKind, ArchivePlatform } from './model.ts';
-
-/** A content descriptor (OCI image spec): what a manifest or index says about a blob it references. */
-export interface Descriptor {
-  readonly mediaType: string;
-  readonly digest: string;
-  readonly size: number;
-  readonly platform?: ArchivePlatform;
-  readonly annotations?: Readonly<Record<string, string>>;
-}
+import type { ArchiveBlob, ArchiveBlobKind } from './model.ts';
 
 /** Manifests and configs are parsed whole; a registry refuses manifests above 4 MiB anyway. */
 const MAX_DOCUMENT_BYTES = MAX_IMAGE_MANIFEST_LENGTH;

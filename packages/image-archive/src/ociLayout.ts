@@ -4,13 +4,13 @@
  * @module
  */
 
+import type { Descriptor } from '@edgecr/protocol';
 import { INDEX_MEDIA_TYPES, MANIFEST_MEDIA_TYPES } from '@edgecr/protocol';
 import type { ArchiveFiles } from './archiveFiles.ts';
 import type { BlobLike } from './blobLike.ts';
 import {
   archiveBlob,
   asObject,
-  type Descriptor,
   parseDescriptor,
   parseJson,
   readDocument,

@@ -67,7 +67,7 @@ export function checkShape(table: ShapeTable, name: string, value: unknown, path
         const memberPath = path === '' ? member : `${path}.${member}`;
         const memberValue = object[member];
         if (memberValue === undefined || memberValue === null) {
-          if (shape.required?.includes(member)) throw violation(memberPath, 'must not be null');
+          if (shape.required?.includes(member)) throw invalidParameter(memberPath, 'must not be null');
         } else {
           result[member] = checkShape(table, target, memberValue, memberPath);
         }
@@ -95,10 +95,10 @@ export function checkShape(table: ShapeTable, name: string, value: unknown, path
       if (typeof value !== 'string') throw malformed(path, 'a string', value);
       checkBounds(shape, codePointLength(value, shape), path, 'have length');
       if (shape.pattern !== undefined && !compile(shape.pattern).test(value)) {
-        throw violation(path, `must satisfy regular expression '${shape.pattern}'`);
+        throw invalidParameter(path, `must satisfy regular expression '${shape.pattern}'`);
       }
       if (shape.enum !== undefined && !shape.enum.includes(value)) {
-        throw violation(path, `must satisfy enum value set: [${shape.enum.join(', ')}]`);
+        throw invalidParameter(path, `must satisfy enum value set: [${shape.enum.join(', ')}]`);
       }
       return value;
     }
@@ -131,7 +131,7 @@ export function checkShape(table: ShapeTable, name: string, value: unknown, path
 
 /** List elements and map values have no "absent": a null there breaks the model's non-sparse collections. */
 function checkPresent(table: ShapeTable, name: string, value: unknown, path: string): unknown {
-  if (value === undefined || value === null) throw violation(path, 'must not be null');
+  if (value === undefined || value === null) throw invalidParameter(path, 'must not be null');
   return checkShape(table, name, value, path);
 }
 
@@ -161,10 +161,10 @@ function blobLength(value: unknown, path: string): number {
 
 function checkBounds(bounds: Bounds, size: number, path: string, verb: 'have length' | 'be'): void {
   if (bounds.min !== undefined && size < bounds.min) {
-    throw violation(path, `must ${verb} greater than or equal to ${bounds.min}`);
+    throw invalidParameter(path, `must ${verb} greater than or equal to ${bounds.min}`);
   }
   if (bounds.max !== undefined && size > bounds.max) {
-    throw violation(path, `must ${verb} less than or equal to ${bounds.max}`);
+    throw invalidParameter(path, `must ${verb} less than or equal to ${bounds.max}`);
   }
 }
 
@@ -206,7 +206,12 @@ function compile(pattern: string): RegExp {
   return regex;
 }
 
-function violation(path: string, rule: string): EcrError<'InvalidParameterException'> {
+/**
+ * InvalidParameterException as ECR words a member that breaks a constraint.
+ * @example
+ * throw invalidParameter('maxResults', 'Member must have value less than or equal to 1000');
+ */
+export function invalidParameter(path: string, rule: string): EcrError<'InvalidParameterException'> {
   return new EcrError(
     'InvalidParameterException',
     `Invalid parameter at '${path}' failed to satisfy constraint: '${rule}'`,

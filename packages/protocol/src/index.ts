@@ -7,11 +7,15 @@
 
 export * from './base64.ts';
 export * from './constants.ts';
+export { invalidParameter } from './constraints.ts';
 export * from './describe.ts';
+export * from './digest.ts';
 export * from './errors.ts';
 export * from './framing.ts';
 export * from './headers.ts';
+export * from './manifest.ts';
 export * from './mediaTypes.ts';
 export * from './oci/index.ts';
+export * from './streams.ts';
 export type * from './types.ts';
 export * from './validate.ts';

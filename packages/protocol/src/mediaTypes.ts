@@ -54,6 +54,3 @@ export const FOREIGN_LAYER_TYPES: readonly string[] = [
   'application/vnd.oci.image.layer.nondistributable.v1.tar',
   'application/vnd.oci.image.layer.nondistributable.v1.tar+zstd',
 ];
-
-/** A SHA-256 digest as layers and blobs are named: `sha256:` and 64 lowercase hex digits. */
-export const SHA256_DIGEST = /^sha256:[a-f0-9]{64}$/;

@@ -1,4 +1,4 @@
-import { EcrError, MAX_LAYER_BYTES } from '@edgecr/protocol';
+import { EcrError, invalidParameter, MAX_LAYER_BYTES } from '@edgecr/protocol';
 
 // Every ECR error the registry's rules raise, worded as ECR words it, in one place so a message never drifts
 // from its twin. The image rules' wordings are its image section, imageErrors.ts; the lifecycle policies'
@@ -139,17 +139,6 @@ export function layerInaccessible(repositoryName: string, digest: string): EcrEr
   return new EcrError(
     'LayerInaccessibleException',
     `The layer with digest '${digest}' is not referenced by any image in the repository '${repositoryName}'`,
-  );
-}
-
-/**
- * InvalidParameterException in the form of ECR's constraint messages. ECR's own answer to a manifest it
- * cannot read is `Invalid parameter at 'ImageManifest' failed to satisfy constraint: 'Invalid JSON syntax'`.
- */
-export function invalidParameter(member: string, constraint: string): EcrError {
-  return new EcrError(
-    'InvalidParameterException',
-    `Invalid parameter at '${member}' failed to satisfy constraint: '${constraint}'`,
   );
 }
 

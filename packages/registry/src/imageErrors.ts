@@ -86,9 +86,6 @@ export function repositoryNotEmpty(registryId: string, repositoryName: string): 
   );
 }
 
-/** The constraint ECR names for any manifest it cannot parse (ECR's wording). */
-export const INVALID_JSON = 'Invalid JSON syntax';
-
 /** Failure reasons of BatchGetImage and BatchDeleteImage entries. */
 export const FAILURE_REASONS = {
   /** ECR's wording. */

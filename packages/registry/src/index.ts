@@ -14,8 +14,6 @@ export {
   type RepositoryQuery,
   type RepositoryRecord,
 } from './catalog/records.ts';
-export type { EcrContext, EcrHandler, EcrInput, StreamedUploadLayerPartRequest } from './ecr/context.ts';
-export { ECR_HANDLERS, ecrHandler } from './ecr/handlers.ts';
 export * from './errors.ts';
 export * from './images/index.ts';
 export { evaluateLifecycle, type LifecycleImage, type LifecycleVerdict } from './lifecycle/evaluate.ts';
@@ -43,9 +41,13 @@ export type { CatalogStore, CatalogTransaction, LayerLink } from './ports/catalo
 export type { PartCommit, PartPolicy, UploadRecord, UploadRef, UploadStore } from './ports/uploadStore.ts';
 export { SerialQueue } from './serialQueue.ts';
 export {
+  CATALOG_METHODS,
   type CatalogHandle,
+  LAYER_CATALOG_METHODS,
+  type Reached,
   type RegistryHosting,
   RegistryService,
+  UPLOAD_METHODS,
   type UploadHandle,
   type UploadSettings,
 } from './service.ts';
@@ -53,6 +55,7 @@ export {
   type BeginUpload,
   ECR_PART_POLICY,
   type LayerCatalog,
+  type LayerCompletion,
   LayerUploadRules,
   layerObjectKey,
   OCI_PART_POLICY,

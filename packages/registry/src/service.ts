@@ -1,41 +1,12 @@
-import {
-  type BatchCheckLayerAvailabilityResponse,
-  type BatchDeleteImageRequest,
-  type BatchDeleteImageResponse,
-  type BatchGetImageRequest,
-  type BatchGetImageResponse,
-  type CreateRepositoryRequest,
-  type DeleteLifecyclePolicyResponse,
-  type DescribeImagesRequest,
-  type DescribeImagesResponse,
-  EcrError,
-  type GetLifecyclePolicyPreviewRequest,
-  type GetLifecyclePolicyPreviewResponse,
-  type GetLifecyclePolicyResponse,
-  type ListImagesRequest,
-  type ListImagesResponse,
-  type PutImageRequest,
-  type PutImageResponse,
-  type PutImageTagMutabilityRequest,
-  type PutImageTagMutabilityResponse,
-  type PutLifecyclePolicyRequest,
-  type PutLifecyclePolicyResponse,
-  type StartLifecyclePolicyPreviewRequest,
-  type StartLifecyclePolicyPreviewResponse,
-} from '@edgecr/protocol';
 import type { CatalogRules } from './catalog/catalogRules.ts';
-import {
-  type LayerDeletion,
-  newRepositoryRecord,
-  type RepositoryLayer,
-  type RepositoryPage,
-  type RepositoryQuery,
-  type RepositoryRecord,
-} from './catalog/records.ts';
-import { paginationWithNames } from './errors.ts';
-import type { ReferrerDescriptor, ReferrersQuery } from './images/referrers.ts';
+import { layerAlreadyExists } from './errors.ts';
 import type { PartPolicy, UploadRef } from './ports/uploadStore.ts';
-import { ECR_PART_POLICY, type LayerUploadRules, OCI_PART_POLICY } from './uploads/layerUploadRules.ts';
+import {
+  ECR_PART_POLICY,
+  type LayerCatalog,
+  type LayerUploadRules,
+  OCI_PART_POLICY,
+} from './uploads/layerUploadRules.ts';
 import type { OpenPartRange } from './uploads/receivePart.ts';
 
 /** How many holders of a blob one catalog call returns to an anonymous mount. */
@@ -47,43 +18,61 @@ const HOLDERS_PAGE = 100;
  */
 const ANONYMOUS_MOUNT_HOLDERS = 1000;
 
+/**
+ * The catalog rules doors reach: a new catalog operation is its rule in CatalogRules plus one line here. A
+ * host serves exactly these (and {@link LAYER_CATALOG_METHODS}) through its one generic call.
+ */
+export const CATALOG_METHODS = [
+  'createRepository',
+  'describeRepositories',
+  'deleteRepository',
+  'pushTarget',
+  'checkLayers',
+  'findLayer',
+  'mountLayer',
+  'layerHolders',
+  'deleteLayer',
+  'putImage',
+  'batchGetImage',
+  'describeImages',
+  'listImages',
+  'batchDeleteImage',
+  'putImageTagMutability',
+  'referrers',
+  'putLifecyclePolicy',
+  'getLifecyclePolicy',
+  'deleteLifecyclePolicy',
+  'startLifecyclePolicyPreview',
+  'getLifecyclePolicyPreview',
+] as const satisfies readonly (keyof CatalogRules)[];
+
+/** The catalog rules an upload reaches (see LayerCatalog); never a door. */
+export const LAYER_CATALOG_METHODS = [
+  'hasLayer',
+  'registerLayer',
+  'objectInUse',
+] as const satisfies readonly (keyof LayerCatalog)[];
+
+/** The upload rules a host serves through its one generic call. */
+export const UPLOAD_METHODS = [
+  'begin',
+  'uploadPart',
+  'complete',
+  'completeBlob',
+  'received',
+  'cancel',
+] as const satisfies readonly (keyof LayerUploadRules)[];
+
 /** Methods of `T` as a host reaches them: each returns a promise (a local call or an RPC). */
-type Reached<T> = {
+export type Reached<T> = {
   [K in keyof T]: T[K] extends (...args: infer A) => Promise<infer R> ? (...args: A) => Promise<R> : never;
 };
 
 /** One registry's catalog, as a host reaches it (its rule object in process, or a Durable Object by RPC). */
-export type CatalogHandle = Reached<
-  Pick<
-    CatalogRules,
-    | 'createRepository'
-    | 'describeRepositories'
-    | 'deleteRepository'
-    | 'requireRepository'
-    | 'checkLayers'
-    | 'findLayer'
-    | 'mountLayer'
-    | 'layerHolders'
-    | 'deleteLayer'
-    | 'putImage'
-    | 'batchGetImage'
-    | 'describeImages'
-    | 'listImages'
-    | 'batchDeleteImage'
-    | 'putImageTagMutability'
-    | 'referrers'
-    | 'putLifecyclePolicy'
-    | 'getLifecyclePolicy'
-    | 'deleteLifecyclePolicy'
-    | 'startLifecyclePolicyPreview'
-    | 'getLifecyclePolicyPreview'
-  >
->;
+export type CatalogHandle = Reached<Pick<CatalogRules, (typeof CATALOG_METHODS)[number]>>;
 
 /** One upload, as a host reaches it. */
-export type UploadHandle = Reached<
-  Pick<LayerUploadRules, 'begin' | 'uploadPart' | 'complete' | 'completeBlob' | 'received' | 'cancel'>
->;
+export type UploadHandle = Reached<Pick<LayerUploadRules, (typeof UPLOAD_METHODS)[number]>>;
 
 /**
  * Where the rule objects live: a hosting reaches the catalog of a registry and the upload of an id, and
@@ -108,14 +97,16 @@ export interface UploadSettings {
 }
 
 /**
- * The registry as a service: ECR's operations on one registry, whatever hosts the rules. Doors (the ECR
- * JSON API, downloads) call this and nothing else.
+ * The registry as a service: one registry's catalog (its rules, called as they are) and what spans the catalog
+ * and the uploads, whatever hosts the rules. Doors call this and nothing else.
  * @example
  * const registry = new RegistryService('123456789012', new MemoryHost(), { partSize: 10 * MiB, uploadTtlSeconds: 86_400 });
+ * await registry.catalog.createRepository({ repositoryName: 'app' });
  * const { uploadId } = await registry.initiateLayerUpload('app');
  */
 export class RegistryService {
-  private readonly catalog: CatalogHandle;
+  /** The registry's catalog rules: repositories, images and layers. */
+  readonly catalog: CatalogHandle;
 
   constructor(
     readonly registryId: string,
@@ -125,84 +116,9 @@ export class RegistryService {
     this.catalog = hosting.catalog(registryId);
   }
 
-  createRepository(input: CreateRepositoryRequest): Promise<RepositoryRecord> {
-    return this.catalog.createRepository(newRepositoryRecord(input, new Date()));
-  }
-
-  async describeRepositories(query: RepositoryQuery): Promise<RepositoryPage> {
-    if (query.repositoryNames && (query.maxResults !== undefined || query.nextToken !== undefined)) {
-      throw paginationWithNames();
-    }
-    return await this.catalog.describeRepositories(query);
-  }
-
-  /** Deletes a repository; one holding images only with `force`, which deletes them too. */
-  deleteRepository(repositoryName: string, force = false): Promise<RepositoryRecord> {
-    return this.catalog.deleteRepository(repositoryName, force);
-  }
-
-  /**
-   * PutImage. `alias` is the manifest's sha512 digest, which the caller checked against the manifest's exact
-   * bytes (the OCI door, for a manifest pushed by a `sha512:` reference); the image is then found by it too.
-   */
-  putImage(input: PutImageRequest, alias?: string): Promise<PutImageResponse> {
-    return this.catalog.putImage(input, alias);
-  }
-
-  batchGetImage(input: BatchGetImageRequest): Promise<BatchGetImageResponse> {
-    return this.catalog.batchGetImage(input);
-  }
-
-  describeImages(input: DescribeImagesRequest): Promise<DescribeImagesResponse> {
-    return this.catalog.describeImages(input);
-  }
-
-  listImages(input: ListImagesRequest): Promise<ListImagesResponse> {
-    return this.catalog.listImages(input);
-  }
-
-  batchDeleteImage(input: BatchDeleteImageRequest): Promise<BatchDeleteImageResponse> {
-    return this.catalog.batchDeleteImage(input);
-  }
-
-  /** The referrers of a manifest, as index descriptors (OCI 1.1). */
-  referrers(query: ReferrersQuery): Promise<ReferrerDescriptor[]> {
-    return this.catalog.referrers(query);
-  }
-
-  putImageTagMutability(input: PutImageTagMutabilityRequest): Promise<PutImageTagMutabilityResponse> {
-    return this.catalog.putImageTagMutability(input);
-  }
-
-  /** PutLifecyclePolicy: the policy runs at the host's lifecycle interval. */
-  putLifecyclePolicy(input: PutLifecyclePolicyRequest): Promise<PutLifecyclePolicyResponse> {
-    return this.catalog.putLifecyclePolicy(input);
-  }
-
-  getLifecyclePolicy(repositoryName: string): Promise<GetLifecyclePolicyResponse> {
-    return this.catalog.getLifecyclePolicy(repositoryName);
-  }
-
-  deleteLifecyclePolicy(repositoryName: string): Promise<DeleteLifecyclePolicyResponse> {
-    return this.catalog.deleteLifecyclePolicy(repositoryName);
-  }
-
-  /** StartLifecyclePolicyPreview: IN_PROGRESS now, COMPLETE after the catalog's next wake-up. */
-  startLifecyclePolicyPreview(
-    input: StartLifecyclePolicyPreviewRequest,
-  ): Promise<StartLifecyclePolicyPreviewResponse> {
-    return this.catalog.startLifecyclePolicyPreview(input);
-  }
-
-  getLifecyclePolicyPreview(
-    input: GetLifecyclePolicyPreviewRequest,
-  ): Promise<GetLifecyclePolicyPreviewResponse> {
-    return this.catalog.getLifecyclePolicyPreview(input);
-  }
-
   /** Starts an upload into an existing repository. */
   async initiateLayerUpload(repositoryName: string): Promise<{ uploadId: string; partSize: number }> {
-    await this.catalog.requireRepository(repositoryName);
+    await this.catalog.pushTarget(repositoryName, false);
     return { uploadId: await this.begin(repositoryName, ECR_PART_POLICY), partSize: this.settings.partSize };
   }
 
@@ -228,9 +144,16 @@ export class RegistryService {
     return this.hosting.upload(ref.uploadId).uploadPart(this.ref(ref), range, body);
   }
 
-  /** @returns The layer's digest. */
-  completeLayerUpload(ref: Omit<UploadRef, 'registryId'>, layerDigests: string[]): Promise<string> {
-    return this.hosting.upload(ref.uploadId).complete(this.ref(ref), layerDigests);
+  /**
+   * CompleteLayerUpload: a layer the repository already held is ECR's LayerAlreadyExistsException.
+   * @returns The layer's digest.
+   */
+  async completeLayerUpload(ref: Omit<UploadRef, 'registryId'>, layerDigests: string[]): Promise<string> {
+    const completion = await this.hosting.upload(ref.uploadId).complete(this.ref(ref), layerDigests);
+    if (completion.state === 'present') {
+      throw layerAlreadyExists(this.registryId, ref.repositoryName, completion.named);
+    }
+    return completion.layerDigest;
   }
 
   /** How many bytes an upload holds. */
@@ -250,14 +173,8 @@ export class RegistryService {
    * @returns The digest as named (the blob is found by it afterwards).
    */
   async completeBlobUpload(ref: Omit<UploadRef, 'registryId'>, digest: string): Promise<string> {
-    try {
-      await this.hosting.upload(ref.uploadId).completeBlob(this.ref(ref), digest);
-      return digest.toLowerCase();
-    } catch (error) {
-      if (error instanceof EcrError && error.code === 'LayerAlreadyExistsException')
-        return digest.toLowerCase();
-      throw error;
-    }
+    await this.hosting.upload(ref.uploadId).completeBlob(this.ref(ref), digest);
+    return digest.toLowerCase();
   }
 
   /**
@@ -297,38 +214,9 @@ export class RegistryService {
     return false;
   }
 
-  /**
-   * Deletes a blob from a repository (an OCI blob `DELETE`), by its sha256 digest or a known sha512 alias: the
-   * repository stops holding it, and its bytes go once no repository does. A blob an image of the repository
-   * references is refused (`referenced`), so no image is left unpullable; the door says so in its terms.
-   */
-  deleteBlob(repositoryName: string, digest: string): Promise<LayerDeletion> {
-    return this.catalog.deleteLayer(repositoryName, digest);
-  }
-
-  checkLayers(repositoryName: string, digests: string[]): Promise<BatchCheckLayerAvailabilityResponse> {
-    return this.catalog.checkLayers(repositoryName, digests);
-  }
-
-  /** The stored layer, if the repository holds it, and whether an image of the repository references it. */
-  findLayer(repositoryName: string, digest: string): Promise<RepositoryLayer | null> {
-    return this.catalog.findLayer(repositoryName, digest);
-  }
-
   /** The repository an OCI push goes to, created first if the operator allows it. */
   private async requirePushTarget(repositoryName: string): Promise<void> {
-    try {
-      await this.catalog.requireRepository(repositoryName);
-    } catch (error) {
-      if (!this.settings.createRepositoryOnPush) throw error;
-      if (!(error instanceof EcrError && error.code === 'RepositoryNotFoundException')) throw error;
-      await this.catalog
-        .createRepository(newRepositoryRecord({ repositoryName }, new Date()))
-        .catch((raced: unknown) => {
-          // Another push created it first.
-          if (!(raced instanceof EcrError && raced.code === 'RepositoryAlreadyExistsException')) throw raced;
-        });
-    }
+    await this.catalog.pushTarget(repositoryName, this.settings.createRepositoryOnPush ?? false);
   }
 
   private async begin(repositoryName: string, policy: PartPolicy): Promise<string> {

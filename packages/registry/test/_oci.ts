@@ -2,14 +2,7 @@
 import { digestOf, EcrError, MiB } from '@edgecr/protocol';
 import { MemoryHost } from '../src/index.ts';
 
-/** A stream of the chunks given. */
-export const streamOf = (...chunks: Uint8Array[]) =>
-  new ReadableStream<Uint8Array>({
-    start(controller) {
-      for (const chunk of chunks) controller.enqueue(chunk);
-      controller.close();
-    },
-  });
+export { streamOf } from '@edgecr/protocol';
 
 /** The `sha256:` digest of bytes, by WebCrypto. */
 export function sha256(bytes: Uint8Array): Promise<string> {
@@ -35,6 +28,6 @@ export async function refusal(promise: Promise<unknown>): Promise<EcrError> {
 export async function setUp(settings: { createRepositoryOnPush?: boolean } = {}) {
   const host = new MemoryHost();
   const registry = host.registry('123456789012', { partSize: 5 * MiB, uploadTtlSeconds: 60, ...settings });
-  await registry.createRepository({ repositoryName: 'app' });
+  await registry.catalog.createRepository({ repositoryName: 'app' });
   return { host, registry };
 }

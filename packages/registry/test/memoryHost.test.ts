@@ -1,21 +1,13 @@
-import { MiB } from '@edgecr/protocol';
+import { MiB, streamOf } from '@edgecr/protocol';
 import { describe, expect, it } from 'vitest';
 import { MemoryBlobStore, MemoryHost } from '../src/index.ts';
-
-const streamOf = (bytes: Uint8Array) =>
-  new ReadableStream<Uint8Array>({
-    start(controller) {
-      controller.enqueue(bytes);
-      controller.close();
-    },
-  });
 
 describe('MemoryHost', () => {
   it('moves an upload deadline with every part, and expires it only once the deadline passed', async () => {
     let now = 1_000_000;
     const host = new MemoryHost({ now: () => now });
     const registry = host.registry('123456789012', { partSize: 5 * MiB, uploadTtlSeconds: 10 });
-    await registry.createRepository({ repositoryName: 'app' });
+    await registry.catalog.createRepository({ repositoryName: 'app' });
     const { uploadId } = await registry.initiateLayerUpload('app');
     now += 9_000;
     await registry.uploadLayerPart(
@@ -34,7 +26,7 @@ describe('MemoryHost', () => {
   it('serialises the calls on one upload: a part waits for the one before it', async () => {
     const host = new MemoryHost();
     const registry = host.registry('123456789012', { partSize: 5 * MiB, uploadTtlSeconds: 60 });
-    await registry.createRepository({ repositoryName: 'app' });
+    await registry.catalog.createRepository({ repositoryName: 'app' });
     const ref = { repositoryName: 'app', ...(await registry.initiateLayerUpload('app')) };
     let release: () => void = () => undefined;
     const slow = new ReadableStream<Uint8Array>({

@@ -17,14 +17,14 @@ describe('OCI blob uploads on the layer upload rules', () => {
       await registry.uploadLayerPart(
         ref,
         {},
-        streamOf(bytes.subarray(100, 6 * MiB), bytes.subarray(6 * MiB)),
+        streamOf([bytes.subarray(100, 6 * MiB), bytes.subarray(6 * MiB)]),
       ),
     ).toBe(bytes.length - 1);
     expect(await registry.uploadedBytes(ref)).toBe(bytes.length);
     const progress = await host.upload(ref.uploadId).inspect();
     expect(progress).toMatchObject({ blobParts: 2, staged: bytes.length - 10 * MiB });
     expect(await registry.completeBlobUpload(ref, await sha256(bytes))).toBe(await sha256(bytes));
-    const layer = await registry.findLayer('app', await sha256(bytes));
+    const layer = await registry.catalog.findLayer('app', await sha256(bytes));
     expect(layer?.size).toBe(bytes.length);
   });
 
@@ -67,7 +67,7 @@ describe('OCI blob uploads on the layer upload rules', () => {
     const empty = { repositoryName: 'app', uploadId: await registry.startBlobUpload('app') };
     const emptyDigest = await sha256(new Uint8Array(0));
     expect(await registry.completeBlobUpload(empty, emptyDigest)).toBe(emptyDigest);
-    expect((await registry.findLayer('app', emptyDigest))?.size).toBe(0);
+    expect((await registry.catalog.findLayer('app', emptyDigest))?.size).toBe(0);
   });
 
   it('cancels an upload, after which it is unknown', async () => {
@@ -80,7 +80,7 @@ describe('OCI blob uploads on the layer upload rules', () => {
 
   it('mounts a blob another repository holds without copying, and only from one that holds it', async () => {
     const { host, registry } = await setUp();
-    await registry.createRepository({ repositoryName: 'other' });
+    await registry.catalog.createRepository({ repositoryName: 'other' });
     const bytes = testLayerBytes(100, 8);
     const digest = await sha256(bytes);
     const ref = { repositoryName: 'app', uploadId: await registry.startBlobUpload('app') };
@@ -90,8 +90,8 @@ describe('OCI blob uploads on the layer upload rules', () => {
     expect(await registry.mountBlob('other', digest, 'nowhere')).toBe(false);
     expect(await registry.mountBlob('other', digest, 'app')).toBe(true);
     const [mine, theirs] = [
-      await registry.findLayer('app', digest),
-      await registry.findLayer('other', digest),
+      await registry.catalog.findLayer('app', digest),
+      await registry.catalog.findLayer('other', digest),
     ];
     // One stored object for both repositories: the mount linked it, it wrote no copy.
     expect(mine?.objectKey).toEqual(expect.any(String));
@@ -105,7 +105,7 @@ describe('OCI blob uploads on the layer upload rules', () => {
     const allowed = await setUp({ createRepositoryOnPush: true });
     await allowed.registry.startBlobUpload('new');
     expect(
-      (await allowed.registry.describeRepositories({ repositoryNames: ['new'] })).repositories,
+      (await allowed.registry.catalog.describeRepositories({ repositoryNames: ['new'] })).repositories,
     ).toHaveLength(1);
   });
 });
@@ -129,10 +129,14 @@ describe('referrers', () => {
         annotations: { kind: artifactType },
       });
     for (const type of ['a/sig', 'a/sbom'])
-      await registry.putImage({ repositoryName: 'app', imageManifest: manifest(type) });
-    const all = await registry.referrers({ repositoryName: 'app', digest: subject });
+      await registry.catalog.putImage({ repositoryName: 'app', imageManifest: manifest(type) });
+    const all = await registry.catalog.referrers({ repositoryName: 'app', digest: subject });
     expect(all.map((r) => r.artifactType).sort()).toEqual(['a/sbom', 'a/sig']);
-    const sig = await registry.referrers({ repositoryName: 'app', digest: subject, artifactType: 'a/sig' });
+    const sig = await registry.catalog.referrers({
+      repositoryName: 'app',
+      digest: subject,
+      artifactType: 'a/sig',
+    });
     expect(sig).toEqual([
       {
         mediaType: 'application/vnd.oci.image.manifest.v1+json',
@@ -142,6 +146,6 @@ describe('referrers', () => {
         annotations: { kind: 'a/sig' },
       },
     ]);
-    expect(await registry.referrers({ repositoryName: 'app', digest: configDigest })).toEqual([]);
+    expect(await registry.catalog.referrers({ repositoryName: 'app', digest: configDigest })).toEqual([]);
   });
 });

@@ -1,12 +1,18 @@
 /**
- * The registry's own reading of a manifest, as the console uses it; the one place the page imports it from.
+ * The registry's own reading of a manifest (protocol's), as the console uses it; the one place the page imports it from.
  * @module
  */
 
-import type { Platform } from '@edgecr/registry';
+import type { Platform } from '@edgecr/protocol';
 
-export type { ChildManifest, Descriptor, ParsedManifest, Platform } from '@edgecr/registry';
-export { parseManifest } from '@edgecr/registry';
+export type {
+  /** An index's entry: a descriptor with the platform it is for. */
+  Descriptor as ChildManifest,
+  Descriptor,
+  ParsedManifest,
+  Platform,
+} from '@edgecr/protocol';
+export { parseManifest } from '@edgecr/protocol';
 
 /**
  * How docker and the OCI spec write a platform.

@@ -25,9 +25,9 @@ import { DurableObject } from 'cloudflare:workers';
 import { ResumableSha256, ResumableSha512 } from '@edgecr/chunker';
 import sha256Wasm from '@edgecr/chunker/sha256.wasm';
 import sha512Wasm from '@edgecr/chunker/sha512.wasm';
+import { hashBody, rechunked } from '@edgecr/doors';
 import { sha256 } from '@noble/hashes/sha2.js';
-import { hashBody } from '../../src/doors/ecr/body/requestBody.ts';
-import { rechunked } from '../../src/doors/oci/body.ts';
+import { workerdBodyStreams } from '../../src/adapters/workerdBodyStreams.ts';
 
 ResumableSha256.useWasm(sha256Wasm);
 ResumableSha512.useWasm(sha512Wasm);
@@ -167,7 +167,7 @@ function gathered(body: ReadableStream<Uint8Array>): ReadableStream<Uint8Array> 
 const stages: Record<string, (request: Request, env: Env, blob: Uint8Array) => Promise<unknown>> = {
   read: (request) => readByob(request.body),
   'read-loop': async (request) => {
-    const body = hashBody(request);
+    const body = hashBody(request, workerdBodyStreams);
     for (let next = await body.read(); !next.done; next = await body.read());
     return body.sha256;
   },
@@ -197,7 +197,7 @@ const stages: Record<string, (request: Request, env: Env, blob: Uint8Array) => P
     await hashed;
     return digest.digest;
   },
-  raw: (request) => readAll(rechunked(request.body)),
+  raw: (request) => readAll(rechunked(workerdBodyStreams, request.body, CHUNK)),
   'raw-4k': (request) => readAll(gathered(request.body as ReadableStream<Uint8Array>)),
   decode: async () => decode((kept as { body: Uint8Array }).body).length,
   rpc: (_request, env, blob) => streamToSink(env, blob, (sink, stream) => sink.consume(stream)),

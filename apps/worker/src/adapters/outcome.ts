@@ -1,7 +1,7 @@
 import { EcrError, type EcrErrorOptions, type ErrorCode } from '@edgecr/protocol';
 
 /**
- * What a Durable Object method returns: Workers RPC does not carry an error's class or extra fields across
+ * What a Durable Object's call returns: Workers RPC does not carry an error's class or extra fields across
  * the call, so ECR errors travel as data and are thrown again on the caller's side.
  */
 export type Outcome<T> = { ok: true; value: T } | { ok: false; error: WireError };
@@ -27,4 +27,36 @@ export function unwrap<T>(outcome: Outcome<T>): T {
   if (outcome.ok) return outcome.value;
   const { code, message, fields } = outcome.error;
   throw new EcrError(code, message, { fields } as EcrErrorOptions<ErrorCode>);
+}
+
+/**
+ * A host's one generic call, on the object's side: runs `target[method](...args)` for a method the listing
+ * names (nothing else of the object is reachable), its ECR error captured as an outcome.
+ */
+export function serve<T extends object>(
+  target: T,
+  methods: readonly (keyof T & string)[],
+  method: string,
+  args: unknown[],
+): Promise<Outcome<unknown>> {
+  if (!(methods as readonly string[]).includes(method)) {
+    return Promise.reject(new TypeError(`No method ${method} on this host`));
+  }
+  const fn = target[method as keyof T] as (...given: unknown[]) => Promise<unknown>;
+  return capture(() => fn.apply(target, args));
+}
+
+/**
+ * A host's one generic call, on the caller's side: a typed handle whose every listed method sends its name
+ * and arguments through `call` and unwraps the outcome. A new method is one more name in the listing.
+ */
+export function handleOf<T>(
+  methods: readonly (keyof T & string)[],
+  call: (method: string, args: unknown[]) => Promise<Outcome<unknown>>,
+): T {
+  const entries = methods.map((method) => [
+    method,
+    async (...args: unknown[]) => unwrap(await call(method, args)),
+  ]);
+  return Object.fromEntries(entries) as T;
 }

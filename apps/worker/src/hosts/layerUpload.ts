@@ -2,16 +2,9 @@ import { DurableObject } from 'cloudflare:workers';
 import { ResumableSha256, ResumableSha512 } from '@edgecr/chunker';
 import sha256Wasm from '@edgecr/chunker/sha256.wasm';
 import sha512Wasm from '@edgecr/chunker/sha512.wasm';
-import {
-  type BeginUpload,
-  LayerUploadRules,
-  type OpenPartRange,
-  SerialQueue,
-  type UploadProgress,
-  type UploadRef,
-} from '@edgecr/registry';
+import { LayerUploadRules, SerialQueue, UPLOAD_METHODS, type UploadProgress } from '@edgecr/registry';
 import { layerCatalog } from '../adapters/cloudflareHosting.ts';
-import { capture, type Outcome } from '../adapters/outcome.ts';
+import { type Outcome, serve } from '../adapters/outcome.ts';
 import { R2BlobStore } from '../adapters/r2BlobStore.ts';
 import { SqlUploadStore } from '../adapters/sqlUploadStore.ts';
 
@@ -37,34 +30,9 @@ export class LayerUpload extends DurableObject<Env> {
     );
   }
 
-  begin(input: BeginUpload): Promise<Outcome<void>> {
-    return this.serial(() => this.rules.begin(input));
-  }
-
-  /** Streams a part in; see LayerUploadRules.uploadPart. */
-  uploadPart(
-    ref: UploadRef,
-    range: OpenPartRange,
-    body: ReadableStream<Uint8Array>,
-  ): Promise<Outcome<number>> {
-    return this.serial(() => this.rules.uploadPart(ref, range, body));
-  }
-
-  complete(ref: UploadRef, layerDigests: string[]): Promise<Outcome<string>> {
-    return this.serial(() => this.rules.complete(ref, layerDigests));
-  }
-
-  /** Closes an OCI blob upload by the digest its client names; see LayerUploadRules.completeBlob. */
-  completeBlob(ref: UploadRef, digest: string): Promise<Outcome<string>> {
-    return this.serial(() => this.rules.completeBlob(ref, digest));
-  }
-
-  received(ref: UploadRef): Promise<Outcome<number>> {
-    return this.serial(() => this.rules.received(ref));
-  }
-
-  cancel(ref: UploadRef): Promise<Outcome<void>> {
-    return this.serial(() => this.rules.cancel(ref));
+  /** The one RPC: an upload rule (of UPLOAD_METHODS) by name, with its arguments, one call at a time. */
+  call(method: string, args: unknown[]): Promise<Outcome<unknown>> {
+    return this.queue.run(() => serve(this.rules, UPLOAD_METHODS, method, args));
   }
 
   override async alarm(): Promise<void> {
@@ -74,9 +42,5 @@ export class LayerUpload extends DurableObject<Env> {
   /** Test and operator view: the upload's progress, or null once it is gone. */
   inspect(): Promise<UploadProgress | null> {
     return this.rules.inspect();
-  }
-
-  private serial<T>(fn: () => Promise<T>): Promise<Outcome<T>> {
-    return this.queue.run(() => capture(fn));
   }
 }

@@ -1,26 +1,12 @@
 import { DurableObject } from 'cloudflare:workers';
-import type {
-  BatchDeleteImageRequest,
-  BatchGetImageRequest,
-  DescribeImagesRequest,
-  GetLifecyclePolicyPreviewRequest,
-  ListImagesRequest,
-  PutImageRequest,
-  PutImageTagMutabilityRequest,
-  PutLifecyclePolicyRequest,
-  StartLifecyclePolicyPreviewRequest,
-} from '@edgecr/protocol';
-import {
-  CatalogRules,
-  type LayerRecord,
-  type ReferrersQuery,
-  type RepositoryQuery,
-  type RepositoryRecord,
-} from '@edgecr/registry';
-import { capture } from '../adapters/outcome.ts';
+import { CATALOG_METHODS, CatalogRules, LAYER_CATALOG_METHODS } from '@edgecr/registry';
+import { type Outcome, serve } from '../adapters/outcome.ts';
 import { R2BlobStore } from '../adapters/r2BlobStore.ts';
 import { SqlCatalogStore } from '../adapters/sqlCatalogStore.ts';
 import { readSettings } from '../config.ts';
+
+/** What the object serves: the doors' catalog rules and the uploads'. */
+const REGISTRY_METHODS = [...CATALOG_METHODS, ...LAYER_CATALOG_METHODS];
 
 /**
  * Hosts one registry's catalog (named by the registry id): the core's CatalogRules over this object's SQLite
@@ -55,99 +41,8 @@ export class Registry extends DurableObject<Env> {
     await this.rules.wake();
   }
 
-  createRepository(record: RepositoryRecord) {
-    return capture(() => this.rules.createRepository(record));
-  }
-
-  describeRepositories(query: RepositoryQuery) {
-    return capture(() => this.rules.describeRepositories(query));
-  }
-
-  deleteRepository(repositoryName: string, force: boolean) {
-    return capture(() => this.rules.deleteRepository(repositoryName, force));
-  }
-
-  putImage(input: PutImageRequest, alias?: string) {
-    return capture(() => this.rules.putImage(input, alias));
-  }
-
-  batchGetImage(input: BatchGetImageRequest) {
-    return capture(() => this.rules.batchGetImage(input));
-  }
-
-  describeImages(input: DescribeImagesRequest) {
-    return capture(() => this.rules.describeImages(input));
-  }
-
-  listImages(input: ListImagesRequest) {
-    return capture(() => this.rules.listImages(input));
-  }
-
-  batchDeleteImage(input: BatchDeleteImageRequest) {
-    return capture(() => this.rules.batchDeleteImage(input));
-  }
-
-  referrers(query: ReferrersQuery) {
-    return capture(() => this.rules.referrers(query));
-  }
-
-  putImageTagMutability(input: PutImageTagMutabilityRequest) {
-    return capture(() => this.rules.putImageTagMutability(input));
-  }
-
-  putLifecyclePolicy(input: PutLifecyclePolicyRequest) {
-    return capture(() => this.rules.putLifecyclePolicy(input));
-  }
-
-  getLifecyclePolicy(repositoryName: string) {
-    return capture(() => this.rules.getLifecyclePolicy(repositoryName));
-  }
-
-  deleteLifecyclePolicy(repositoryName: string) {
-    return capture(() => this.rules.deleteLifecyclePolicy(repositoryName));
-  }
-
-  startLifecyclePolicyPreview(input: StartLifecyclePolicyPreviewRequest) {
-    return capture(() => this.rules.startLifecyclePolicyPreview(input));
-  }
-
-  getLifecyclePolicyPreview(input: GetLifecyclePolicyPreviewRequest) {
-    return capture(() => this.rules.getLifecyclePolicyPreview(input));
-  }
-
-  requireRepository(repositoryName: string) {
-    return capture(() => this.rules.requireRepository(repositoryName));
-  }
-
-  hasLayer(repositoryName: string, digest: string) {
-    return capture(() => this.rules.hasLayer(repositoryName, digest));
-  }
-
-  registerLayer(repositoryName: string, layer: LayerRecord, alias?: string) {
-    return capture(() => this.rules.registerLayer(repositoryName, layer, alias));
-  }
-
-  checkLayers(repositoryName: string, digests: string[]) {
-    return capture(() => this.rules.checkLayers(repositoryName, digests));
-  }
-
-  findLayer(repositoryName: string, digest: string) {
-    return capture(() => this.rules.findLayer(repositoryName, digest));
-  }
-
-  mountLayer(repositoryName: string, digest: string, from: string) {
-    return capture(() => this.rules.mountLayer(repositoryName, digest, from));
-  }
-
-  layerHolders(digest: string, after: string, limit: number) {
-    return capture(() => this.rules.layerHolders(digest, after, limit));
-  }
-
-  deleteLayer(repositoryName: string, digest: string) {
-    return capture(() => this.rules.deleteLayer(repositoryName, digest));
-  }
-
-  objectInUse(objectKey: string) {
-    return capture(() => this.rules.objectInUse(objectKey));
+  /** The one RPC: a catalog rule (of the listings) by name, with its arguments. */
+  call(method: string, args: unknown[]): Promise<Outcome<unknown>> {
+    return serve(this.rules, REGISTRY_METHODS, method, args);
   }
 }

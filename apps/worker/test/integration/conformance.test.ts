@@ -1,19 +1,26 @@
 // The Cloudflare adapters (R2 BlobStore, SQLite UploadStore and CatalogStore, the Durable Object hosting)
 // against the registry core's conformance suite, in workerd with real local R2 and Durable Objects.
 import { env, runDurableObjectAlarm, runInDurableObject } from 'cloudflare:test';
+import { registryService } from '@edgecr/doors';
 import { runConformance } from '@edgecr/registry/conformance';
 import { expect } from 'vitest';
+import { cloudflareHosting } from '../../src/adapters/cloudflareHosting.ts';
 import { R2BlobStore } from '../../src/adapters/r2BlobStore.ts';
 import { SqlCatalogStore } from '../../src/adapters/sqlCatalogStore.ts';
 import { SqlUploadStore } from '../../src/adapters/sqlUploadStore.ts';
+import { workerdBodyStreams } from '../../src/adapters/workerdBodyStreams.ts';
 import { PART_SIZE, readSettings } from '../../src/config.ts';
-import { registryService } from '../../src/doors/ecr/context.ts';
 import type { LayerUpload } from '../../src/hosts/layerUpload.ts';
 import type { Registry } from '../../src/hosts/registry.ts';
 
 const uploadObject = (uploadId: string) => env.UPLOADS.get(env.UPLOADS.idFromName(uploadId));
 const registryObject = (registryId: string) => env.REGISTRY.get(env.REGISTRY.idFromName(registryId));
-const settings = readSettings(env);
+const endpoint = {
+  hosting: cloudflareHosting(env),
+  blobs: new R2BlobStore(env.LAYERS),
+  bodies: workerdBodyStreams,
+  settings: readSettings(env),
+};
 
 runConformance({
   blobStore: () => new R2BlobStore(env.LAYERS),
@@ -26,7 +33,7 @@ runConformance({
       fn(new SqlCatalogStore(state.storage)),
     ),
   registry: () => ({
-    registry: (registryId) => registryService(env, settings, registryId),
+    registry: (registryId) => registryService(endpoint, registryId),
     blobs: new R2BlobStore(env.LAYERS),
     partSize: PART_SIZE,
     inspect: (uploadId) => uploadObject(uploadId).inspect(),
@@ -38,8 +45,8 @@ runConformance({
       });
       await runDurableObjectAlarm(stub);
     },
-    graceSeconds: settings.unreferencedLayerGraceSeconds as number,
-    lifecycleIntervalSeconds: settings.lifecycleIntervalSeconds,
+    graceSeconds: endpoint.settings.unreferencedLayerGraceSeconds as number,
+    lifecycleIntervalSeconds: endpoint.settings.lifecycleIntervalSeconds,
     async age(registryId, seconds) {
       const stub = registryObject(registryId);
       // Time cannot pass in workerd: the links are made older instead, then the alarm (the sweep) fires.

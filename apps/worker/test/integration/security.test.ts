@@ -1,9 +1,7 @@
 import { SELF } from 'cloudflare:test';
+import { authenticate, parseCredentials, verifyAuthorizationToken } from '@edgecr/doors';
 import { encodeBase64, formatTarget, JSON_CONTENT_TYPE, MiB } from '@edgecr/protocol';
 import { describe, expect, it } from 'vitest';
-import { authenticate } from '../../src/auth/authenticate.ts';
-import { verifyAuthorizationToken } from '../../src/auth/authorizationToken.ts';
-import { parseCredentials } from '../../src/auth/credentials.ts';
 import { readSettings } from '../../src/config.ts';
 import { call, createRepository, KEYS, ORIGIN, randomBytes, repositoryName, signedCall } from './_api.ts';
 

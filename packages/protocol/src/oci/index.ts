@@ -5,7 +5,6 @@
  */
 
 export * from './auth.ts';
-export * from './digest.ts';
 export * from './errors.ts';
 export * from './fromEcr.ts';
 export * from './headers.ts';

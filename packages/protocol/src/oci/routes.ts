@@ -5,7 +5,7 @@
  * @module
  */
 
-import { type Digest, matchesDigestGrammar, parseDigest } from './digest.ts';
+import { type Digest, matchesDigestGrammar, parseDigest } from '../digest.ts';
 import { OciError } from './errors.ts';
 
 /**

@@ -4,6 +4,7 @@ import type {
   BatchDeleteImageResponse,
   BatchGetImageRequest,
   BatchGetImageResponse,
+  CreateRepositoryRequest,
   DeleteLifecyclePolicyResponse,
   DescribeImagesRequest,
   DescribeImagesResponse,
@@ -13,7 +14,6 @@ import type {
   ListImagesRequest,
   ListImagesResponse,
   PutImageRequest,
-  PutImageResponse,
   PutImageTagMutabilityRequest,
   PutImageTagMutabilityResponse,
   PutLifecyclePolicyRequest,
@@ -21,11 +21,11 @@ import type {
   StartLifecyclePolicyPreviewRequest,
   StartLifecyclePolicyPreviewResponse,
 } from '@edgecr/protocol';
-import { repositoryAlreadyExists, repositoryNotFound } from '../errors.ts';
+import { paginationWithNames, repositoryAlreadyExists, repositoryNotFound } from '../errors.ts';
 import { batchDeleteImage, checkRepositoryDeletable } from '../images/batchDeleteImage.ts';
 import { batchGetImage } from '../images/batchGetImage.ts';
 import { describeImages, listImages } from '../images/listing.ts';
-import { putImage } from '../images/putImage.ts';
+import { type ImagePut, putImage } from '../images/putImage.ts';
 import { type ReferrerDescriptor, type ReferrersQuery, referrers } from '../images/referrers.ts';
 import { canonicalDigest, type ImageContext } from '../images/store.ts';
 import { putImageTagMutability } from '../images/tagMutability.ts';
@@ -35,14 +35,15 @@ import type { CatalogStore, CatalogTransaction } from '../ports/catalogStore.ts'
 import { checkLayers, deleteLayer, findLayer, layerHolders, linkLayer, mountLayer } from './layers.ts';
 import { deleteObjects, releaseBlob } from './orphans.ts';
 import { decodePageToken, encodePageToken } from './pageToken.ts';
-import type {
-  LayerDeletion,
-  LayerRecord,
-  Registration,
-  RepositoryLayer,
-  RepositoryPage,
-  RepositoryQuery,
-  RepositoryRecord,
+import {
+  type LayerDeletion,
+  type LayerRecord,
+  newRepositoryRecord,
+  type Registration,
+  type RepositoryLayer,
+  type RepositoryPage,
+  type RepositoryQuery,
+  type RepositoryRecord,
 } from './records.ts';
 import { sweepLinks } from './sweep.ts';
 
@@ -72,7 +73,7 @@ export const DEFAULT_UNREFERENCED_LAYER_GRACE_SECONDS = 7 * 86_400;
  * the store, with the blob store's I/O after the commit; the host serialises calls per registry.
  * @example
  * const catalog = new CatalogRules('123456789012', new MemoryCatalogStore(), new MemoryBlobStore());
- * await catalog.createRepository(newRepositoryRecord({ repositoryName: 'app' }, new Date()));
+ * await catalog.createRepository({ repositoryName: 'app' });
  */
 export class CatalogRules {
   private readonly now: () => number;
@@ -99,7 +100,9 @@ export class CatalogRules {
     );
   }
 
-  createRepository(record: RepositoryRecord): Promise<RepositoryRecord> {
+  /** CreateRepository: the request's settings with ECR's defaults for what it leaves out. */
+  createRepository(input: CreateRepositoryRequest): Promise<RepositoryRecord> {
+    const record = newRepositoryRecord(input, new Date(this.now()));
     return this.store.transaction((tables) => {
       if (tables.repository(record.repositoryName)) {
         throw repositoryAlreadyExists(this.registryId, record.repositoryName);
@@ -109,8 +112,26 @@ export class CatalogRules {
     });
   }
 
-  /** Named repositories (all must exist), or a page of all of them in name order. */
+  /**
+   * The repository an OCI push goes to: `present`, or `created` when `create` allows it (an operator's choice;
+   * without it a missing repository is RepositoryNotFoundException, as ECR answers such a push). One
+   * transaction, so two pushes racing to create it both succeed.
+   */
+  pushTarget(repositoryName: string, create: boolean): Promise<'present' | 'created'> {
+    const record = newRepositoryRecord({ repositoryName }, new Date(this.now()));
+    return this.store.transaction((tables) => {
+      if (tables.repository(repositoryName)) return 'present';
+      if (!create) throw repositoryNotFound(this.registryId, repositoryName);
+      tables.insertRepository(record);
+      return 'created';
+    });
+  }
+
+  /** Named repositories (all must exist), or a page of all of them in name order; not both. */
   describeRepositories(query: RepositoryQuery): Promise<RepositoryPage> {
+    if (query.repositoryNames && (query.maxResults !== undefined || query.nextToken !== undefined)) {
+      return Promise.reject(paginationWithNames());
+    }
     return this.store.transaction((tables) => {
       if (query.repositoryNames) {
         return { repositories: query.repositoryNames.map((name) => this.require(tables, name)) };
@@ -150,7 +171,7 @@ export class CatalogRules {
   }
 
   /** PutImage; `alias` is the manifest's checked sha512 digest, when its client named it so (see putImage). */
-  putImage(input: PutImageRequest, alias?: string): Promise<PutImageResponse> {
+  putImage(input: PutImageRequest, alias?: string): Promise<ImagePut> {
     return this.store.transaction((tables) => putImage(this.imageContext(tables), input, alias));
   }
 
@@ -246,11 +267,6 @@ export class CatalogRules {
     if (this.graceMs === null) return;
     const oldest = await this.store.transaction((tables) => tables.unreferencedLinks(1)[0]);
     if (oldest) await this.store.wakeBy(Math.max(oldest.linkedAt + this.graceMs, this.now()));
-  }
-
-  /** The repository's record; RepositoryNotFoundException when there is none. */
-  requireRepository(repositoryName: string): Promise<RepositoryRecord> {
-    return this.store.transaction((tables) => this.require(tables, repositoryName));
   }
 
   /**

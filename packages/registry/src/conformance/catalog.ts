@@ -11,7 +11,7 @@ export function catalogSuite(factories: ConformanceFactories): void {
   describe('repositories', () => {
     it('creates a repository with ECR defaults and refuses a second of the same name', async () => {
       const { registry, registryId } = await fresh();
-      const created = await registry.createRepository({
+      const created = await registry.catalog.createRepository({
         repositoryName: 'team/app',
         tags: [{ Key: 'a', Value: 'b' }],
       });
@@ -22,7 +22,7 @@ export function catalogSuite(factories: ConformanceFactories): void {
         encryptionConfiguration: { encryptionType: 'AES256' },
         tags: [{ Key: 'a', Value: 'b' }],
       });
-      await expect(registry.createRepository({ repositoryName: 'team/app' })).rejects.toMatchObject({
+      await expect(registry.catalog.createRepository({ repositoryName: 'team/app' })).rejects.toMatchObject({
         code: 'RepositoryAlreadyExistsException',
         message: `The repository with name 'team/app' already exists in the registry with id '${registryId}'`,
       });
@@ -31,11 +31,14 @@ export function catalogSuite(factories: ConformanceFactories): void {
     it('pages through every repository in name order', async () => {
       const { registry } = await fresh();
       const names = ['c', 'a', 'e', 'b', 'd'];
-      for (const repositoryName of names) await registry.createRepository({ repositoryName });
+      for (const repositoryName of names) await registry.catalog.createRepository({ repositoryName });
       const seen: string[] = [];
       let nextToken: string | undefined;
       do {
-        const page = await registry.describeRepositories({ maxResults: 2, ...(nextToken && { nextToken }) });
+        const page = await registry.catalog.describeRepositories({
+          maxResults: 2,
+          ...(nextToken && { nextToken }),
+        });
         expect(page.repositories.length).toBeLessThanOrEqual(2);
         seen.push(...page.repositories.map((r) => r.repositoryName));
         nextToken = page.nextToken;
@@ -45,30 +48,32 @@ export function catalogSuite(factories: ConformanceFactories): void {
 
     it('describes named repositories, all of which must exist, and never pages them', async () => {
       const { registry, registryId } = await fresh();
-      await registry.createRepository({ repositoryName: 'one' });
-      const page = await registry.describeRepositories({ repositoryNames: ['one'] });
+      await registry.catalog.createRepository({ repositoryName: 'one' });
+      const page = await registry.catalog.describeRepositories({ repositoryNames: ['one'] });
       expect(page.repositories.map((r) => r.repositoryName)).toEqual(['one']);
-      await expect(registry.describeRepositories({ repositoryNames: ['one', 'two'] })).rejects.toMatchObject({
+      await expect(
+        registry.catalog.describeRepositories({ repositoryNames: ['one', 'two'] }),
+      ).rejects.toMatchObject({
         code: 'RepositoryNotFoundException',
         message: `The repository with name 'two' does not exist in the registry with id '${registryId}'`,
       });
       await expect(
-        registry.describeRepositories({ repositoryNames: ['one'], maxResults: 1 }),
+        registry.catalog.describeRepositories({ repositoryNames: ['one'], maxResults: 1 }),
       ).rejects.toMatchObject({ code: 'InvalidParameterException' });
     });
 
     it('refuses a page token it did not issue', async () => {
       const { registry } = await fresh();
-      await expect(registry.describeRepositories({ nextToken: 'not-ours' })).rejects.toMatchObject({
+      await expect(registry.catalog.describeRepositories({ nextToken: 'not-ours' })).rejects.toMatchObject({
         code: 'InvalidParameterException',
       });
     });
 
     it('deletes a repository, after which it is not found', async () => {
       const { registry } = await fresh();
-      await registry.createRepository({ repositoryName: 'gone' });
-      expect((await registry.deleteRepository('gone')).repositoryName).toBe('gone');
-      await expect(registry.deleteRepository('gone')).rejects.toMatchObject({
+      await registry.catalog.createRepository({ repositoryName: 'gone' });
+      expect((await registry.catalog.deleteRepository('gone')).repositoryName).toBe('gone');
+      await expect(registry.catalog.deleteRepository('gone')).rejects.toMatchObject({
         code: 'RepositoryNotFoundException',
       });
       await expect(registry.initiateLayerUpload('gone')).rejects.toMatchObject({
@@ -80,10 +85,10 @@ export function catalogSuite(factories: ConformanceFactories): void {
       const fixture = await factories.registry();
       const a = fixture.registry(freshRegistryId());
       const b = fixture.registry(freshRegistryId());
-      await a.createRepository({ repositoryName: 'shared-name' });
-      await b.createRepository({ repositoryName: 'shared-name' });
-      await a.deleteRepository('shared-name');
-      expect((await b.describeRepositories({})).repositories.map((r) => r.repositoryName)).toEqual([
+      await a.catalog.createRepository({ repositoryName: 'shared-name' });
+      await b.catalog.createRepository({ repositoryName: 'shared-name' });
+      await a.catalog.deleteRepository('shared-name');
+      expect((await b.catalog.describeRepositories({})).repositories.map((r) => r.repositoryName)).toEqual([
         'shared-name',
       ]);
     });
@@ -92,9 +97,9 @@ export function catalogSuite(factories: ConformanceFactories): void {
   describe('layer lookups', () => {
     it('reports missing and malformed digests as failures, and needs the repository', async () => {
       const { registry } = await fresh();
-      await registry.createRepository({ repositoryName: 'app' });
+      await registry.catalog.createRepository({ repositoryName: 'app' });
       const missing = `sha256:${'b'.repeat(64)}`;
-      expect(await registry.checkLayers('app', [missing, 'not-a-digest'])).toEqual({
+      expect(await registry.catalog.checkLayers('app', [missing, 'not-a-digest'])).toEqual({
         layers: [],
         failures: [
           {
@@ -109,8 +114,8 @@ export function catalogSuite(factories: ConformanceFactories): void {
           },
         ],
       });
-      expect(await registry.findLayer('app', missing)).toBeNull();
-      await expect(registry.checkLayers('nope', [missing])).rejects.toMatchObject({
+      expect(await registry.catalog.findLayer('app', missing)).toBeNull();
+      await expect(registry.catalog.checkLayers('nope', [missing])).rejects.toMatchObject({
         code: 'RepositoryNotFoundException',
       });
     });

@@ -1,4 +1,4 @@
-import { DOCKER_CONFIG, DOCKER_LAYER_TAR_GZIP, DOCKER_MANIFEST, MiB } from '@edgecr/protocol';
+import { DOCKER_CONFIG, DOCKER_LAYER_TAR_GZIP, DOCKER_MANIFEST, streamOf } from '@edgecr/protocol';
 import type { BlobStore } from '../ports/blobStore.ts';
 import type { CatalogStore } from '../ports/catalogStore.ts';
 import type { UploadStore } from '../ports/uploadStore.ts';
@@ -40,22 +40,7 @@ export interface ConformanceFactories {
   registry(): RegistryFixture | Promise<RegistryFixture>;
 }
 
-export { sha256Digest } from '../images/manifest.ts';
-
-/** The bytes as a stream of chunks of the given size, as a door would hand them on. */
-export function streamOf(bytes: Uint8Array, chunkSize = MiB): ReadableStream<Uint8Array> {
-  let offset = 0;
-  return new ReadableStream({
-    pull(controller) {
-      if (offset >= bytes.length) {
-        controller.close();
-        return;
-      }
-      controller.enqueue(bytes.slice(offset, offset + chunkSize));
-      offset += chunkSize;
-    },
-  });
-}
+export { sha256Digest, streamOf } from '@edgecr/protocol';
 
 /** Reads a stream to its end. */
 export async function readAll(stream: ReadableStream<Uint8Array>): Promise<Uint8Array> {

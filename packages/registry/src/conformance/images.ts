@@ -1,7 +1,6 @@
-import { OCI_INDEX, OCI_MANIFEST } from '@edgecr/protocol';
+import { manifestDigest, OCI_INDEX, OCI_MANIFEST } from '@edgecr/protocol';
 import { describe, expect, it } from 'vitest';
 import { newRepositoryRecord } from '../catalog/records.ts';
-import { manifestDigest } from '../images/manifest.ts';
 import type { ImageRecord } from '../images/store.ts';
 import {
   type ConformanceFactories,
@@ -159,7 +158,7 @@ export function imagesSuite(factories: ConformanceFactories): void {
       const registryId = freshRegistryId();
       const registry = fixture.registry(registryId);
       const repositoryName = `img-${crypto.randomUUID().slice(0, 8)}`;
-      await registry.createRepository({ repositoryName });
+      await registry.catalog.createRepository({ repositoryName });
       return { fixture, registryId, registry, repositoryName };
     };
     const bytes = (text: string) => new TextEncoder().encode(text);
@@ -169,33 +168,37 @@ export function imagesSuite(factories: ConformanceFactories): void {
       const layer = await pushBlob(registry, repositoryName, bytes(`layer ${repositoryName}`));
       const config = await pushBlob(registry, repositoryName, bytes(`{"config":"${repositoryName}"}`));
       const manifest = dockerManifest(config, [layer]);
-      const pushed = await registry.putImage({ repositoryName, imageManifest: manifest, imageTag: 'v1' });
+      const pushed = await registry.catalog.putImage({
+        repositoryName,
+        imageManifest: manifest,
+        imageTag: 'v1',
+      });
       const digest = manifestDigest(manifest);
       expect(digest).toBe(await sha256Digest(bytes(manifest)));
       expect(pushed.image?.imageId).toEqual({ imageDigest: digest, imageTag: 'v1' });
-      const got = await registry.batchGetImage({ repositoryName, imageIds: [{ imageTag: 'v1' }] });
+      const got = await registry.catalog.batchGetImage({ repositoryName, imageIds: [{ imageTag: 'v1' }] });
       expect(got.images?.[0]?.imageManifest === manifest).toBe(true);
-      const oci = await registry.batchGetImage({
+      const oci = await registry.catalog.batchGetImage({
         repositoryName,
         imageIds: [{ imageTag: 'v1' }],
         acceptedMediaTypes: [OCI_MANIFEST],
       });
       expect(oci.images?.[0]?.imageManifestMediaType).toBe(OCI_MANIFEST);
-      const described = await registry.describeImages({ repositoryName });
+      const described = await registry.catalog.describeImages({ repositoryName });
       expect(described.imageDetails).toEqual([
         expect.objectContaining({ imageDigest: digest, imageTags: ['v1'], imageSizeInBytes: layer.size }),
       ]);
       expect(described.imageDetails?.[0]?.lastRecordedPullTime).toEqual(expect.any(Number));
-      expect((await registry.findLayer(repositoryName, layer.digest))?.referenced).toBe(true);
-      await expect(registry.deleteRepository(repositoryName)).rejects.toMatchObject({
+      expect((await registry.catalog.findLayer(repositoryName, layer.digest))?.referenced).toBe(true);
+      await expect(registry.catalog.deleteRepository(repositoryName)).rejects.toMatchObject({
         code: 'RepositoryNotEmptyException',
         message: `The repository with name '${repositoryName}' in registry with id '${registryId}' cannot be deleted because it still contains images`,
       });
-      const objectKey = (await registry.findLayer(repositoryName, layer.digest))?.objectKey as string;
-      await registry.deleteRepository(repositoryName, true);
+      const objectKey = (await registry.catalog.findLayer(repositoryName, layer.digest))?.objectKey as string;
+      await registry.catalog.deleteRepository(repositoryName, true);
       expect(await fixture.blobs.head(objectKey)).toBeNull();
-      await registry.createRepository({ repositoryName });
-      expect((await registry.listImages({ repositoryName })).imageIds).toEqual([]);
+      await registry.catalog.createRepository({ repositoryName });
+      expect((await registry.catalog.listImages({ repositoryName })).imageIds).toEqual([]);
     });
 
     it('sweeps layers no image references once the grace period passes, keeping the others', async () => {
@@ -203,31 +206,31 @@ export function imagesSuite(factories: ConformanceFactories): void {
       const loose = await pushBlob(registry, repositoryName, bytes(`loose ${repositoryName}`));
       const layer = await pushBlob(registry, repositoryName, bytes(`kept ${repositoryName}`));
       const config = await pushBlob(registry, repositoryName, bytes(`{"c":"${repositoryName}"}`));
-      const pushed = await registry.putImage({
+      const pushed = await registry.catalog.putImage({
         repositoryName,
         imageManifest: dockerManifest(config, [layer]),
       });
       const image = pushed.image?.imageId?.imageDigest as string;
-      const looseKey = (await registry.findLayer(repositoryName, loose.digest))?.objectKey as string;
-      expect((await registry.findLayer(repositoryName, loose.digest))?.referenced).toBe(false);
+      const looseKey = (await registry.catalog.findLayer(repositoryName, loose.digest))?.objectKey as string;
+      expect((await registry.catalog.findLayer(repositoryName, loose.digest))?.referenced).toBe(false);
       await fixture.age(registryId, fixture.graceSeconds - 3600);
-      expect(await registry.findLayer(repositoryName, loose.digest)).not.toBeNull();
+      expect(await registry.catalog.findLayer(repositoryName, loose.digest)).not.toBeNull();
       // A layer pushed now, just before its image would be: younger than the grace, it survives the sweep.
       const young = await pushBlob(registry, repositoryName, bytes(`young ${repositoryName}`));
       await fixture.age(registryId, 7200);
-      expect(await registry.findLayer(repositoryName, loose.digest)).toBeNull();
+      expect(await registry.catalog.findLayer(repositoryName, loose.digest)).toBeNull();
       expect(await fixture.blobs.head(looseKey)).toBeNull();
-      expect(await registry.findLayer(repositoryName, young.digest)).not.toBeNull();
-      expect(await registry.findLayer(repositoryName, layer.digest)).not.toBeNull();
-      expect(await registry.findLayer(repositoryName, config.digest)).not.toBeNull();
+      expect(await registry.catalog.findLayer(repositoryName, young.digest)).not.toBeNull();
+      expect(await registry.catalog.findLayer(repositoryName, layer.digest)).not.toBeNull();
+      expect(await registry.catalog.findLayer(repositoryName, config.digest)).not.toBeNull();
 
       // Deleting the image starts its layers' grace: they outlive the next sweeps until it passes.
-      await registry.batchDeleteImage({ repositoryName, imageIds: [{ imageDigest: image }] });
+      await registry.catalog.batchDeleteImage({ repositoryName, imageIds: [{ imageDigest: image }] });
       await fixture.age(registryId, fixture.graceSeconds - 3600);
-      expect(await registry.findLayer(repositoryName, layer.digest)).not.toBeNull();
+      expect(await registry.catalog.findLayer(repositoryName, layer.digest)).not.toBeNull();
       await fixture.age(registryId, 7200);
-      expect(await registry.findLayer(repositoryName, layer.digest)).toBeNull();
-      expect(await registry.findLayer(repositoryName, config.digest)).toBeNull();
+      expect(await registry.catalog.findLayer(repositoryName, layer.digest)).toBeNull();
+      expect(await registry.catalog.findLayer(repositoryName, config.digest)).toBeNull();
     });
   });
 }

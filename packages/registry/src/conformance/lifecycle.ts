@@ -20,7 +20,7 @@ export function lifecycleSuite(factories: ConformanceFactories): void {
       const fixture = await factories.registry();
       const registryId = freshRegistryId();
       const registry = fixture.registry(registryId);
-      await registry.createRepository({ repositoryName: 'app' });
+      await registry.catalog.createRepository({ repositoryName: 'app' });
       const config = await pushBlob(registry, 'app', new TextEncoder().encode(`{"id":"${registryId}"}`));
       const digests: string[] = [];
       for (let i = 0; i < 5; i++) {
@@ -29,38 +29,38 @@ export function lifecycleSuite(factories: ConformanceFactories): void {
           'app',
           new TextEncoder().encode(`layer ${i} of ${registryId}`),
         );
-        const { image } = await registry.putImage({
+        const { image } = await registry.catalog.putImage({
           repositoryName: 'app',
           imageManifest: dockerManifest(config, [layer]),
           imageTag: `v${i}`,
         });
         digests.push(image?.imageId?.imageDigest as string);
       }
-      await registry.putLifecyclePolicy({ repositoryName: 'app', lifecyclePolicyText: KEEP_TWO });
-      expect(await registry.getLifecyclePolicy('app')).toEqual({
+      await registry.catalog.putLifecyclePolicy({ repositoryName: 'app', lifecyclePolicyText: KEEP_TWO });
+      expect(await registry.catalog.getLifecyclePolicy('app')).toEqual({
         registryId,
         repositoryName: 'app',
         lifecyclePolicyText: KEEP_TWO,
       });
-      expect(await registry.startLifecyclePolicyPreview({ repositoryName: 'app' })).toMatchObject({
+      expect(await registry.catalog.startLifecyclePolicyPreview({ repositoryName: 'app' })).toMatchObject({
         status: 'IN_PROGRESS',
       });
-      await expect(registry.startLifecyclePolicyPreview({ repositoryName: 'app' })).rejects.toMatchObject({
+      await expect(registry.catalog.startLifecyclePolicyPreview({ repositoryName: 'app' })).rejects.toMatchObject({
         code: 'LifecyclePolicyPreviewInProgressException',
       });
 
       await fixture.age(registryId, 0);
-      const preview = await registry.getLifecyclePolicyPreview({ repositoryName: 'app' });
+      const preview = await registry.catalog.getLifecyclePolicyPreview({ repositoryName: 'app' });
       expect(preview).toMatchObject({ status: 'COMPLETE', summary: { expiringImageTotalCount: 3 } });
       const expiring = preview.previewResults?.map((result) => result.imageDigest) ?? [];
-      expect((await registry.listImages({ repositoryName: 'app' })).imageIds).toHaveLength(5);
+      expect((await registry.catalog.listImages({ repositoryName: 'app' })).imageIds).toHaveLength(5);
 
       await fixture.age(registryId, fixture.lifecycleIntervalSeconds);
-      const left = (await registry.listImages({ repositoryName: 'app' })).imageIds?.map(
+      const left = (await registry.catalog.listImages({ repositoryName: 'app' })).imageIds?.map(
         (id) => id.imageDigest,
       );
       expect(left?.sort()).toEqual(digests.filter((digest) => !expiring.includes(digest)).sort());
-      expect((await registry.getLifecyclePolicy('app')).lastEvaluatedAt).toEqual(expect.any(Number));
+      expect((await registry.catalog.getLifecyclePolicy('app')).lastEvaluatedAt).toEqual(expect.any(Number));
     });
   });
 }

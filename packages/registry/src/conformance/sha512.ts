@@ -12,7 +12,7 @@ export function sha512Suite(factories: ConformanceFactories): void {
     const fixture = await factories.registry();
     const registry = fixture.registry(freshRegistryId());
     const repositoryName = `app-${crypto.randomUUID().slice(0, 8)}`;
-    await registry.createRepository({ repositoryName });
+    await registry.catalog.createRepository({ repositoryName });
     return { fixture, registry, repositoryName };
   };
 
@@ -34,14 +34,16 @@ export function sha512Suite(factories: ConformanceFactories): void {
       ).rejects.toMatchObject({ code: 'InvalidLayerException' });
       expect(await registry.uploadedBytes(ref)).toBe(bytes.length);
       expect(await registry.completeBlobUpload(ref, digest)).toBe(digest);
-      const layer = await registry.findLayer(repositoryName, digest);
+      const layer = await registry.catalog.findLayer(repositoryName, digest);
       expect(layer).toMatchObject({ digest, size: bytes.length });
-      expect((await registry.findLayer(repositoryName, await digestOf('sha256', bytes)))?.objectKey).toBe(
+      expect(
+        (await registry.catalog.findLayer(repositoryName, await digestOf('sha256', bytes)))?.objectKey,
+      ).toBe(layer?.objectKey);
+      await registry.catalog.createRepository({ repositoryName: `${repositoryName}-copy` });
+      expect(await registry.mountBlob(`${repositoryName}-copy`, digest, repositoryName)).toBe(true);
+      expect((await registry.catalog.findLayer(`${repositoryName}-copy`, digest))?.objectKey).toBe(
         layer?.objectKey,
       );
-      await registry.createRepository({ repositoryName: `${repositoryName}-copy` });
-      expect(await registry.mountBlob(`${repositoryName}-copy`, digest, repositoryName)).toBe(true);
-      expect((await registry.findLayer(`${repositoryName}-copy`, digest))?.objectKey).toBe(layer?.objectKey);
     });
 
     it('finds a manifest pushed with its sha512 alias by that alias, and deletes it by it', async () => {
@@ -58,13 +60,13 @@ export function sha512Suite(factories: ConformanceFactories): void {
       });
       const bytes = new TextEncoder().encode(text);
       const [sha256, sha512] = [await digestOf('sha256', bytes), await digestOf('sha512', bytes)];
-      await registry.putImage({ repositoryName, imageManifest: text }, sha512);
-      const { images = [] } = await registry.batchGetImage({
+      await registry.catalog.putImage({ repositoryName, imageManifest: text }, sha512);
+      const { images = [] } = await registry.catalog.batchGetImage({
         repositoryName,
         imageIds: [{ imageDigest: sha512 }],
       });
       expect(images[0]).toMatchObject({ imageManifest: text, imageId: { imageDigest: sha256 } });
-      const deleted = await registry.batchDeleteImage({
+      const deleted = await registry.catalog.batchDeleteImage({
         repositoryName,
         imageIds: [{ imageDigest: sha512 }],
       });

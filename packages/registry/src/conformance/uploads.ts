@@ -17,7 +17,7 @@ async function started(factories: ConformanceFactories) {
   const registryId = freshRegistryId();
   const registry = fixture.registry(registryId);
   const repositoryName = `app-${crypto.randomUUID().slice(0, 8)}`;
-  await registry.createRepository({ repositoryName });
+  await registry.catalog.createRepository({ repositoryName });
   const { uploadId, partSize } = await registry.initiateLayerUpload(repositoryName);
   const ref = { repositoryName, uploadId };
   const send = (first: number, bytes: Uint8Array, last = first + bytes.length - 1, chunk?: number) =>
@@ -55,7 +55,7 @@ export function uploadsSuite(factories: ConformanceFactories): void {
       });
       expect(await t.complete([digest])).toBe(digest);
       expect(await t.fixture.inspect(t.uploadId)).toBeNull();
-      const layerRecord = await t.registry.findLayer(t.repositoryName, digest);
+      const layerRecord = await t.registry.catalog.findLayer(t.repositoryName, digest);
       expect(layerRecord).toMatchObject({ digest, size: total });
       const stored = await t.fixture.blobs.get(layerRecord?.objectKey as string);
       expect(await sha256Digest(await readAll(stored?.body as ReadableStream<Uint8Array>))).toBe(digest);
@@ -66,7 +66,7 @@ export function uploadsSuite(factories: ConformanceFactories): void {
       const layer = testLayerBytes(3, 2);
       await t.sendAll(layer, []);
       const digest = await t.complete([await sha256Digest(layer)]);
-      expect(await t.registry.checkLayers(t.repositoryName, [digest])).toMatchObject({
+      expect(await t.registry.catalog.checkLayers(t.repositoryName, [digest])).toMatchObject({
         layers: [{ layerDigest: digest, layerSize: 3 }],
       });
     });
@@ -158,7 +158,7 @@ export function uploadsSuite(factories: ConformanceFactories): void {
         code: 'UploadNotFoundException',
         message: `Upload with id '${unknown.uploadId}' is not found in repository with name '${t.repositoryName}' in registry with id '${t.registryId}'`,
       });
-      await t.registry.createRepository({ repositoryName: `${t.repositoryName}-other` });
+      await t.registry.catalog.createRepository({ repositoryName: `${t.repositoryName}-other` });
       const other = { repositoryName: `${t.repositoryName}-other`, uploadId: t.uploadId };
       await expect(t.complete([], other)).rejects.toMatchObject({ code: 'UploadNotFoundException' });
     });
@@ -218,7 +218,7 @@ export function uploadsSuite(factories: ConformanceFactories): void {
     it('stores one copy of a layer two repositories hold, deleting it only with the last of them', async () => {
       const t = await started(factories);
       const second = `${t.repositoryName}-b`;
-      await t.registry.createRepository({ repositoryName: second });
+      await t.registry.catalog.createRepository({ repositoryName: second });
       const layer = testLayerBytes(12 * MiB, 42);
       const digest = await sha256Digest(layer);
       await t.sendAll(layer, [6 * MiB]);
@@ -226,13 +226,13 @@ export function uploadsSuite(factories: ConformanceFactories): void {
       const other = { repositoryName: second, ...(await t.registry.initiateLayerUpload(second)) };
       await t.registry.uploadLayerPart(other, { first: 0, last: layer.length - 1 }, streamOf(layer));
       expect(await t.registry.completeLayerUpload(other, [digest])).toBe(digest);
-      const kept = await t.registry.findLayer(second, digest);
+      const kept = await t.registry.catalog.findLayer(second, digest);
       expect(kept?.objectKey).toBe(layerObjectKey(t.uploadId));
       expect(await t.fixture.blobs.head(layerObjectKey(other.uploadId))).toBeNull();
 
-      await t.registry.deleteRepository(t.repositoryName);
+      await t.registry.catalog.deleteRepository(t.repositoryName);
       expect(await t.fixture.blobs.head(kept?.objectKey as string)).toEqual({ size: layer.length });
-      await t.registry.deleteRepository(second);
+      await t.registry.catalog.deleteRepository(second);
       expect(await t.fixture.blobs.head(kept?.objectKey as string)).toBeNull();
     });
 

@@ -4,8 +4,7 @@
  * @module
  */
 
-import { DOCKER_MANIFEST, DOCKER_OCI_PAIRS, OCI_MANIFEST } from '@edgecr/protocol';
-import { manifestDigest } from './manifest.ts';
+import { DOCKER_MANIFEST, DOCKER_OCI_PAIRS, manifestDigest, OCI_MANIFEST } from '@edgecr/protocol';
 
 /** A manifest converted to another media type. */
 export interface ConvertedManifest {

@@ -3,20 +3,20 @@
  * @module
  */
 
-import type { ImageFailure, ImageFailureCode, ImageIdentifier } from '@edgecr/protocol';
-import { FAILURE_REASONS, invalidParameter, repositoryNotFound } from '../errors.ts';
+import {
+  ECR_DIGEST,
+  type ImageFailure,
+  type ImageFailureCode,
+  type ImageIdentifier,
+  invalidParameter,
+} from '@edgecr/protocol';
+import { FAILURE_REASONS, repositoryNotFound } from '../errors.ts';
 import {
   canonicalDigest,
   type ImageContext,
   type ImageRecord,
   type ImageRepositorySettings,
 } from './store.ts';
-
-/**
- * A digest as ECR accepts it in an image id: the pattern its InvalidImageDigest reason is believed to quote,
- * with the `-` moved to the end of the class so that it means a hyphen rather than the range `9-_`.
- */
-export const IMAGE_DIGEST = /^[a-zA-Z0-9_+.-]+:[a-fA-F0-9]+$/;
 
 /** A tag: the OCI tag grammar, up to the model's 300 characters. */
 export const IMAGE_TAG = /^[a-zA-Z0-9_][a-zA-Z0-9._-]{0,299}$/;
@@ -43,7 +43,7 @@ export function resolveImageId(ctx: ImageContext, repositoryName: string, id: Im
   const { imageDigest, imageTag } = id;
   if (imageDigest === undefined && imageTag === undefined)
     return { failure: failure(id, 'MissingDigestAndTag') };
-  if (imageDigest !== undefined && !IMAGE_DIGEST.test(imageDigest)) {
+  if (imageDigest !== undefined && !ECR_DIGEST.test(imageDigest)) {
     return { failure: failure(id, 'InvalidImageDigest') };
   }
   if (imageTag !== undefined && !IMAGE_TAG.test(imageTag)) return { failure: failure(id, 'InvalidImageTag') };

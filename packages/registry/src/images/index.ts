@@ -1,24 +1,15 @@
 /**
  * The ECR image rules: PutImage, BatchGetImage, DescribeImages, ListImages, BatchDeleteImage and
- * PutImageTagMutability over the {@link ImageStore} port, with the manifest reading they rest on.
+ * PutImageTagMutability over the {@link ImageStore} port (the manifest reading they rest on is protocol's).
  * @module
  */
 
 export { batchDeleteImage, checkRepositoryDeletable, repositoryHasImages } from './batchDeleteImage.ts';
 export { batchGetImage, PULL_TIME_RESOLUTION_SECONDS } from './batchGetImage.ts';
 export { type ConvertedManifest, convertManifest } from './convert.ts';
-export { IMAGE_DIGEST, IMAGE_TAG } from './imageIds.ts';
+export { IMAGE_TAG } from './imageIds.ts';
 export { DEFAULT_MAX_RESULTS, describeImages, listImages } from './listing.ts';
-export {
-  type ChildManifest,
-  type Descriptor,
-  manifestDigest,
-  type ParsedManifest,
-  type Platform,
-  parseManifest,
-  sha256Digest,
-} from './manifest.ts';
-export { putImage } from './putImage.ts';
+export { type ImagePut, putImage } from './putImage.ts';
 export { type ReferrerDescriptor, type ReferrersQuery, referrers } from './referrers.ts';
 export type * from './store.ts';
 export { isTagImmutable, putImageTagMutability } from './tagMutability.ts';

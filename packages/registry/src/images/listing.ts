@@ -12,8 +12,9 @@ import type {
   ListImagesRequest,
   ListImagesResponse,
 } from '@edgecr/protocol';
+import { invalidParameter } from '@edgecr/protocol';
 import { decodePageToken, encodePageToken, type PagePosition } from '../catalog/pageToken.ts';
-import { imageNotFound, invalidParameter } from '../errors.ts';
+import { imageNotFound } from '../errors.ts';
 import { requireRepository, resolveImageId } from './imageIds.ts';
 import type { ImageContext, ImageRecord } from './store.ts';
 

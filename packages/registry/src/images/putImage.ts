@@ -3,10 +3,9 @@
  * @module
  */
 
-import type { PutImageRequest, PutImageResponse } from '@edgecr/protocol';
-import { FOREIGN_LAYER_TYPES, MAX_IMAGES_PER_REPOSITORY } from '@edgecr/protocol';
+import type { ParsedManifest, PutImageRequest, PutImageResponse } from '@edgecr/protocol';
+import { FOREIGN_LAYER_TYPES, MAX_IMAGES_PER_REPOSITORY, parseManifest } from '@edgecr/protocol';
 import {
-  imageAlreadyExists,
   imageDigestDoesNotMatch,
   imageTagAlreadyExists,
   layersNotFound,
@@ -14,7 +13,6 @@ import {
   tooManyImages,
 } from '../errors.ts';
 import { checkTag, requireRepository } from './imageIds.ts';
-import { type ParsedManifest, parseManifest } from './manifest.ts';
 import { canonicalDigest, type ImageContext, type ImageRecord, type ImageReferences } from './store.ts';
 import { isTagImmutable } from './tagMutability.ts';
 
@@ -25,15 +23,17 @@ import { isTagImmutable } from './tagMutability.ts';
  * repository makes that tag immutable. Without a tag the image is stored untagged. Blobs and manifests may be
  * named by a recorded alias (`sha512:…`); `alias`, the manifest's own sha512 digest its client named it by
  * (checked by the caller), is recorded so the image is found by it too, and recording it is a change: the same
- * image pushed again under its alias is not refused as already existing.
+ * image pushed again under its alias is not `unchanged`.
+ * @returns The image, and whether the push changed anything: `unchanged` is a state, not a failure (ECR's API
+ * answers it with `ImageAlreadyExistsException`, the OCI door with success, as a retried PUT wants).
  * @throws EcrError `RepositoryNotFoundException`, `InvalidParameterException`,
  * `ImageDigestDoesNotMatchException`, `LayersNotFoundException`, `ReferencedImagesNotFoundException`,
- * `ImageAlreadyExistsException` (nothing would change), `ImageTagAlreadyExistsException` and
- * `LimitExceededException` (a new image in a repository holding {@link MAX_IMAGES_PER_REPOSITORY}).
+ * `ImageTagAlreadyExistsException` and `LimitExceededException` (a new image in a repository holding
+ * {@link MAX_IMAGES_PER_REPOSITORY}).
  * @example
- * const { image } = putImage(ctx, { repositoryName: 'app', imageManifest: text, imageTag: 'v1' });
+ * const { state, image } = putImage(ctx, { repositoryName: 'app', imageManifest: text, imageTag: 'v1' });
  */
-export function putImage(ctx: ImageContext, input: PutImageRequest, alias?: string): PutImageResponse {
+export function putImage(ctx: ImageContext, input: PutImageRequest, alias?: string): ImagePut {
   const { repositoryName, imageTag: tag } = input;
   const settings = requireRepository(ctx, repositoryName);
   if (tag !== undefined) checkTag(tag);
@@ -49,9 +49,7 @@ export function putImage(ctx: ImageContext, input: PutImageRequest, alias?: stri
   const created = existing ? null : newImage(ctx, repositoryName, manifest);
   const tagged = tag === undefined ? null : store.taggedDigest(repositoryName, tag);
   const newAlias = alias !== undefined && store.aliasOf(alias) === null;
-  if (existing && (tag === undefined || tagged === digest) && !newAlias) {
-    throw imageAlreadyExists(ctx.registryId, repositoryName, digest, tag);
-  }
+  const unchanged = existing !== null && (tag === undefined || tagged === digest) && !newAlias;
   if (tag !== undefined && tagged !== null && tagged !== digest && isTagImmutable(settings, tag)) {
     throw imageTagAlreadyExists(repositoryName, tag);
   }
@@ -61,8 +59,9 @@ export function putImage(ctx: ImageContext, input: PutImageRequest, alias?: stri
   }
   if (newAlias) store.insertAlias(alias, digest);
   if (created) store.putImage(repositoryName, created.record, input.imageManifest, created.references);
-  if (tag !== undefined) store.setTag(repositoryName, tag, digest);
+  if (tag !== undefined && !unchanged) store.setTag(repositoryName, tag, digest);
   return {
+    state: unchanged ? 'unchanged' : 'stored',
     image: {
       registryId: ctx.registryId,
       repositoryName,
@@ -71,6 +70,11 @@ export function putImage(ctx: ImageContext, input: PutImageRequest, alias?: stri
       imageManifestMediaType: manifest.mediaType,
     },
   };
+}
+
+/** What PutImage did: stored the image (or a tag or alias of it), or found it exactly as pushed. */
+export interface ImagePut extends Required<PutImageResponse> {
+  state: 'stored' | 'unchanged';
 }
 
 /** The record and references of an image not yet stored, once everything it references is checked. */

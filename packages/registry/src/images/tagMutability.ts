@@ -8,7 +8,7 @@ import type {
   PutImageTagMutabilityRequest,
   PutImageTagMutabilityResponse,
 } from '@edgecr/protocol';
-import { invalidParameter } from '../errors.ts';
+import { invalidParameter } from '@edgecr/protocol';
 import { requireRepository } from './imageIds.ts';
 import type { ImageContext, ImageRepositorySettings } from './store.ts';
 

@@ -1,18 +1,10 @@
+import { streamOf } from '@edgecr/protocol';
 import type { BlobStore, ByteRange, StoredObject, UploadedPart } from '../ports/blobStore.ts';
 import { MIN_MULTIPART_PART_BYTES } from '../ports/blobStore.ts';
 
 interface Multipart {
   key: string;
   parts: Map<number, { etag: string; bytes: Uint8Array }>;
-}
-
-function streamOf(bytes: Uint8Array): ReadableStream<Uint8Array> {
-  return new ReadableStream({
-    start(controller) {
-      if (bytes.length > 0) controller.enqueue(bytes);
-      controller.close();
-    },
-  });
 }
 
 /**

@@ -1,13 +1,7 @@
 import { ResumableSha256, ResumableSha512 } from '@edgecr/chunker';
 import { EcrError, MIN_LAYER_PART_BYTES } from '@edgecr/protocol';
 import type { LayerRecord, Registration } from '../catalog/records.ts';
-import {
-  emptyUpload,
-  layerAlreadyExists,
-  layerPartTooSmall,
-  uploadIdInUse,
-  uploadNotFound,
-} from '../errors.ts';
+import { emptyUpload, layerPartTooSmall, uploadIdInUse, uploadNotFound } from '../errors.ts';
 import type { BlobStore } from '../ports/blobStore.ts';
 import type { PartPolicy, UploadRecord, UploadRef, UploadStore } from '../ports/uploadStore.ts';
 import { type ComputedDigests, checkLayerDigests } from './layerDigests.ts';
@@ -18,6 +12,19 @@ export interface LayerCatalog {
   hasLayer(repositoryName: string, digest: string): Promise<boolean>;
   registerLayer(repositoryName: string, layer: LayerRecord, alias?: string): Promise<Registration>;
   objectInUse(objectKey: string): Promise<boolean>;
+}
+
+/**
+ * How a completed upload ended: its layer is new to the repository (`created`, stored or linked to another
+ * repository's copy), or the repository already held it (`present`: the upload's copy is dropped; ECR's API
+ * answers LayerAlreadyExistsException, the OCI door success).
+ */
+export interface LayerCompletion {
+  /** The layer's sha256 digest. */
+  layerDigest: string;
+  /** The digest the client named it by (its sha512 alias, when it named one). */
+  named: string;
+  state: 'created' | 'present';
 }
 
 /** InitiateLayerUpload's (or an OCI upload POST's) input to a fresh upload. */
@@ -139,22 +146,20 @@ export class LayerUploadRules {
    * CompleteLayerUpload: checks the upload and the digests, writes the last part and puts the layer in the
    * catalog. The digest comes from the saved midstate: the cost is one staged remainder whatever the size.
    * Entries of `layerDigests` the upload cannot check are passed over, as ECR does.
-   * @returns The layer's (sha256) digest.
    */
-  complete(ref: UploadRef, layerDigests: string[]): Promise<string> {
+  complete(ref: UploadRef, layerDigests: string[]): Promise<LayerCompletion> {
     return this.finish(ref, layerDigests, false);
   }
 
   /**
    * Completes an OCI blob upload named by `digest` (sha256, or sha512 on an upload that computes it): the
    * digest must be one the upload checks. A sha512 name is recorded as an alias of the blob's sha256 digest.
-   * @returns The layer's (sha256) digest.
    */
-  completeBlob(ref: UploadRef, digest: string): Promise<string> {
+  completeBlob(ref: UploadRef, digest: string): Promise<LayerCompletion> {
     return this.finish(ref, [digest], true);
   }
 
-  private async finish(ref: UploadRef, layerDigests: string[], strict: boolean): Promise<string> {
+  private async finish(ref: UploadRef, layerDigests: string[], strict: boolean): Promise<LayerCompletion> {
     const record = await this.recordFor(ref);
     if (record.received === 0 && !record.policy.allowEmpty)
       throw emptyUpload(ref.registryId, ref.repositoryName, ref.uploadId);
@@ -169,11 +174,11 @@ export class LayerUploadRules {
     const alias = layerDigests.some((given) => given.toLowerCase() === computed.sha512)
       ? computed.sha512
       : undefined;
+    const named = alias ?? digest;
     if (record.phase === 'uploading') {
-      const named = alias ?? digest;
       if (await this.catalogOf(ref.registryId).hasLayer(ref.repositoryName, named)) {
         await this.release(record, false);
-        throw layerAlreadyExists(ref.registryId, ref.repositoryName, named);
+        return { layerDigest: digest, named, state: 'present' };
       }
       await this.storeObject(record);
       record.phase = 'stored';
@@ -194,9 +199,7 @@ export class LayerUploadRules {
     }
     // A layer another repository already holds keeps that one copy: this upload's bytes go.
     await this.release(record, registration !== 'created');
-    if (registration === 'present')
-      throw layerAlreadyExists(ref.registryId, ref.repositoryName, alias ?? digest);
-    return digest;
+    return { layerDigest: digest, named, state: registration === 'present' ? 'present' : 'created' };
   }
 
   /** How many bytes the upload holds (an OCI upload's status). */

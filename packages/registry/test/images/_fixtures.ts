@@ -1,7 +1,9 @@
 // Manifests shaped like the ones docker, buildx, helm and cosign push, and a store/context to run rules on.
-import type { ImageTagMutability, ImageTagMutabilityExclusionFilter } from '@edgecr/protocol';
-import { sha256 } from '@noble/hashes/sha2.js';
-import { bytesToHex } from '@noble/hashes/utils.js';
+import {
+  type ImageTagMutability,
+  type ImageTagMutabilityExclusionFilter,
+  sha256Digest,
+} from '@edgecr/protocol';
 import {
   type CatalogTransaction,
   type ImageContext,
@@ -14,7 +16,7 @@ export const REPO = 'team/app';
 
 /** A digest of some made-up content. */
 export function digestOf(seed: string): string {
-  return `sha256:${bytesToHex(sha256(new TextEncoder().encode(seed)))}`;
+  return sha256Digest(new TextEncoder().encode(seed));
 }
 
 /** A blob the tests upload: digest and size. */

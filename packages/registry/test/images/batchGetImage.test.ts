@@ -1,12 +1,12 @@
-import { DOCKER_MANIFEST, DOCKER_MANIFEST_LIST, OCI_INDEX, OCI_MANIFEST } from '@edgecr/protocol';
-import { describe, expect, it } from 'vitest';
 import {
-  batchGetImage,
-  describeImages,
-  PULL_TIME_RESOLUTION_SECONDS,
+  DOCKER_MANIFEST,
+  DOCKER_MANIFEST_LIST,
+  OCI_INDEX,
+  OCI_MANIFEST,
   parseManifest,
-  putImage,
-} from '../../src/index.ts';
+} from '@edgecr/protocol';
+import { describe, expect, it } from 'vitest';
+import { batchGetImage, describeImages, PULL_TIME_RESOLUTION_SECONDS, putImage } from '../../src/index.ts';
 import { blobs, digestOf, dockerList, dockerManifest, REGISTRY, REPO, setup, upload } from './_fixtures.ts';
 
 type Blob = ReturnType<typeof blobs>[number];

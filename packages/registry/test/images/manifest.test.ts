@@ -2,11 +2,13 @@ import {
   DOCKER_MANIFEST,
   EcrError,
   MAX_IMAGE_MANIFEST_LENGTH,
+  manifestDigest,
   OCI_INDEX,
   OCI_MANIFEST,
+  parseManifest,
 } from '@edgecr/protocol';
 import { describe, expect, it } from 'vitest';
-import { convertManifest, manifestDigest, parseManifest } from '../../src/index.ts';
+import { convertManifest } from '../../src/index.ts';
 import {
   blobs,
   digestOf,

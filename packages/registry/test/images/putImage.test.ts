@@ -177,16 +177,14 @@ describe('putImage', () => {
     );
   });
 
-  it('answers ImageAlreadyExists for the same tag and digest, and for an untagged re-push', () => {
+  it('answers unchanged for the same tag and digest, and for an untagged re-push', () => {
     const { ctx, text } = pushed();
-    putImage(ctx, { repositoryName: REPO, imageManifest: text, imageTag: 'v1' });
-    const again = errorOf(() => putImage(ctx, { repositoryName: REPO, imageManifest: text, imageTag: 'v1' }));
-    expect(again.code).toBe('ImageAlreadyExistsException');
-    expect(again.message).toBe(
-      `Image with digest '${digestOf(text)}' and tag 'v1' already exists in the repository with name '${REPO}' in registry with id '${REGISTRY}'`,
-    );
-    const untagged = errorOf(() => putImage(ctx, { repositoryName: REPO, imageManifest: text }));
-    expect(untagged.code).toBe('ImageAlreadyExistsException');
+    expect(putImage(ctx, { repositoryName: REPO, imageManifest: text, imageTag: 'v1' }).state).toBe('stored');
+    const again = putImage(ctx, { repositoryName: REPO, imageManifest: text, imageTag: 'v1' });
+    expect(again.state).toBe('unchanged');
+    expect(again.image.imageId).toEqual({ imageDigest: digestOf(text), imageTag: 'v1' });
+    expect(putImage(ctx, { repositoryName: REPO, imageManifest: text }).state).toBe('unchanged');
+    expect(putImage(ctx, { repositoryName: REPO, imageManifest: text, imageTag: 'v2' }).state).toBe('stored');
   });
 
   it('adds a second tag to an existing image without touching its push time', () => {

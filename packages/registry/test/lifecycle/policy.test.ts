@@ -132,16 +132,16 @@ const INVALID: [string, string, string][] = [
 async function repositoryWithPolicy() {
   const host = new MemoryHost();
   const registry = host.registry('123456789012', { partSize: 5 * MiB, uploadTtlSeconds: 60 });
-  await registry.createRepository({ repositoryName: 'app' });
+  await registry.catalog.createRepository({ repositoryName: 'app' });
   const kept = policyText(untaggedOlderThan(1, 14), keepAny(2, 10));
-  await registry.putLifecyclePolicy({ repositoryName: 'app', lifecyclePolicyText: kept });
+  await registry.catalog.putLifecyclePolicy({ repositoryName: 'app', lifecyclePolicyText: kept });
   return { registry, kept };
 }
 
 describe('lifecycle policy validation', () => {
   it.each(INVALID)('refuses %s with a 400 that names it, and changes nothing', async (_name, text, names) => {
     const { registry, kept } = await repositoryWithPolicy();
-    const refused = await registry
+    const refused = await registry.catalog
       .putLifecyclePolicy({ repositoryName: 'app', lifecyclePolicyText: text })
       .then(
         () => null,
@@ -151,14 +151,14 @@ describe('lifecycle policy validation', () => {
     expect(refused).toMatchObject({ code: 'InvalidParameterException', status: 400 });
     expect((refused as EcrError).message.startsWith(FRAME)).toBe(true);
     expect((refused as EcrError).message).toContain(names);
-    expect((await registry.getLifecyclePolicy('app')).lifecyclePolicyText).toBe(kept);
+    expect((await registry.catalog.getLifecyclePolicy('app')).lifecyclePolicyText).toBe(kept);
     // The preview refuses the same texts, before anything is stored.
     await expect(
-      registry.startLifecyclePolicyPreview({ repositoryName: 'app', lifecyclePolicyText: text }),
+      registry.catalog.startLifecyclePolicyPreview({ repositoryName: 'app', lifecyclePolicyText: text }),
     ).rejects.toMatchObject({
       code: 'InvalidParameterException',
     });
-    await expect(registry.getLifecyclePolicyPreview({ repositoryName: 'app' })).rejects.toMatchObject({
+    await expect(registry.catalog.getLifecyclePolicyPreview({ repositoryName: 'app' })).rejects.toMatchObject({
       code: 'LifecyclePolicyPreviewNotFoundException',
     });
   });
@@ -211,20 +211,20 @@ describe('lifecycle policy validation', () => {
 
   it('answers LifecyclePolicyNotFoundException for a repository without a policy, and after its deletion', async () => {
     const { registry, kept } = await repositoryWithPolicy();
-    expect(await registry.deleteLifecyclePolicy('app')).toMatchObject({
+    expect(await registry.catalog.deleteLifecyclePolicy('app')).toMatchObject({
       repositoryName: 'app',
       lifecyclePolicyText: kept,
     });
-    await expect(registry.getLifecyclePolicy('app')).rejects.toMatchObject({
+    await expect(registry.catalog.getLifecyclePolicy('app')).rejects.toMatchObject({
       code: 'LifecyclePolicyNotFoundException',
     });
-    await expect(registry.deleteLifecyclePolicy('app')).rejects.toMatchObject({
+    await expect(registry.catalog.deleteLifecyclePolicy('app')).rejects.toMatchObject({
       code: 'LifecyclePolicyNotFoundException',
     });
-    await expect(registry.startLifecyclePolicyPreview({ repositoryName: 'app' })).rejects.toMatchObject({
+    await expect(registry.catalog.startLifecyclePolicyPreview({ repositoryName: 'app' })).rejects.toMatchObject({
       code: 'LifecyclePolicyNotFoundException',
     });
-    await expect(registry.getLifecyclePolicy('nope')).rejects.toMatchObject({
+    await expect(registry.catalog.getLifecyclePolicy('nope')).rejects.toMatchObject({
       code: 'RepositoryNotFoundException',
     });
   });

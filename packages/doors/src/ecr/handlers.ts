@@ -1,0 +1,169 @@
+import { EcrError, formatTarget, type OperationName, type Repository } from '@edgecr/protocol';
+import {
+  imageAlreadyExists,
+  layerInaccessible,
+  layerNotFound,
+  type RepositoryRecord,
+} from '@edgecr/registry';
+import type { EcrContext, EcrHandler } from './context.ts';
+
+/** The wire form of a catalog record: ECR's ARN, and a URI on this endpoint's host. */
+function toRepository(record: RepositoryRecord, context: EcrContext): Repository {
+  const { tags: _tags, createdAt, ...rest } = record;
+  const { registryId } = context.registry;
+  return {
+    ...rest,
+    repositoryArn: `arn:aws:ecr:${context.region}:${registryId}:repository/${record.repositoryName}`,
+    registryId,
+    repositoryUri: `${context.host}/${record.repositoryName}`,
+    createdAt,
+  };
+}
+
+/** The upload an input names, in the caller's registry. */
+function uploadOf(input: { repositoryName: string; uploadId: string }, context: EcrContext) {
+  return {
+    registryId: context.registry.registryId,
+    repositoryName: input.repositoryName,
+    uploadId: input.uploadId,
+  };
+}
+
+/**
+ * The ECR operations edgecr serves, each from a validated input to the registry service to ECR's output.
+ * The model holds operations still to be built (ECR's control plane, one area at a time); those have no
+ * handler here and answer UnknownOperationException, as an operation outside the model does. Doors (the
+ * Worker's AWS JSON 1.1 endpoint, an in-process endpoint in tests) validate, authorise and frame; these only
+ * map.
+ */
+const ECR_HANDLERS: { [Op in OperationName]?: EcrHandler<Op> } = {
+  async CreateRepository(input, context) {
+    return { repository: toRepository(await context.registry.catalog.createRepository(input), context) };
+  },
+
+  async DescribeRepositories(input, context) {
+    const page = await context.registry.catalog.describeRepositories(input);
+    return {
+      // A key limited to prefixes lists only what it may reach (a page may then hold fewer than maxResults).
+      repositories: page.repositories
+        .filter((record) => context.reaches(record.repositoryName))
+        .map((record) => toRepository(record, context)),
+      ...(page.nextToken && { nextToken: page.nextToken }),
+    };
+  },
+
+  async DeleteRepository(input, context) {
+    const record = await context.registry.catalog.deleteRepository(
+      input.repositoryName,
+      input.force ?? false,
+    );
+    return { repository: toRepository(record, context) };
+  },
+
+  async PutImage(input, context) {
+    const { state, image } = await context.registry.catalog.putImage(input);
+    // ECR's API refuses a push that changes nothing (the OCI door answers it as a success).
+    if (state === 'unchanged') {
+      throw imageAlreadyExists(
+        image.registryId ?? '',
+        input.repositoryName,
+        image.imageId?.imageDigest ?? '',
+        input.imageTag,
+      );
+    }
+    return { image };
+  },
+
+  async BatchGetImage(input, context) {
+    return await context.registry.catalog.batchGetImage(input);
+  },
+
+  async DescribeImages(input, context) {
+    return await context.registry.catalog.describeImages(input);
+  },
+
+  async ListImages(input, context) {
+    return await context.registry.catalog.listImages(input);
+  },
+
+  async BatchDeleteImage(input, context) {
+    return await context.registry.catalog.batchDeleteImage(input);
+  },
+
+  async PutImageTagMutability(input, context) {
+    return await context.registry.catalog.putImageTagMutability(input);
+  },
+
+  async InitiateLayerUpload(input, context) {
+    return await context.registry.initiateLayerUpload(input.repositoryName);
+  },
+
+  async UploadLayerPart(input, context) {
+    const lastByteReceived = await context.registry.uploadLayerPart(
+      input,
+      { first: input.partFirstByte, last: input.partLastByte },
+      input.layerPartBlob,
+    );
+    return { ...uploadOf(input, context), lastByteReceived };
+  },
+
+  async CompleteLayerUpload(input, context) {
+    const layerDigest = await context.registry.completeLayerUpload(input, input.layerDigests);
+    return { ...uploadOf(input, context), layerDigest };
+  },
+
+  async BatchCheckLayerAvailability(input, context) {
+    return await context.registry.catalog.checkLayers(input.repositoryName, input.layerDigests);
+  },
+
+  async GetDownloadUrlForLayer(input, context) {
+    const { registry } = context;
+    const layer = await registry.catalog.findLayer(input.repositoryName, input.layerDigest);
+    if (!layer) throw layerNotFound(registry.registryId, input.repositoryName, input.layerDigest);
+    if (context.requireImageReference && !layer.referenced) {
+      throw layerInaccessible(input.repositoryName, input.layerDigest);
+    }
+    const downloadUrl = await context.downloadUrl({
+      repositoryName: input.repositoryName,
+      digest: layer.digest,
+    });
+    return { downloadUrl, layerDigest: layer.digest };
+  },
+
+  async GetAuthorizationToken(_input, context) {
+    return { authorizationData: await context.authorizationData() };
+  },
+
+  async PutLifecyclePolicy(input, context) {
+    return await context.registry.catalog.putLifecyclePolicy(input);
+  },
+
+  async GetLifecyclePolicy(input, context) {
+    return await context.registry.catalog.getLifecyclePolicy(input.repositoryName);
+  },
+
+  async DeleteLifecyclePolicy(input, context) {
+    return await context.registry.catalog.deleteLifecyclePolicy(input.repositoryName);
+  },
+
+  async StartLifecyclePolicyPreview(input, context) {
+    return await context.registry.catalog.startLifecyclePolicyPreview(input);
+  },
+
+  async GetLifecyclePolicyPreview(input, context) {
+    return await context.registry.catalog.getLifecyclePolicyPreview(input);
+  },
+};
+
+/**
+ * The handler of an operation.
+ * @throws EcrError `UnknownOperationException` for a modelled operation edgecr does not serve yet.
+ * @example
+ * const output = await ecrHandler('CreateRepository')({ repositoryName: 'app' }, context);
+ */
+export function ecrHandler<Op extends OperationName>(operation: Op): EcrHandler<Op> {
+  const handler = ECR_HANDLERS[operation] as EcrHandler<Op> | undefined;
+  if (!handler)
+    throw new EcrError('UnknownOperationException', `Unknown operation ${formatTarget(operation)}`);
+  return handler;
+}

@@ -1,0 +1,23 @@
+/** What the operator sets (on Cloudflare: the Worker's `vars` and secrets, read by its configuration). */
+export interface Settings {
+  /** Region named in repository ARNs. */
+  region: string;
+  /** Regions a SigV4 credential scope may name; undefined accepts any. */
+  regions: string[] | undefined;
+  /** The size of every stored part but the last, and the `partSize` InitiateLayerUpload announces. */
+  partSize: number;
+  uploadTtlSeconds: number;
+  downloadUrlTtlSeconds: number;
+  authorizationTokenTtlSeconds: number;
+  requireImageReference: boolean;
+  /** An OCI push to a repository that does not exist creates it. */
+  createRepositoryOnPush: boolean;
+  /** How long a layer no image references stays before the sweep reclaims it; null never sweeps. */
+  unreferencedLayerGraceSeconds: number | null;
+  /** Origins other than the endpoint's own that browsers may call the API from. */
+  allowedOrigins: string[];
+  /** The key download URLs are signed with; without it no download URL is issued or served. */
+  urlSigningKey: string | undefined;
+  /** The access keys (the `EDGECR_CREDENTIALS` JSON), unparsed; without them every request is refused. */
+  credentials: string | undefined;
+}

@@ -1,0 +1,95 @@
+// The doors on the registry's memory host, in process: a signed ECR call, an OCI request with a login, as the
+// Worker's integration helpers do over workerd.
+import { formatTarget, JSON_CONTENT_TYPE, MiB, type OperationName } from '@edgecr/protocol';
+import { MemoryHost } from '@edgecr/registry';
+import { signRequest } from '@edgecr/sigv4';
+import { type Endpoint, portableBodyStreams, route, type Settings } from '../src/index.ts';
+
+export const ORIGIN = 'http://edgecr.test';
+export const REGISTRY_ID = '123456789012';
+export const KEY = { accessKeyId: 'AKIAEDGECRNODETEST01', secretAccessKey: 'edgecr-node-test-secret' };
+
+/** The settings of a test endpoint: the Worker's defaults, one admin key, a signing key. */
+export function testSettings(overrides: Partial<Settings> = {}): Settings {
+  return {
+    region: 'us-east-1',
+    regions: undefined,
+    partSize: 5 * MiB,
+    uploadTtlSeconds: 86_400,
+    downloadUrlTtlSeconds: 600,
+    authorizationTokenTtlSeconds: 43_200,
+    requireImageReference: false,
+    createRepositoryOnPush: false,
+    unreferencedLayerGraceSeconds: null,
+    allowedOrigins: ['https://page.example'],
+    urlSigningKey: 'edgecr-node-test-url-signing-key',
+    credentials: JSON.stringify({
+      [KEY.accessKeyId]: {
+        secretAccessKey: KEY.secretAccessKey,
+        registryId: REGISTRY_ID,
+        permission: 'admin',
+      },
+    }),
+    ...overrides,
+  };
+}
+
+/** An endpoint on a fresh memory host. */
+export function memoryEndpoint(overrides: Partial<Endpoint> = {}, settings?: Partial<Settings>): Endpoint {
+  const host = new MemoryHost();
+  return {
+    hosting: host,
+    blobs: host.blobs,
+    bodies: portableBodyStreams,
+    settings: testSettings(settings),
+    ...overrides,
+  };
+}
+
+/** Serves a request the way the Worker does, pages and files answered 404. */
+export function serve(endpoint: Endpoint, request: Request): Promise<Response> {
+  return route(request, endpoint, async () => new Response('no page here', { status: 404 }));
+}
+
+/** One signed ECR call; `origin` sets the page's Origin header. */
+export async function ecrCall(
+  endpoint: Endpoint,
+  operation: OperationName,
+  input: unknown,
+  origin?: string,
+): Promise<{ status: number; json: Record<string, unknown>; response: Response }> {
+  const body = JSON.stringify(input);
+  const headers = signRequest(
+    {
+      method: 'POST',
+      url: `${ORIGIN}/`,
+      headers: { 'x-amz-target': formatTarget(operation), 'content-type': JSON_CONTENT_TYPE },
+      body,
+    },
+    { credentials: KEY, region: 'us-east-1', service: 'ecr' },
+  );
+  const response = await serve(
+    endpoint,
+    new Request(`${ORIGIN}/`, { method: 'POST', headers: { ...headers, ...(origin && { origin }) }, body }),
+  );
+  return { status: response.status, json: (await response.json()) as Record<string, unknown>, response };
+}
+
+/** The `Authorization: Basic` of a GetAuthorizationToken token, as docker logs in. */
+export async function login(endpoint: Endpoint): Promise<string> {
+  const { json } = await ecrCall(endpoint, 'GetAuthorizationToken', {});
+  const [data] = json.authorizationData as { authorizationToken: string }[];
+  return `Basic ${data?.authorizationToken}`;
+}
+
+/** One request to the OCI door. */
+export function oci(
+  endpoint: Endpoint,
+  path: string,
+  init: RequestInit & { auth?: string } = {},
+): Promise<Response> {
+  const { auth, ...rest } = init;
+  const headers = new Headers(rest.headers);
+  if (auth) headers.set('authorization', auth);
+  return serve(endpoint, new Request(`${ORIGIN}${path}`, { ...rest, headers }));
+}
