@@ -45,7 +45,9 @@ export function lifecycleSuite(factories: ConformanceFactories): void {
       expect(await registry.catalog.startLifecyclePolicyPreview({ repositoryName: 'app' })).toMatchObject({
         status: 'IN_PROGRESS',
       });
-      await expect(registry.catalog.startLifecyclePolicyPreview({ repositoryName: 'app' })).rejects.toMatchObject({
+      await expect(
+        registry.catalog.startLifecyclePolicyPreview({ repositoryName: 'app' }),
+      ).rejects.toMatchObject({
         code: 'LifecyclePolicyPreviewInProgressException',
       });
 

@@ -158,9 +158,11 @@ describe('lifecycle policy validation', () => {
     ).rejects.toMatchObject({
       code: 'InvalidParameterException',
     });
-    await expect(registry.catalog.getLifecyclePolicyPreview({ repositoryName: 'app' })).rejects.toMatchObject({
-      code: 'LifecyclePolicyPreviewNotFoundException',
-    });
+    await expect(registry.catalog.getLifecyclePolicyPreview({ repositoryName: 'app' })).rejects.toMatchObject(
+      {
+        code: 'LifecyclePolicyPreviewNotFoundException',
+      },
+    );
   });
 
   it('refuses a text under 100 or over 30,720 characters with the model constraint', () => {
@@ -221,7 +223,9 @@ describe('lifecycle policy validation', () => {
     await expect(registry.catalog.deleteLifecyclePolicy('app')).rejects.toMatchObject({
       code: 'LifecyclePolicyNotFoundException',
     });
-    await expect(registry.catalog.startLifecyclePolicyPreview({ repositoryName: 'app' })).rejects.toMatchObject({
+    await expect(
+      registry.catalog.startLifecyclePolicyPreview({ repositoryName: 'app' }),
+    ).rejects.toMatchObject({
       code: 'LifecyclePolicyNotFoundException',
     });
     await expect(registry.catalog.getLifecyclePolicy('nope')).rejects.toMatchObject({
