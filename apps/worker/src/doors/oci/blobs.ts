@@ -1,23 +1,36 @@
-import { CONTENT_DIGEST_HEADER, type Digest, OciError, resolveRange } from '@edgecr/protocol';
+import {
+  CONTENT_DIGEST_HEADER,
+  type Digest,
+  digestEtag,
+  notModified,
+  OciError,
+  resolveRange,
+} from '@edgecr/protocol';
 import { R2BlobStore } from '../../adapters/r2BlobStore.ts';
 import { permit } from './auth.ts';
 import type { OciRequest } from './context.ts';
 
 /**
  * GET/HEAD `/v2/<name>/blobs/<digest>`: the blob streamed from R2, whole or the `Range` asked for (206, or 416
- * with `bytes *\/<size>`). Served here rather than redirected to a signed download URL: a redirect sends the
- * client back to this same Worker for the same R2 read, one more round trip and one more request billed.
+ * with `bytes *\/<size>`), or 304 when `If-None-Match` names its digest. Served here rather than redirected
+ * to a signed download URL: a redirect sends the client back to this same Worker for the same R2 read, one
+ * more round trip and one more request billed.
  */
 export async function serveBlob(call: OciRequest, name: string, digest: Digest): Promise<Response> {
   permit(call.key, call.settings, 'GetDownloadUrlForLayer', name);
   const layer = await call.registry.findLayer(name, digest.digest);
   if (!layer) throw new OciError('BLOB_UNKNOWN', `blob ${digest.digest} is not in repository ${name}`);
+  const etag = digestEtag(layer.digest);
   const headers: Record<string, string> = {
     [CONTENT_DIGEST_HEADER]: layer.digest,
     'accept-ranges': 'bytes',
     'content-type': 'application/octet-stream',
-    etag: `"${layer.digest}"`,
+    etag,
   };
+  // If-None-Match comes before Range (RFC 9110 section 13.2.2): a client holding the blob gets no bytes.
+  if (notModified(call.request.headers.get('if-none-match'), etag)) {
+    return new Response(null, { status: 304, headers });
+  }
   const answer = resolveRange(call.request.headers.get('range'), layer.size);
   if (answer.kind === 'unsatisfiable') {
     throw new OciError('BLOB_UNKNOWN', 'range not satisfiable', {
