@@ -24,7 +24,14 @@ const load = () => loadavg()[0]?.toFixed(1);
 console.log(`edgecr pull benchmark (${availableParallelism()} cores, load ${load()} at the start)`);
 const checks: Check[] = [];
 console.log(`\n1. Local R2: a multipart object against a single object of the same bytes`);
-checks.push(...(await localR2Checks(Math.max(ROUNDS, 5))));
+const seconds = QUICK ? 4 : 8;
+const localStack = await localR2Checks(Math.max(ROUNDS, 5), seconds);
+checks.push(...localStack.checks);
+const { ceiling } = localStack;
+console.log(
+  `The stack's ceiling, a bare Worker answering a constant (wrk, 16 connections): ${ceiling.rps.toFixed(0)} req/s, ` +
+    `p50 ${ceiling.p50.toFixed(1)} ms, p99 ${ceiling.p99.toFixed(1)} ms`,
+);
 
 const dir = mkdtempSync(join(tmpdir(), 'edgecr-bench-pull-'));
 const removeDir = deferCleanup(() => rmSync(dir, { recursive: true, force: true }));
@@ -66,7 +73,7 @@ try {
     repository: `${repository}-big`,
   })) as typeof targets;
   checks.push(await bigBlobCheck(bigTargets, images.big, ROUNDS));
-  const load16and64 = await loadChecks(targets, images.small, QUICK ? 4 : 8);
+  const load16and64 = await loadChecks(targets, images.small, seconds);
   printTable(['load (wrk, 2 threads)', 'registry', 'req/s', 'p50', 'p99', 'errors'], load16and64.rows);
   checks.push(...load16and64.checks);
   const stormResult = await stormChecks(targets, images.small, 32);

@@ -3,7 +3,8 @@
 // LAYERS bucket). Every edgecr blob is a multipart object; the single object is what local R2 reads at the
 // speed of its files.
 //   PUT /<key>[?part=M]  stores the body (with its Content-Length), in parts of M bytes when `part` is given
-//   GET /<key>                   answers the object's body (a `Range: bytes=a-b` header is passed to R2)
+//   GET /<key>           answers the object's body (a `Range: bytes=a-b` header is passed to R2)
+//   GET /ping            answers a constant: the stack's own ceiling for small answers
 export { LayerUpload, Registry } from '../../src/index.ts';
 
 /** Stores the request's body under `key`: one `put`, or a multipart upload of `partSize`-byte parts. */
@@ -35,6 +36,7 @@ function range(header: string | null): R2Range | undefined {
 export default {
   async fetch(request: Request, env: Env): Promise<Response> {
     const url = new URL(request.url);
+    if (url.pathname === '/ping') return Response.json({ ok: true });
     const key = `bench${url.pathname}`;
     if (request.method === 'PUT') {
       const part = url.searchParams.get('part');
