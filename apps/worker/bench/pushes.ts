@@ -1,5 +1,6 @@
 // The pushes of section 1: the same 256 MiB layer through both doors of the Worker, through both doors of its
 // variant whose R2 part writes are discarded, and to the references, rounds interleaved.
+import { Agent } from 'node:http';
 import { CreateRepositoryCommand, ECRClient, GetAuthorizationTokenCommand } from '@aws-sdk/client-ecr';
 import type { LocalStack } from '@edgecr/testkit/localStack';
 import { LOCAL_CREDENTIALS } from '../test/e2e/_layers.ts';
@@ -16,6 +17,9 @@ export function ecrClient(stack: LocalStack): ECRClient {
     region: 'us-east-1',
     credentials: LOCAL_CREDENTIALS,
     maxAttempts: 1,
+    // A fresh connection per call: between calls the benchmark writes 256 MiB of part files, longer than the
+    // local server keeps an idle connection on a busy machine, and a reused closed one fails (socket hang up).
+    requestHandler: { httpAgent: new Agent({ keepAlive: false }) },
   });
 }
 

@@ -1,14 +1,15 @@
-import { resolveRange } from '@edgecr/protocol';
+import { digestEtag, notModified, resolveRange } from '@edgecr/protocol';
 import type { BlobStore, RepositoryLayer } from '@edgecr/registry';
 
 /** A blob read as a GET or HEAD asked for it: whole, the range it named, or a range past its end. */
 export type BlobRead =
   | { kind: 'unsatisfiable'; contentRange: string }
   | { kind: 'missing' }
-  | { kind: 'bytes'; status: 200 | 206; headers: Record<string, string>; body: ReadableStream | null };
+  | { kind: 'bytes'; status: 200 | 206 | 304; headers: Record<string, string>; body: ReadableStream | null };
 
 /**
- * Reads a stored layer for a GET or HEAD, whole or the `Range` the request names: the one ranged blob reader of
+ * Reads a stored layer for a GET or HEAD, whole, the `Range` the request names, or nothing (304) when its
+ * `If-None-Match` names the digest: the one ranged blob reader of
  * both blob doors (the OCI `/v2/` blobs and signed downloads), which add their own headers and errors.
  * `missing` is a layer the catalog lists whose bytes are gone (deleted between the lookup and the read).
  * @example
@@ -19,14 +20,18 @@ export async function readBlob(
   layer: RepositoryLayer,
   request: Request,
 ): Promise<BlobRead> {
+  const etag = digestEtag(layer.digest);
+  const kept = { 'accept-ranges': 'bytes', 'content-type': 'application/octet-stream', etag };
+  // If-None-Match comes before Range (RFC 9110 section 13.2.2): a client holding the blob gets no bytes.
+  if (notModified(request.headers.get('if-none-match'), etag)) {
+    return { kind: 'bytes', status: 304, headers: kept, body: null };
+  }
   const answer = resolveRange(request.headers.get('range'), layer.size);
   if (answer.kind === 'unsatisfiable') return { kind: 'unsatisfiable', contentRange: answer.contentRange };
   const range =
     answer.kind === 'partial' ? { offset: answer.start, length: answer.end - answer.start + 1 } : undefined;
   const headers: Record<string, string> = {
-    'accept-ranges': 'bytes',
-    'content-type': 'application/octet-stream',
-    etag: `"${layer.digest}"`,
+    ...kept,
     'content-length': String(range ? range.length : layer.size),
     ...(answer.kind === 'partial' && { 'content-range': answer.contentRange }),
   };

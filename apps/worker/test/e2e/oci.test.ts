@@ -156,6 +156,38 @@ describe('OCI clients against the /v2/ door', () => {
     expect((await crane(registry, ['ls', target])).stdout.trim()).toBe('');
   });
 
+  it('crane pulls a two-platform image byte for byte; HEAD names digest, length and type; a held digest gets 304', async () => {
+    await aws(stack, ['create-repository', '--repository-name', 'crane/pull']);
+    const layout = writeOciLayout(join(dir, 'crane-source'), { seed: 'crane-pull' });
+    const reference = `${registry.host}/crane/pull:${layout.tag}`;
+    await skopeoCopy(`oci:${layout.dir}:${layout.tag}`, `docker://${reference}`, { dest: registry });
+    const out = join(dir, 'crane-pull');
+    await crane(registry, ['pull', '--format=oci', reference, out]);
+    for (const [digest, bytes] of layout.blobs) {
+      const copy = readFileSync(join(out, 'blobs', 'sha256', digest.slice('sha256:'.length)));
+      expect(Buffer.compare(copy, bytes), digest).toBe(0);
+    }
+    // What a pull client reads before it downloads: HEAD of a manifest and of a layer, then a conditional GET.
+    const authorization = `Basic ${btoa(`AWS:${registry.password}`)}`;
+    const image = layout.images[0] as (typeof layout.images)[number];
+    for (const [path, descriptor] of [
+      ['manifests', image.manifest],
+      ['blobs', image.layer],
+    ] as const) {
+      const url = `${stack.endpoint}/v2/crane/pull/${path}/${descriptor.digest}`;
+      const head = await fetch(url, { method: 'HEAD', headers: { authorization } });
+      expect(head.status).toBe(200);
+      expect(head.headers.get('docker-content-digest')).toBe(descriptor.digest);
+      expect(head.headers.get('content-length')).toBe(String(descriptor.size));
+      const type = path === 'manifests' ? descriptor.mediaType : 'application/octet-stream';
+      expect(head.headers.get('content-type')).toBe(type);
+      const held = await fetch(url, {
+        headers: { authorization, 'if-none-match': `"${descriptor.digest}"` },
+      });
+      expect(held.status).toBe(304);
+    }
+  });
+
   it('oras pushes and pulls an artifact, attaches a referrer and finds it through the referrers API', async () => {
     const work = join(dir, 'oras');
     mkdirSync(work, { recursive: true });

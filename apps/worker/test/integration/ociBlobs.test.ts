@@ -78,9 +78,52 @@ describe('OCI door: blobs', () => {
     });
     expect(past.status).toBe(416);
     expect(past.headers.get('content-range')).toBe(`bytes */${bytes.length}`);
+    // A Range that does not parse is no range request (RFC 9110): the whole blob.
+    for (const range of ['bytes=a-b', 'bytes=', 'pages 1-2']) {
+      const ignored = await oci(`/v2/${name}/blobs/${digest}`, { auth, headers: { range } });
+      expect(ignored.status, range).toBe(200);
+      expect(new Uint8Array(await ignored.arrayBuffer())).toEqual(bytes);
+    }
     const unknown = await oci(`/v2/${name}/blobs/sha256:${'0'.repeat(64)}`, { auth });
     expect(unknown.status).toBe(404);
     expect(await errorCode(unknown)).toBe('BLOB_UNKNOWN');
+  });
+
+  it('answers HEAD with digest, length and type, and If-None-Match on the digest 304 before any Range', async () => {
+    const auth = await basicAuth();
+    const name = repositoryName('oci-blob-etag');
+    await createRepository(name);
+    const bytes = randomBytes(70_001, 2);
+    const digest = await pushBlob(name, bytes, auth);
+    const head = await oci(`/v2/${name}/blobs/${digest}`, { method: 'HEAD', auth });
+    expect(head.status).toBe(200);
+    expect(head.headers.get('docker-content-digest')).toBe(digest);
+    expect(head.headers.get('content-length')).toBe(String(bytes.length));
+    expect(head.headers.get('content-type')).toBe('application/octet-stream');
+    expect(head.headers.get('etag')).toBe(`"${digest}"`);
+    for (const [method, headers] of [
+      ['GET', { 'if-none-match': `"${digest}"` }],
+      ['HEAD', { 'if-none-match': `W/"${digest}"` }],
+      ['GET', { 'if-none-match': `"other", "${digest}"`, range: 'bytes=0-9' }],
+    ] as const) {
+      const cached = await oci(`/v2/${name}/blobs/${digest}`, { method, auth, headers });
+      expect(cached.status, JSON.stringify(headers)).toBe(304);
+      expect(cached.headers.get('etag')).toBe(`"${digest}"`);
+      expect(await cached.text()).toBe('');
+    }
+    const changed = await oci(`/v2/${name}/blobs/${digest}`, {
+      auth,
+      headers: { 'if-none-match': '"other"' },
+    });
+    expect(changed.status).toBe(200);
+    expect(new Uint8Array(await changed.arrayBuffer())).toEqual(bytes);
+    // The condition never stands in for authorisation: a key without the repository learns nothing.
+    const teamA = await basicAuth(KEYS.teamA);
+    const refused = await oci(`/v2/${name}/blobs/${digest}`, {
+      auth: teamA,
+      headers: { 'if-none-match': `"${digest}"` },
+    });
+    expect(refused.status).toBe(403);
   });
 
   it('answers a push to a repository that does not exist NAME_UNKNOWN in ECR words', async () => {

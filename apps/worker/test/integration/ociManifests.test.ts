@@ -61,6 +61,23 @@ describe('OCI door: manifests', () => {
     }
     const head = await oci(`/v2/${name}/manifests/v1`, { method: 'HEAD', auth });
     expect(head.headers.get('content-length')).toBe(String(bytes.length));
+    expect(head.headers.get('content-type')).toBe(OCI_MANIFEST);
+    expect(head.headers.get('docker-content-digest')).toBe(digest);
+    for (const method of ['GET', 'HEAD']) {
+      const cached = await oci(`/v2/${name}/manifests/${digest}`, {
+        method,
+        auth,
+        headers: { 'if-none-match': `"${digest}"` },
+      });
+      expect(cached.status, method).toBe(304);
+      expect(cached.headers.get('docker-content-digest')).toBe(digest);
+      expect(await cached.text()).toBe('');
+    }
+    const stale = await oci(`/v2/${name}/manifests/${digest}`, {
+      auth,
+      headers: { accept: OCI_MANIFEST, 'if-none-match': `"sha256:${'0'.repeat(64)}"` },
+    });
+    expect(new Uint8Array(await stale.arrayBuffer())).toEqual(bytes);
     const { json } = await call('DescribeImages', { repositoryName: name, imageIds: [{ imageTag: 'v1' }] });
     expect(json.imageDetails[0].lastRecordedPullTime).toBeGreaterThan(0);
   });

@@ -5,7 +5,7 @@ import type { OciRequest } from './context.ts';
 
 /**
  * GET/HEAD `/v2/<name>/blobs/<digest>`: the blob streamed from the blob store, whole or the `Range` asked for (206, or 416
- * with `bytes *\/<size>`). Served here rather than redirected to a signed download URL: a redirect sends the
+ * with `bytes *\/<size>`), or 304 when `If-None-Match` names its digest. Served here rather than redirected to a signed download URL: a redirect sends the
  * client back to this same Worker for the same R2 read, one more round trip and one more request billed.
  */
 export async function serveBlob(call: OciRequest, name: string, digest: Digest): Promise<Response> {

@@ -1,9 +1,11 @@
 import {
   CONTENT_DIGEST_HEADER,
+  digestEtag,
   digestOf,
   type ImageIdentifier,
   MAX_IMAGE_MANIFEST_LENGTH,
   type ManifestReference,
+  notModified,
   OciError,
   SUBJECT_HEADER,
 } from '@edgecr/protocol';
@@ -41,7 +43,7 @@ function acceptedMediaTypes(header: string | null): string[] | undefined {
  * GET/HEAD `/v2/<name>/manifests/<reference>`: BatchGetImage's rules, so a pull is recorded
  * (`lastRecordedPullTime`) and a tag is converted between Docker schema 2 and OCI when `Accept` leaves out
  * the stored type, as ECR does. A digest names exact bytes: asked for by digest, the manifest is served as
- * stored whatever `Accept` says.
+ * stored whatever `Accept` says. `If-None-Match` naming the digest answers 304 without the bytes.
  */
 export async function getManifest(
   call: OciRequest,
@@ -67,8 +69,11 @@ export async function getManifest(
     'content-type': image.imageManifestMediaType ?? 'application/vnd.oci.image.manifest.v1+json',
     'content-length': String(bytes.length),
     [CONTENT_DIGEST_HEADER]: digest,
-    etag: `"${digest}"`,
+    etag: digestEtag(digest),
   };
+  if (notModified(call.request.headers.get('if-none-match'), headers.etag)) {
+    return new Response(null, { status: 304, headers });
+  }
   return new Response(call.request.method === 'HEAD' ? null : bytes, { headers });
 }
 

@@ -5,6 +5,7 @@
  */
 
 export * from './auth.ts';
+export * from './conditional.ts';
 export * from './errors.ts';
 export * from './fromEcr.ts';
 export * from './headers.ts';

@@ -56,7 +56,7 @@ export function uploadRange(received: number): string {
 
 /**
  * What a blob GET with a `Range` header answers (RFC 9110 section 14.2, 15.3.7, 15.5.17):
- * - `full`: 200 with the whole blob (no `Range`, a unit other than bytes, or several ranges);
+ * - `full`: 200 with the whole blob (no `Range`, a malformed one, a unit other than bytes, or several ranges);
  * - `partial`: 206 with bytes `start` to `end` and this `Content-Range`;
  * - `unsatisfiable`: 416 with this `Content-Range` (`bytes *\/<size>`, section 14.4).
  * @example
@@ -73,9 +73,12 @@ export type RangeAnswer =
  * - No header, or a unit other than `bytes`: the whole blob (a server MUST ignore units it does not know).
  * - Several ranges: the whole blob; a server MAY ignore `Range` (section 14.2), and no registry client
  *   asks for several.
- * - A malformed bytes range, one whose last position precedes its first, or none that overlaps the blob
- *   (a first position at or past the end, a zero suffix, an empty blob): 416. The RFC lets a server
- *   ignore or reject invalid ranges; the conformance suite expects `bytes=500-0` rejected.
+ * - A header that does not parse as a byte range (`bytes=a-b`, `bytes=`, `bytes=-`, no `=`): the whole blob.
+ *   A field value that fails its grammar is no range request at all, so it is ignored (RFC 9110 sections
+ *   5.5 and 14.2), as distribution and nginx do.
+ * - A well-formed range whose last position precedes its first, or one that overlaps nothing (a first
+ *   position at or past the end, a zero suffix, an empty blob): 416. The RFC lets a server reject an invalid
+ *   range-spec (section 14.1.1), and the conformance suite expects `bytes=500-0` rejected.
  * - Otherwise the range, its last position clamped to the blob and a suffix longer than the blob taken as
  *   all of it (section 14.1.2).
  * @example
@@ -86,7 +89,7 @@ export function resolveRange(header: string | null, size: number): RangeAnswer {
   const unsatisfiable: RangeAnswer = { kind: 'unsatisfiable', contentRange: `bytes */${size}` };
   // ranges-specifier = range-unit "=" range-set; the unit is case-insensitive (section 14.1).
   const equals = header.indexOf('=');
-  if (equals < 0) return unsatisfiable;
+  if (equals < 0) return { kind: 'full' };
   if (header.slice(0, equals).trim().toLowerCase() !== 'bytes') return { kind: 'full' };
   // range-set = 1#range-spec: a comma list, with optional whitespace and empty elements (section 5.6.1).
   const specs = header
@@ -96,7 +99,7 @@ export function resolveRange(header: string | null, size: number): RangeAnswer {
     .filter((spec) => spec !== '');
   if (specs.length > 1) return { kind: 'full' };
   const match = /^([0-9]*)-([0-9]*)$/.exec(specs[0] ?? '');
-  if (!match || (match[1] === '' && match[2] === '')) return unsatisfiable;
+  if (!match || (match[1] === '' && match[2] === '')) return { kind: 'full' };
   const [, first = '', last = ''] = match;
   let start: number;
   let end: number;
