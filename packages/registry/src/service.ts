@@ -22,6 +22,7 @@ import {
   type PutLifecyclePolicyResponse,
   type StartLifecyclePolicyPreviewRequest,
   type StartLifecyclePolicyPreviewResponse,
+  type Tag,
 } from '@edgecr/protocol';
 import type { CatalogRules } from './catalog/catalogRules.ts';
 import {
@@ -71,6 +72,8 @@ export type CatalogHandle = Reached<
     | 'listImages'
     | 'batchDeleteImage'
     | 'putImageTagMutability'
+    | 'tagRepository'
+    | 'untagRepository'
     | 'referrers'
     | 'putLifecyclePolicy'
     | 'getLifecyclePolicy'
@@ -125,8 +128,24 @@ export class RegistryService {
     this.catalog = hosting.catalog(registryId);
   }
 
-  createRepository(input: CreateRepositoryRequest): Promise<RepositoryRecord> {
-    return this.catalog.createRepository(newRepositoryRecord(input, new Date()));
+  /** CreateRepository; its tags follow TagResource's rules. */
+  async createRepository(input: CreateRepositoryRequest): Promise<RepositoryRecord> {
+    return await this.catalog.createRepository(newRepositoryRecord(input, new Date()));
+  }
+
+  /** Adds tags to a repository, replacing the values of keys it already has (TagResource). */
+  tagRepository(repositoryName: string, tags: Tag[]): Promise<void> {
+    return this.catalog.tagRepository(repositoryName, tags);
+  }
+
+  /** A repository's tags (ListTagsForResource). */
+  async repositoryTags(repositoryName: string): Promise<Tag[]> {
+    return (await this.catalog.requireRepository(repositoryName)).tags;
+  }
+
+  /** Removes tags from a repository by key (UntagResource). */
+  untagRepository(repositoryName: string, tagKeys: string[]): Promise<void> {
+    return this.catalog.untagRepository(repositoryName, tagKeys);
   }
 
   async describeRepositories(query: RepositoryQuery): Promise<RepositoryPage> {

@@ -42,6 +42,8 @@ export function cloudflareHosting(env: Env): RegistryHosting {
         batchDeleteImage: async (input) => unwrap(await stub.batchDeleteImage(input)),
         putImageTagMutability: async (input) => unwrap(await stub.putImageTagMutability(input)),
         referrers: async (query) => unwrap(await stub.referrers(query)),
+        tagRepository: async (name, tags) => unwrap(await stub.tagRepository(name, tags)),
+        untagRepository: async (name, keys) => unwrap(await stub.untagRepository(name, keys)),
         putLifecyclePolicy: async (input) => unwrap(await stub.putLifecyclePolicy(input)),
         getLifecyclePolicy: async (name) => unwrap(await stub.getLifecyclePolicy(name)),
         deleteLifecyclePolicy: async (name) => unwrap(await stub.deleteLifecyclePolicy(name)),

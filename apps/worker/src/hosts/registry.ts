@@ -9,6 +9,7 @@ import type {
   PutImageTagMutabilityRequest,
   PutLifecyclePolicyRequest,
   StartLifecyclePolicyPreviewRequest,
+  Tag,
 } from '@edgecr/protocol';
 import {
   CatalogRules,
@@ -93,6 +94,14 @@ export class Registry extends DurableObject<Env> {
 
   putImageTagMutability(input: PutImageTagMutabilityRequest) {
     return capture(() => this.rules.putImageTagMutability(input));
+  }
+
+  tagRepository(repositoryName: string, tags: Tag[]) {
+    return capture(() => this.rules.tagRepository(repositoryName, tags));
+  }
+
+  untagRepository(repositoryName: string, tagKeys: string[]) {
+    return capture(() => this.rules.untagRepository(repositoryName, tagKeys));
   }
 
   putLifecyclePolicy(input: PutLifecyclePolicyRequest) {

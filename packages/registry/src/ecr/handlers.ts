@@ -1,6 +1,8 @@
 import { EcrError, formatTarget, type OperationName, type Repository } from '@edgecr/protocol';
 import type { RepositoryRecord } from '../catalog/records.ts';
-import { layerInaccessible, layerNotFound } from '../errors.ts';
+import { repositoryOfArn } from '../catalog/repositoryTags.ts';
+import { layerInaccessible, layerNotFound, repositoryNotFound } from '../errors.ts';
+import { pageReferrers } from '../images/referrers.ts';
 import type { EcrContext, EcrHandler } from './context.ts';
 
 /** The wire form of a catalog record: ECR's ARN, and a URI on this endpoint's host. */
@@ -23,6 +25,17 @@ function uploadOf(input: { repositoryName: string; uploadId: string }, context: 
     repositoryName: input.repositoryName,
     uploadId: input.uploadId,
   };
+}
+
+/**
+ * The repository a tagging operation's ARN names, in the caller's registry.
+ * @throws EcrError `InvalidParameterException` for no repository ARN of this region;
+ * `RepositoryNotFoundException` for one of another registry (the door refuses those keys first).
+ */
+function taggedRepository(resourceArn: string, context: EcrContext): string {
+  const { registryId, repositoryName } = repositoryOfArn(resourceArn, context.region);
+  if (registryId !== context.registry.registryId) throw repositoryNotFound(registryId, repositoryName);
+  return repositoryName;
 }
 
 /**
@@ -51,6 +64,33 @@ export const ECR_HANDLERS: { [Op in OperationName]?: EcrHandler<Op> } = {
   async DeleteRepository(input, context) {
     const record = await context.registry.deleteRepository(input.repositoryName, input.force ?? false);
     return { repository: toRepository(record, context) };
+  },
+
+  async TagResource(input, context) {
+    await context.registry.tagRepository(taggedRepository(input.resourceArn, context), input.tags);
+    return {};
+  },
+
+  async UntagResource(input, context) {
+    await context.registry.untagRepository(taggedRepository(input.resourceArn, context), input.tagKeys);
+    return {};
+  },
+
+  async ListTagsForResource(input, context) {
+    return { tags: await context.registry.repositoryTags(taggedRepository(input.resourceArn, context)) };
+  },
+
+  async DescribeRegistry(_input, context) {
+    // edgecr replicates nothing: ECR's answer for a registry without replication rules.
+    return { registryId: context.registry.registryId, replicationConfiguration: { rules: [] } };
+  },
+
+  async ListImageReferrers(input, context) {
+    const all = await context.registry.referrers({
+      repositoryName: input.repositoryName,
+      digest: input.subjectId.imageDigest,
+    });
+    return pageReferrers(all, input);
   },
 
   async PutImage(input, context) {

@@ -19,6 +19,11 @@ export {
   sha256Digest,
 } from './manifest.ts';
 export { putImage } from './putImage.ts';
-export { type ReferrerDescriptor, type ReferrersQuery, referrers } from './referrers.ts';
+export {
+  pageReferrers,
+  type ReferrerDescriptor,
+  type ReferrersQuery,
+  referrers,
+} from './referrers.ts';
 export type * from './store.ts';
 export { isTagImmutable, putImageTagMutability } from './tagMutability.ts';

@@ -8,7 +8,7 @@ import {
   parseTarget,
   validateRequest,
 } from '@edgecr/protocol';
-import { type EcrContext, type EcrInput, ecrHandler } from '@edgecr/registry';
+import { type EcrContext, type EcrInput, ecrHandler, parseRepositoryArn } from '@edgecr/registry';
 import { authenticate } from '../../auth/authenticate.ts';
 import { type AccessKey, authorize } from '../../auth/credentials.ts';
 import type { Settings } from '../../config.ts';
@@ -16,9 +16,17 @@ import { isUnread, parseJson, readBody } from './body/requestBody.ts';
 import { runStreamedPart } from './body/streamedPart.ts';
 import { ecrContext } from './context.ts';
 
+/** The repository ARN a request names (`resourceArn`), if it is one. */
+function arnNamed(input: Record<string, unknown>) {
+  return typeof input.resourceArn === 'string' ? parseRepositoryArn(input.resourceArn) : null;
+}
+
 /** The repositories a request names, for the key's prefix check. */
 function repositoriesNamed(input: Record<string, unknown>): (string | undefined)[] {
   if (typeof input.repositoryName === 'string') return [input.repositoryName];
+  // A tagging operation's repository is in its ARN (a malformed one is the handler's to refuse).
+  const arn = arnNamed(input);
+  if (arn) return [arn.repositoryName];
   if (Array.isArray(input.repositoryNames)) return input.repositoryNames as string[];
   return [undefined];
 }
@@ -26,6 +34,8 @@ function repositoriesNamed(input: Record<string, unknown>): (string | undefined)
 /** The registries a request names; none means the caller's own. */
 function registriesNamed(input: Record<string, unknown>, own: string): string[] {
   if (typeof input.registryId === 'string') return [input.registryId];
+  const arn = arnNamed(input);
+  if (arn) return [arn.registryId];
   if (Array.isArray(input.registryIds)) return input.registryIds as string[];
   return [own];
 }
