@@ -14,16 +14,7 @@ export {
   type RepositoryQuery,
   type RepositoryRecord,
 } from './catalog/records.ts';
-export {
-  addTags,
-  MAX_REPOSITORY_TAGS,
-  MAX_TAG_KEY_LENGTH,
-  MAX_TAG_VALUE_LENGTH,
-  parseRepositoryArn,
-  type RepositoryArn,
-  removeTags,
-  repositoryOfArn,
-} from './catalog/repositoryTags.ts';
+export { parseRepositoryArn, type RepositoryArn } from './catalog/repositoryTags.ts';
 export type { EcrContext, EcrHandler, EcrInput, StreamedUploadLayerPartRequest } from './ecr/context.ts';
 export { ECR_HANDLERS, ecrHandler } from './ecr/handlers.ts';
 export * from './errors.ts';

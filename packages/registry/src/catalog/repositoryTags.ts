@@ -9,11 +9,11 @@ import { EcrError, type Tag } from '@edgecr/protocol';
 import { invalidParameter } from '../errors.ts';
 
 /** The most tags one repository carries (TooManyTagsException past it). */
-export const MAX_REPOSITORY_TAGS = 50;
+const MAX_REPOSITORY_TAGS = 50;
 /** The longest tag key, in characters. */
-export const MAX_TAG_KEY_LENGTH = 128;
+const MAX_TAG_KEY_LENGTH = 128;
 /** The longest tag value, in characters. */
-export const MAX_TAG_VALUE_LENGTH = 256;
+const MAX_TAG_VALUE_LENGTH = 256;
 
 /** AWS's tag alphabet: letters, numbers and white space of any script, and `_ . : / = + - @`. */
 const TAG_TEXT = /^[\p{L}\p{Z}\p{N}_.:/=+\-@]*$/u;
@@ -33,7 +33,7 @@ function length(text: string): number {
  * Checks a tag key.
  * @throws EcrError `InvalidTagParameterException` for an empty, over-long, reserved or ill-formed key.
  */
-export function checkTagKey(key: string): void {
+function checkTagKey(key: string): void {
   if (length(key) < 1 || length(key) > MAX_TAG_KEY_LENGTH) {
     throw invalidTag(`Tag keys must be between 1 and ${MAX_TAG_KEY_LENGTH} characters long: '${key}'`);
   }
