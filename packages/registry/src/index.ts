@@ -14,6 +14,7 @@ export {
   type RepositoryQuery,
   type RepositoryRecord,
 } from './catalog/records.ts';
+export { parseRepositoryArn, type RepositoryArn, repositoryOfArn } from './catalog/repositoryTags.ts';
 export * from './errors.ts';
 export * from './images/index.ts';
 export { evaluateLifecycle, type LifecycleImage, type LifecycleVerdict } from './lifecycle/evaluate.ts';

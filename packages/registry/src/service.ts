@@ -44,6 +44,9 @@ export const CATALOG_METHODS = [
   'deleteLifecyclePolicy',
   'startLifecyclePolicyPreview',
   'getLifecyclePolicyPreview',
+  'tagRepository',
+  'untagRepository',
+  'repositoryTags',
 ] as const satisfies readonly (keyof CatalogRules)[];
 
 /** The catalog rules an upload reaches (see LayerCatalog); never a door. */

@@ -39,6 +39,13 @@ function tables(sql: SqlStorage): CatalogTransaction {
     deleteRepository(name) {
       sql.exec('DELETE FROM repository WHERE name = ?', name);
     },
+    setRepositoryTags(name, tags) {
+      sql.exec(
+        "UPDATE repository SET record = json_set(record, '$.tags', json(?)) WHERE name = ?",
+        JSON.stringify(tags),
+        name,
+      );
+    },
     blob(digest) {
       const row = sql
         .exec<{ digest: string; size: number; object_key: string }>(

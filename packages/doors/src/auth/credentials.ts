@@ -40,17 +40,18 @@ export const REQUIRED_PERMISSION: Record<OperationName, Permission> = {
   PutLifecyclePolicy: 'admin',
   DeleteLifecyclePolicy: 'admin',
   StartLifecyclePolicyPreview: 'admin',
-  // Modelled, not served yet (UnknownOperationException): ECR's managed policies' split, for when they are.
-  GetRepositoryPolicy: 'pull',
+  // Reading tags, the registry and referrers is in ECR's read-only policy; tagging only in full access.
   ListTagsForResource: 'pull',
   DescribeRegistry: 'pull',
   ListImageReferrers: 'pull',
+  TagResource: 'admin',
+  UntagResource: 'admin',
+  // Modelled, not served yet (UnknownOperationException): ECR's managed policies' split, for when they are.
+  GetRepositoryPolicy: 'pull',
   DescribeRepositoryCreationTemplates: 'pull',
   DescribePullThroughCacheRules: 'pull',
   SetRepositoryPolicy: 'admin',
   DeleteRepositoryPolicy: 'admin',
-  TagResource: 'admin',
-  UntagResource: 'admin',
   CreateRepositoryCreationTemplate: 'admin',
   UpdateRepositoryCreationTemplate: 'admin',
   DeleteRepositoryCreationTemplate: 'admin',

@@ -8,6 +8,7 @@ import {
   parseTarget,
   validateRequest,
 } from '@edgecr/protocol';
+import { parseRepositoryArn } from '@edgecr/registry';
 import { authenticate } from '../auth/authenticate.ts';
 import { type AccessKey, authorize } from '../auth/credentials.ts';
 import type { Endpoint } from '../endpoint.ts';
@@ -17,9 +18,17 @@ import { runStreamedPart } from './body/streamedPart.ts';
 import { type EcrContext, type EcrInput, ecrContext } from './context.ts';
 import { ecrHandler } from './handlers.ts';
 
+/** The repository ARN a request names (`resourceArn`), if it is one. */
+function arnNamed(input: Record<string, unknown>) {
+  return typeof input.resourceArn === 'string' ? parseRepositoryArn(input.resourceArn) : null;
+}
+
 /** The repositories a request names, for the key's prefix check. */
 function repositoriesNamed(input: Record<string, unknown>): (string | undefined)[] {
   if (typeof input.repositoryName === 'string') return [input.repositoryName];
+  // A tagging operation's repository is in its ARN (a malformed one is the handler's to refuse).
+  const arn = arnNamed(input);
+  if (arn) return [arn.repositoryName];
   if (Array.isArray(input.repositoryNames)) return input.repositoryNames as string[];
   return [undefined];
 }
@@ -27,6 +36,8 @@ function repositoriesNamed(input: Record<string, unknown>): (string | undefined)
 /** The registries a request names; none means the caller's own. */
 function registriesNamed(input: Record<string, unknown>, own: string): string[] {
   if (typeof input.registryId === 'string') return [input.registryId];
+  const arn = arnNamed(input);
+  if (arn) return [arn.registryId];
   if (Array.isArray(input.registryIds)) return input.registryIds as string[];
   return [own];
 }

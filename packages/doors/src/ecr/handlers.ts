@@ -3,7 +3,10 @@ import {
   imageAlreadyExists,
   layerInaccessible,
   layerNotFound,
+  pageReferrers,
   type RepositoryRecord,
+  repositoryNotFound,
+  repositoryOfArn,
 } from '@edgecr/registry';
 import type { EcrContext, EcrHandler } from './context.ts';
 
@@ -27,6 +30,17 @@ function uploadOf(input: { repositoryName: string; uploadId: string }, context: 
     repositoryName: input.repositoryName,
     uploadId: input.uploadId,
   };
+}
+
+/**
+ * The repository a tagging operation's ARN names, in the caller's registry.
+ * @throws EcrError `InvalidParameterException` for no repository ARN of this region;
+ * `RepositoryNotFoundException` for one of another registry (the door refuses those keys first).
+ */
+function taggedRepository(resourceArn: string, context: EcrContext): string {
+  const { registryId, repositoryName } = repositoryOfArn(resourceArn, context.region);
+  if (registryId !== context.registry.registryId) throw repositoryNotFound(registryId, repositoryName);
+  return repositoryName;
 }
 
 /**
@@ -58,6 +72,38 @@ const ECR_HANDLERS: { [Op in OperationName]?: EcrHandler<Op> } = {
       input.force ?? false,
     );
     return { repository: toRepository(record, context) };
+  },
+
+  async TagResource(input, context) {
+    await context.registry.catalog.tagRepository(taggedRepository(input.resourceArn, context), input.tags);
+    return {};
+  },
+
+  async UntagResource(input, context) {
+    await context.registry.catalog.untagRepository(
+      taggedRepository(input.resourceArn, context),
+      input.tagKeys,
+    );
+    return {};
+  },
+
+  async ListTagsForResource(input, context) {
+    return {
+      tags: await context.registry.catalog.repositoryTags(taggedRepository(input.resourceArn, context)),
+    };
+  },
+
+  async DescribeRegistry(_input, context) {
+    // edgecr replicates nothing: ECR's answer for a registry without replication rules.
+    return { registryId: context.registry.registryId, replicationConfiguration: { rules: [] } };
+  },
+
+  async ListImageReferrers(input, context) {
+    const all = await context.registry.catalog.referrers({
+      repositoryName: input.repositoryName,
+      digest: input.subjectId.imageDigest,
+    });
+    return pageReferrers(all, input);
   },
 
   async PutImage(input, context) {

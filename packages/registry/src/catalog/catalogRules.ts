@@ -20,6 +20,7 @@ import type {
   PutLifecyclePolicyResponse,
   StartLifecyclePolicyPreviewRequest,
   StartLifecyclePolicyPreviewResponse,
+  Tag,
 } from '@edgecr/protocol';
 import { paginationWithNames, repositoryAlreadyExists, repositoryNotFound } from '../errors.ts';
 import { batchDeleteImage, checkRepositoryDeletable } from '../images/batchDeleteImage.ts';
@@ -45,6 +46,7 @@ import {
   type RepositoryQuery,
   type RepositoryRecord,
 } from './records.ts';
+import { addTags, removeTags } from './repositoryTags.ts';
 import { sweepLinks } from './sweep.ts';
 
 /** DescribeRepositories' page size when the request names none (ECR's default). */
@@ -228,6 +230,27 @@ export class CatalogRules {
   /** The referrers of a manifest (the OCI door's referrers API). */
   referrers(query: ReferrersQuery): Promise<ReferrerDescriptor[]> {
     return this.images(referrers, query);
+  }
+
+  /** TagResource on a repository (repositoryTags.ts has the rules). */
+  tagRepository(repositoryName: string, tags: Tag[]): Promise<void> {
+    return this.store.transaction((tables) => {
+      const record = this.require(tables, repositoryName);
+      tables.setRepositoryTags(repositoryName, addTags(record.tags, tags));
+    });
+  }
+
+  /** UntagResource on a repository. */
+  untagRepository(repositoryName: string, tagKeys: string[]): Promise<void> {
+    return this.store.transaction((tables) => {
+      const record = this.require(tables, repositoryName);
+      tables.setRepositoryTags(repositoryName, removeTags(record.tags, tagKeys));
+    });
+  }
+
+  /** ListTagsForResource on a repository. */
+  repositoryTags(repositoryName: string): Promise<Tag[]> {
+    return this.store.transaction((tables) => this.require(tables, repositoryName).tags);
   }
 
   /** PutImageTagMutability. */

@@ -7,6 +7,7 @@ import type {
   Tag,
 } from '@edgecr/protocol';
 import { toEpochSeconds } from '@edgecr/protocol';
+import { addTags } from './repositoryTags.ts';
 
 /** A repository as the catalog keeps it; a door adds what depends on the request (ARN, URI). */
 export interface RepositoryRecord {
@@ -59,6 +60,7 @@ export type LayerDeletion = 'deleted' | 'unknown' | 'referenced';
 
 /**
  * The record CreateRepository stores: the request's settings with ECR's defaults for what it leaves out.
+ * @throws EcrError `InvalidTagParameterException` or `TooManyTagsException` for tags TagResource would refuse.
  * @example
  * const record = newRepositoryRecord({ repositoryName: 'app' }, new Date());
  */
@@ -72,6 +74,6 @@ export function newRepositoryRecord(input: CreateRepositoryRequest, now: Date): 
     }),
     imageScanningConfiguration: { scanOnPush: input.imageScanningConfiguration?.scanOnPush ?? false },
     encryptionConfiguration: input.encryptionConfiguration ?? { encryptionType: 'AES256' },
-    tags: input.tags ?? [],
+    tags: addTags([], input.tags ?? []),
   };
 }

@@ -9,6 +9,7 @@ import { lifecycleSuite } from './lifecycle.ts';
 import { mountsSuite } from './mounts.ts';
 import { sha512Suite } from './sha512.ts';
 import { storesSuite } from './stores.ts';
+import { tagsSuite } from './tags.ts';
 import { uploadsSuite } from './uploads.ts';
 
 export type { ConformanceFactories, RegistryFixture } from './fixtures.ts';
@@ -23,6 +24,7 @@ export function runConformance(factories: ConformanceFactories): void {
   blobStoreSuite(factories);
   storesSuite(factories);
   catalogSuite(factories);
+  tagsSuite(factories);
   uploadsSuite(factories);
   imagesSuite(factories);
   sha512Suite(factories);

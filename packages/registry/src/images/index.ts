@@ -10,6 +10,11 @@ export { type ConvertedManifest, convertManifest } from './convert.ts';
 export { IMAGE_TAG } from './imageIds.ts';
 export { DEFAULT_MAX_RESULTS, describeImages, listImages } from './listing.ts';
 export { type ImagePut, putImage } from './putImage.ts';
-export { type ReferrerDescriptor, type ReferrersQuery, referrers } from './referrers.ts';
+export {
+  pageReferrers,
+  type ReferrerDescriptor,
+  type ReferrersQuery,
+  referrers,
+} from './referrers.ts';
 export type * from './store.ts';
 export { isTagImmutable, putImageTagMutability } from './tagMutability.ts';

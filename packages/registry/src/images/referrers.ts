@@ -4,6 +4,8 @@
  * @module
  */
 
+import type { ListImageReferrersRequest, ListImageReferrersResponse } from '@edgecr/protocol';
+import { decodePageToken, encodePageToken } from '../catalog/pageToken.ts';
 import { requireRepository } from './imageIds.ts';
 import type { ImageContext } from './store.ts';
 
@@ -51,4 +53,33 @@ export function referrers(
         ...(annotations !== undefined && { annotations }),
       };
     });
+}
+
+/** ListImageReferrers' page size when the request names none. */
+const DEFAULT_REFERRERS_PAGE = 50;
+
+/**
+ * ListImageReferrers' page of a subject's referrers (the same index as the OCI referrers API), in digest
+ * order. Every image here is `ACTIVE` (edgecr archives nothing), so a filter on another status finds none.
+ * @throws EcrError `InvalidParameterException` for a `nextToken` this registry did not issue.
+ */
+export function pageReferrers(
+  all: ReferrerDescriptor[],
+  input: Pick<ListImageReferrersRequest, 'filter' | 'maxResults' | 'nextToken'>,
+): ListImageReferrersResponse {
+  const status = input.filter?.artifactStatus ?? 'ACTIVE';
+  const types = input.filter?.artifactTypes;
+  const after = input.nextToken === undefined ? '' : decodePageToken(input.nextToken).after;
+  const limit = input.maxResults ?? DEFAULT_REFERRERS_PAGE;
+  const visible = status === 'ACTIVE' || status === 'ANY' ? all : [];
+  const matching = visible
+    .filter((referrer) => !types?.length || types.includes(referrer.artifactType ?? ''))
+    .filter((referrer) => referrer.digest > after)
+    .sort((a, b) => (a.digest < b.digest ? -1 : 1));
+  const page = matching.slice(0, limit);
+  const last = page.at(-1);
+  return {
+    referrers: page.map((referrer) => ({ ...referrer, artifactStatus: 'ACTIVE' })),
+    ...(matching.length > limit && last && { nextToken: encodePageToken({ after: last.digest }) }),
+  };
 }

@@ -34,6 +34,10 @@ function view(tables: Tables): CatalogTransaction {
     insertRepository: (record) =>
       void tables.repositories.set(record.repositoryName, structuredClone(record)),
     deleteRepository: (name) => void tables.repositories.delete(name),
+    setRepositoryTags: (name, tags) => {
+      const record = tables.repositories.get(name) as RepositoryRecord;
+      tables.repositories.set(name, { ...record, tags: structuredClone(tags) });
+    },
     blob: (digest) => {
       const blob = tables.blobs.get(digest);
       return blob ? { ...blob } : null;

@@ -1,3 +1,4 @@
+import type { Tag } from '@edgecr/protocol';
 import type { LayerRecord, RepositoryRecord } from '../catalog/records.ts';
 import type { ImageStore } from '../images/store.ts';
 import type { LifecycleRecord } from '../lifecycle/records.ts';
@@ -23,6 +24,8 @@ export interface CatalogTransaction extends ImageStore {
   repositoriesAfter(after: string, limit: number): RepositoryRecord[];
   insertRepository(record: RepositoryRecord): void;
   deleteRepository(name: string): void;
+  /** Replaces the tags of an existing repository. */
+  setRepositoryTags(name: string, tags: Tag[]): void;
   blob(digest: string): LayerRecord | null;
   /** Whether any blob is stored under `objectKey`. */
   blobAt(objectKey: string): boolean;
