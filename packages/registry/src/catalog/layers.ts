@@ -69,7 +69,10 @@ export function linkLayer(
   linkedAt: number,
 ): Registration {
   if (alias !== undefined && tables.aliasOf(alias) === null) tables.insertAlias(alias, layer.digest);
-  if (tables.linked(repositoryName, layer.digest)) return 'present';
+  if (tables.linked(repositoryName, layer.digest)) {
+    // The same upload registering again (its first answer was lost): its object is the blob's, so it stays.
+    return tables.blob(layer.digest)?.objectKey === layer.objectKey ? 'created' : 'present';
+  }
   const existing = tables.blob(layer.digest);
   if (!existing) tables.insertBlob(layer);
   tables.link(repositoryName, layer.digest, linkedAt);
