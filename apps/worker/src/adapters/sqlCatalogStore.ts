@@ -96,6 +96,18 @@ function tables(sql: SqlStorage): CatalogTransaction {
         .toArray()
         .map((row) => ({ repositoryName: row.repository, digest: row.digest, linkedAt: row.linked_at }));
     },
+    queueObjectDeletions(keys) {
+      for (const key of keys) sql.exec('INSERT OR IGNORE INTO object_deletion VALUES (?)', key);
+    },
+    queuedObjectDeletions(limit) {
+      return sql
+        .exec<{ object_key: string }>('SELECT object_key FROM object_deletion LIMIT ?', limit)
+        .toArray()
+        .map((row) => row.object_key);
+    },
+    forgetObjectDeletions(keys) {
+      for (const key of keys) sql.exec('DELETE FROM object_deletion WHERE object_key = ?', key);
+    },
   };
 }
 
@@ -126,6 +138,7 @@ export class SqlCatalogStore implements CatalogStore {
       CREATE TABLE IF NOT EXISTS repository_layer (
         repository TEXT NOT NULL, digest TEXT NOT NULL REFERENCES blob (digest), linked_at INTEGER NOT NULL,
         PRIMARY KEY (repository, digest));
+      CREATE TABLE IF NOT EXISTS object_deletion (object_key TEXT PRIMARY KEY);
       ${IMAGE_SCHEMA}
     `);
     migrate(storage.sql);

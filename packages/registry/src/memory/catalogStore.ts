@@ -2,8 +2,14 @@ import type { RepositoryRecord } from '../catalog/records.ts';
 import type { CatalogStore, CatalogTransaction, LayerLink } from '../ports/catalogStore.ts';
 import { copyImages, type ImageTables, imageView, referenced } from './imageTables.ts';
 
-function copy(tables: ImageTables): ImageTables {
+/** The memory catalog's tables: the image tables, and the object keys queued for deletion. */
+interface CatalogTables extends ImageTables {
+  deletions: Set<string>;
+}
+
+function copy(tables: CatalogTables): CatalogTables {
   return {
+    deletions: new Set(tables.deletions),
     repositories: new Map(tables.repositories),
     blobs: new Map(tables.blobs),
     links: new Map([...tables.links].map(([name, digests]) => [name, new Map(digests)])),
@@ -13,7 +19,7 @@ function copy(tables: ImageTables): ImageTables {
 }
 
 /** A transaction's view: reads and writes go to a copy, which replaces the tables only if `fn` returns. */
-function view(tables: ImageTables): CatalogTransaction {
+function view(tables: CatalogTables): CatalogTransaction {
   return {
     ...imageView(tables),
     repository: (name) => structuredClone(tables.repositories.get(name) ?? null),
@@ -65,12 +71,20 @@ function view(tables: ImageTables): CatalogTransaction {
         .filter((link) => !referenced(tables, link.repositoryName, link.digest))
         .sort((a, b) => a.linkedAt - b.linkedAt)
         .slice(0, limit),
+    queueObjectDeletions: (keys) => {
+      for (const key of keys) tables.deletions.add(key);
+    },
+    queuedObjectDeletions: (limit) => [...tables.deletions].slice(0, limit),
+    forgetObjectDeletions: (keys) => {
+      for (const key of keys) tables.deletions.delete(key);
+    },
   };
 }
 
 /** One registry's catalog in memory; a transaction that throws leaves the tables as they were. */
 export class MemoryCatalogStore implements CatalogStore {
-  private tables: ImageTables = {
+  private tables: CatalogTables = {
+    deletions: new Set(),
     repositories: new Map(),
     blobs: new Map(),
     links: new Map(),

@@ -43,6 +43,15 @@ export interface CatalogTransaction extends ImageStore {
   unreferencedLinks(limit: number): LayerLink[];
   /** Sets the time of every link of the repository that no image references to `at` (epoch milliseconds). */
   retimeUnreferencedLinks(repositoryName: string, at: number): void;
+  /**
+   * Records object keys whose bytes go once this transaction commits (a released blob's): the record outlives
+   * a host that dies, or a BlobStore that fails, between the commit and the deletion.
+   */
+  queueObjectDeletions(objectKeys: string[]): void;
+  /** Object keys queued for deletion and not yet forgotten, at most `limit`. */
+  queuedObjectDeletions(limit: number): string[];
+  /** Forgets queued keys, once their bytes are deleted. */
+  forgetObjectDeletions(objectKeys: string[]): void;
 }
 
 /**
