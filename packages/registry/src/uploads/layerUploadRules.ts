@@ -79,6 +79,9 @@ export class LayerUploadRules {
     if (await this.store.read()) throw uploadIdInUse(input.uploadId);
     const { partSize, ttlSeconds, policy, ...ref } = input;
     const expiresAt = this.now() + ttlSeconds * 1000;
+    // The wake-up first: a host that dies between the two leaves a wake-up that finds no upload, never an
+    // upload that nothing expires.
+    await this.store.wakeAt(expiresAt);
     await this.store.write({
       ...ref,
       objectKey: layerObjectKey(input.uploadId),
@@ -95,7 +98,6 @@ export class LayerUploadRules {
       partTooSmall: false,
       phase: 'uploading',
     });
-    await this.store.wakeAt(expiresAt);
   }
 
   /**
