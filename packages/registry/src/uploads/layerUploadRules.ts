@@ -219,7 +219,7 @@ export class LayerUploadRules {
   async expire(): Promise<void> {
     const record = await this.store.read();
     if (!record) return;
-    if (this.now() < record.expiresAt) {
+    if (record.phase !== 'released' && this.now() < record.expiresAt) {
       await this.store.wakeAt(record.expiresAt);
       return;
     }
@@ -241,6 +241,7 @@ export class LayerUploadRules {
     const record = await this.store.read();
     if (
       !record ||
+      record.phase === 'released' ||
       record.uploadId !== ref.uploadId ||
       record.repositoryName !== ref.repositoryName ||
       record.registryId !== ref.registryId
@@ -259,6 +260,9 @@ export class LayerUploadRules {
   }
 
   private async storeObject(record: UploadRecord): Promise<void> {
+    // A completion before this one may have stored the object and died before recording so: its multipart
+    // upload is gone then, and the object (under this upload's own key) is the whole layer.
+    if (record.multipartId && (await this.blobs.head(record.objectKey))?.size === record.received) return;
     const remainder = await this.store.readStaged();
     if (!record.multipartId) {
       await this.blobs.put(record.objectKey, remainder);
@@ -274,11 +278,24 @@ export class LayerUploadRules {
   }
 
   private async release(record: UploadRecord, deleteObject: boolean): Promise<void> {
-    if (record.phase === 'uploading' && record.multipartId) {
-      await this.blobs.abortMultipart(record.objectKey, record.multipartId);
-    } else if (record.phase === 'stored' && deleteObject) {
-      await this.blobs.delete([record.objectKey]);
+    if (record.phase === 'stored') {
+      if (deleteObject) await this.blobs.delete([record.objectKey]);
+    } else {
+      // Released before any byte goes: a host that dies part way leaves an upload no call resumes (its
+      // multipart upload may be aborted already), which its wake-up finishes releasing.
+      if (record.phase === 'uploading') await this.store.write({ ...record, phase: 'released' });
+      await this.dropUnfinished(record);
     }
     await this.store.clear();
+  }
+
+  /**
+   * The bytes of an upload not recorded as stored: its multipart upload, or the object a completion stored
+   * before it died recording so. No catalog entry can name that object (the catalog hears of it only once
+   * the record says 'stored'), and its key is this upload's alone, so it goes.
+   */
+  private async dropUnfinished(record: UploadRecord): Promise<void> {
+    if (await this.blobs.head(record.objectKey)) await this.blobs.delete([record.objectKey]);
+    else if (record.multipartId) await this.blobs.abortMultipart(record.objectKey, record.multipartId);
   }
 }
