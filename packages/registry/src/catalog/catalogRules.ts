@@ -225,7 +225,8 @@ export class CatalogRules {
     const registration = await this.layers(repositoryName, (tables) =>
       linkLayer(tables, repositoryName, layer, alias, linkedAt),
     );
-    if (registration !== 'present' && this.graceMs !== null) await this.store.wakeBy(linkedAt + this.graceMs);
+    const linked = registration === 'created' || registration === 'linked';
+    if (linked && this.graceMs !== null) await this.store.wakeBy(linkedAt + this.graceMs);
     return registration;
   }
 

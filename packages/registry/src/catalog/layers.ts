@@ -74,9 +74,13 @@ export function linkLayer(
     return tables.blob(layer.digest)?.objectKey === layer.objectKey ? 'created' : 'present';
   }
   const existing = tables.blob(layer.digest);
+  // An object the catalog released is gone or going: registering it again would name missing bytes.
+  if (!existing && tables.objectReleased(layer.objectKey)) return 'released';
   if (!existing) tables.insertBlob(layer);
   tables.link(repositoryName, layer.digest, linkedAt);
-  return existing ? 'linked' : 'created';
+  // The blob may be this very object, registered by an attempt whose answer was lost (and unlinked from this
+  // repository since, while another holds it): then it is the blob's, and stays.
+  return existing && existing.objectKey !== layer.objectKey ? 'linked' : 'created';
 }
 
 /**

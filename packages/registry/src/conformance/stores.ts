@@ -142,6 +142,11 @@ export function storesSuite(factories: ConformanceFactories): void {
         expect(await store.transaction((t) => t.queuedObjectDeletions(1))).toHaveLength(1);
         await store.transaction((t) => t.forgetObjectDeletions(['layers/a']));
         expect(await store.transaction((t) => t.queuedObjectDeletions(10))).toEqual(['layers/b']);
+        expect(
+          await store.transaction((t) =>
+            ['layers/a', 'layers/b', 'layers/c'].map((k) => t.objectReleased(k)),
+          ),
+        ).toEqual([true, true, false]);
       });
     });
 

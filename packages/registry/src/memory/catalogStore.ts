@@ -2,14 +2,14 @@ import type { RepositoryRecord } from '../catalog/records.ts';
 import type { CatalogStore, CatalogTransaction, LayerLink } from '../ports/catalogStore.ts';
 import { copyImages, type ImageTables, imageView, referenced } from './imageTables.ts';
 
-/** The memory catalog's tables: the image tables, and the object keys queued for deletion. */
+/** The memory catalog's tables: the image tables, and released object keys (true: deleted since). */
 interface CatalogTables extends ImageTables {
-  deletions: Set<string>;
+  deletions: Map<string, boolean>;
 }
 
 function copy(tables: CatalogTables): CatalogTables {
   return {
-    deletions: new Set(tables.deletions),
+    deletions: new Map(tables.deletions),
     repositories: new Map(tables.repositories),
     blobs: new Map(tables.blobs),
     links: new Map([...tables.links].map(([name, digests]) => [name, new Map(digests)])),
@@ -72,19 +72,24 @@ function view(tables: CatalogTables): CatalogTransaction {
         .sort((a, b) => a.linkedAt - b.linkedAt)
         .slice(0, limit),
     queueObjectDeletions: (keys) => {
-      for (const key of keys) tables.deletions.add(key);
+      for (const key of keys) tables.deletions.set(key, false);
     },
-    queuedObjectDeletions: (limit) => [...tables.deletions].slice(0, limit),
+    queuedObjectDeletions: (limit) =>
+      [...tables.deletions]
+        .filter(([, deleted]) => !deleted)
+        .map(([key]) => key)
+        .slice(0, limit),
     forgetObjectDeletions: (keys) => {
-      for (const key of keys) tables.deletions.delete(key);
+      for (const key of keys) if (tables.deletions.has(key)) tables.deletions.set(key, true);
     },
+    objectReleased: (key) => tables.deletions.has(key),
   };
 }
 
 /** One registry's catalog in memory; a transaction that throws leaves the tables as they were. */
 export class MemoryCatalogStore implements CatalogStore {
   private tables: CatalogTables = {
-    deletions: new Set(),
+    deletions: new Map(),
     repositories: new Map(),
     blobs: new Map(),
     links: new Map(),

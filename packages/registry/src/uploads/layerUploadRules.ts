@@ -196,6 +196,8 @@ export class LayerUploadRules {
     }
     // A layer another repository already holds keeps that one copy: this upload's bytes go.
     await this.release(record, registration !== 'created');
+    // Registered by an attempt whose answer was lost, and released since: the layer is to be pushed again.
+    if (registration === 'released') throw uploadNotFound(ref.registryId, ref.repositoryName, ref.uploadId);
     if (registration === 'present')
       throw layerAlreadyExists(ref.registryId, ref.repositoryName, alias ?? digest);
     return digest;
