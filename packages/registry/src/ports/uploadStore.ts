@@ -56,8 +56,8 @@ export interface UploadRecord extends UploadRef {
   partTooSmall: boolean;
   /**
    * 'stored': the layer object is complete; only the catalog entry is left to write. 'released': the upload
-   * was given up unfinished and its bytes are going; no call finds it, and its wake-up finishes the release
-   * if its host died part way.
+   * was given up (unfinished, refused, or its layer found already stored) and its own bytes are going; no call
+   * finds it, and its wake-up finishes the release if its host died part way.
    */
   phase: 'uploading' | 'stored' | 'released';
 }

@@ -280,23 +280,20 @@ export class LayerUploadRules {
   }
 
   private async release(record: UploadRecord, deleteObject: boolean): Promise<void> {
-    if (record.phase === 'stored') {
-      if (deleteObject) await this.blobs.delete([record.objectKey]);
-    } else {
-      // Released before any byte goes: a host that dies part way leaves an upload no call resumes (its
-      // multipart upload may be aborted already), which its wake-up finishes releasing.
-      if (record.phase === 'uploading') await this.store.write({ ...record, phase: 'released' });
-      await this.dropUnfinished(record);
+    if (record.phase !== 'stored' || deleteObject) {
+      // Released before any byte goes: a host that dies part way leaves an upload that no call resumes or
+      // registers again (its bytes may be gone already), and that its wake-up finishes releasing.
+      if (record.phase !== 'released') await this.store.write({ ...record, phase: 'released' });
+      await this.dropBytes(record);
     }
     await this.store.clear();
   }
 
   /**
-   * The bytes of an upload not recorded as stored: its multipart upload, or the object a completion stored
-   * before it died recording so. No catalog entry can name that object (the catalog hears of it only once
-   * the record says 'stored'), and its key is this upload's alone, so it goes.
+   * The upload's own bytes, never the catalog's: the object at its key (stored, or stored by a completion
+   * that died before recording so), else its multipart upload. The key is this upload's alone.
    */
-  private async dropUnfinished(record: UploadRecord): Promise<void> {
+  private async dropBytes(record: UploadRecord): Promise<void> {
     if (await this.blobs.head(record.objectKey)) await this.blobs.delete([record.objectKey]);
     else if (record.multipartId) await this.blobs.abortMultipart(record.objectKey, record.multipartId);
   }

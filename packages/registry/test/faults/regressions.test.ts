@@ -24,6 +24,10 @@ const REGRESSIONS: { seed: number; broke: string }[] = [
     broke: 'a registration sent again, its repository unlinked, deleted the blob it had created',
   },
   { seed: 3388, broke: 'a registration sent again after its blob was deleted named the deleted bytes' },
+  {
+    seed: 1000807,
+    broke: 'a completion sent again after deleting its duplicate object registered that object',
+  },
 ];
 
 describe('schedules that once broke an invariant', () => {
