@@ -1,13 +1,15 @@
 // Shared Vitest projects for the packages that must run unchanged in every runtime: the same test files run
 // once in Node and once inside workerd (the Cloudflare Workers runtime, through @cloudflare/vitest-plugin).
 import { cloudflareTest } from '@cloudflare/vitest-plugin';
-import type { TestProjectInlineConfiguration } from 'vitest/config';
+import { configDefaults, type TestProjectInlineConfiguration } from 'vitest/config';
 
 const COMPATIBILITY_DATE = '2025-11-17';
 
-export function runtimeProjects(include: string[]): TestProjectInlineConfiguration[] {
+/** The projects running `include` (less `exclude`) in Node and in workerd. */
+export function runtimeProjects(include: string[], exclude: string[] = []): TestProjectInlineConfiguration[] {
+  const excluded = [...configDefaults.exclude, ...exclude];
   return [
-    { extends: true, test: { name: 'node', include, environment: 'node' } },
+    { extends: true, test: { name: 'node', include, exclude: excluded, environment: 'node' } },
     {
       extends: true,
       plugins: [
@@ -20,7 +22,7 @@ export function runtimeProjects(include: string[]): TestProjectInlineConfigurati
           },
         }),
       ],
-      test: { name: 'workerd', include },
+      test: { name: 'workerd', include, exclude: excluded },
     },
   ];
 }

@@ -8,6 +8,11 @@ export default defineConfig({
     testTimeout: 60_000,
     // .ci/run adds up every package's report (scripts/test-summary.mjs).
     reporters: ['default', ['json', { outputFile: '.vitest/report.json' }]],
-    projects: runtimeProjects(['test/**/*.test.ts']),
+    projects: [
+      ...runtimeProjects(['test/**/*.test.ts'], ['test/faults/**']),
+      // The fault simulation runs thousands of schedules of the runtime-neutral rules: once, in Node, where
+      // it hashes what it reads back natively.
+      { extends: true, test: { name: 'faults', include: ['test/faults/**/*.test.ts'], environment: 'node' } },
+    ],
   },
 });

@@ -131,6 +131,22 @@ function tables(sql: SqlStorage): CatalogTransaction {
         .toArray()
         .map((row) => ({ repositoryName: row.repository, digest: row.digest, linkedAt: row.linked_at }));
     },
+    queueObjectDeletions(keys) {
+      for (const key of keys) sql.exec('INSERT OR REPLACE INTO object_deletion VALUES (?, 0)', key);
+    },
+    queuedObjectDeletions(limit) {
+      return sql
+        .exec<{ object_key: string }>(
+          'SELECT object_key FROM object_deletion WHERE deleted = 0 LIMIT ?',
+          limit,
+        )
+        .toArray()
+        .map((row) => row.object_key);
+    },
+    forgetObjectDeletions(keys) {
+      for (const key of keys) sql.exec('UPDATE object_deletion SET deleted = 1 WHERE object_key = ?', key);
+    },
+    objectReleased: (key) => exists('SELECT 1 FROM object_deletion WHERE object_key = ?', key),
   };
 }
 
@@ -161,6 +177,7 @@ export class SqlCatalogStore implements CatalogStore {
       CREATE TABLE IF NOT EXISTS repository_layer (
         repository TEXT NOT NULL, digest TEXT NOT NULL REFERENCES blob (digest), linked_at INTEGER NOT NULL,
         PRIMARY KEY (repository, digest));
+      CREATE TABLE IF NOT EXISTS object_deletion (object_key TEXT PRIMARY KEY, deleted INTEGER NOT NULL);
       ${IMAGE_SCHEMA}
       CREATE TABLE IF NOT EXISTS lifecycle (repository TEXT PRIMARY KEY, record TEXT NOT NULL);
     `);

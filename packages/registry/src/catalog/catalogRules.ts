@@ -34,7 +34,7 @@ import { DEFAULT_LIFECYCLE_INTERVAL_SECONDS, LifecycleRules } from '../lifecycle
 import type { BlobStore } from '../ports/blobStore.ts';
 import type { CatalogStore, CatalogTransaction } from '../ports/catalogStore.ts';
 import { checkLayers, deleteLayer, findLayer, layerHolders, linkLayer, mountLayer } from './layers.ts';
-import { deleteObjects, releaseBlob } from './orphans.ts';
+import { DELETE_BATCH, deleteObjects, releaseBlob } from './orphans.ts';
 import { decodePageToken, encodePageToken } from './pageToken.ts';
 import {
   type LayerDeletion,
@@ -168,7 +168,7 @@ export class CatalogRules {
       return { record, orphans };
     });
     // The rows are gone first: a completion racing this finds no blob and stores its own copy.
-    await deleteObjects(this.blobs, orphans);
+    await this.reclaim(orphans);
     return record;
   }
 
@@ -279,17 +279,28 @@ export class CatalogRules {
    * asks for the next wake-up. A layer pushed just before its image is younger than the grace, so it stays.
    */
   async sweep(): Promise<void> {
-    if (this.graceMs === null) return;
-    const cutoff = this.now() - this.graceMs;
-    await deleteObjects(this.blobs, await this.store.transaction((tables) => sweepLinks(tables, cutoff)));
+    // First the bytes a deletion left behind (its host died, or the blob store failed, after the commit).
+    await this.reclaim(await this.store.transaction((tables) => tables.queuedObjectDeletions(DELETE_BATCH)));
+    if (this.graceMs !== null) {
+      const cutoff = this.now() - this.graceMs;
+      await this.reclaim(await this.store.transaction((tables) => sweepLinks(tables, cutoff)));
+    }
     await this.scheduleSweep();
   }
 
-  /** Asks for a wake-up when the oldest unreferenced link passes the grace period (none: no wake-up). */
+  /**
+   * Asks for a wake-up: now while object deletions are queued, else when the oldest unreferenced link passes
+   * the grace period (none: no wake-up).
+   */
   async scheduleSweep(): Promise<void> {
-    if (this.graceMs === null) return;
-    const oldest = await this.store.transaction((tables) => tables.unreferencedLinks(1)[0]);
-    if (oldest) await this.store.wakeBy(Math.max(oldest.linkedAt + this.graceMs, this.now()));
+    const { queued, oldest } = await this.store.transaction((tables) => ({
+      queued: tables.queuedObjectDeletions(1).length > 0,
+      oldest: tables.unreferencedLinks(1)[0],
+    }));
+    if (queued) await this.store.wakeBy(this.now());
+    else if (oldest && this.graceMs !== null) {
+      await this.store.wakeBy(Math.max(oldest.linkedAt + this.graceMs, this.now()));
+    }
   }
 
   /**
@@ -311,7 +322,8 @@ export class CatalogRules {
     const registration = await this.layers(repositoryName, (tables) =>
       linkLayer(tables, repositoryName, layer, alias, linkedAt),
     );
-    if (registration !== 'present' && this.graceMs !== null) await this.store.wakeBy(linkedAt + this.graceMs);
+    const linked = registration === 'created' || registration === 'linked';
+    if (linked && this.graceMs !== null) await this.store.wakeBy(linkedAt + this.graceMs);
     return registration;
   }
 
@@ -353,13 +365,28 @@ export class CatalogRules {
     const { deletion, orphan } = await this.layers(repositoryName, (tables) =>
       deleteLayer(tables, repositoryName, digest),
     );
-    if (orphan) await deleteObjects(this.blobs, [orphan]);
+    if (orphan) await this.reclaim([orphan]);
     return deletion;
   }
 
   /** Whether any blob is stored under the key (an upload's expiry must not delete catalogued bytes). */
   objectInUse(objectKey: string): Promise<boolean> {
     return this.store.transaction((tables) => tables.blobAt(objectKey));
+  }
+
+  /**
+   * Deletes the bytes of blobs a committed transaction released and queued, then forgets them. A failure
+   * leaves them queued and asks for a wake-up: the sweep deletes them.
+   */
+  private async reclaim(objectKeys: string[]): Promise<void> {
+    if (objectKeys.length === 0) return;
+    try {
+      await deleteObjects(this.blobs, objectKeys);
+    } catch (error) {
+      await this.store.wakeBy(this.now()).catch(() => undefined);
+      throw error;
+    }
+    await this.store.transaction((tables) => tables.forgetObjectDeletions(objectKeys));
   }
 
   private require(tables: CatalogTransaction, repositoryName: string): RepositoryRecord {

@@ -69,11 +69,18 @@ export function linkLayer(
   linkedAt: number,
 ): Registration {
   if (alias !== undefined && tables.aliasOf(alias) === null) tables.insertAlias(alias, layer.digest);
-  if (tables.linked(repositoryName, layer.digest)) return 'present';
+  if (tables.linked(repositoryName, layer.digest)) {
+    // The same upload registering again (its first answer was lost): its object is the blob's, so it stays.
+    return tables.blob(layer.digest)?.objectKey === layer.objectKey ? 'created' : 'present';
+  }
   const existing = tables.blob(layer.digest);
+  // An object the catalog released is gone or going: registering it again would name missing bytes.
+  if (!existing && tables.objectReleased(layer.objectKey)) return 'released';
   if (!existing) tables.insertBlob(layer);
   tables.link(repositoryName, layer.digest, linkedAt);
-  return existing ? 'linked' : 'created';
+  // The blob may be this very object, registered by an attempt whose answer was lost (and unlinked from this
+  // repository since, while another holds it): then it is the blob's, and stays.
+  return existing && existing.objectKey !== layer.objectKey ? 'linked' : 'created';
 }
 
 /**

@@ -47,9 +47,10 @@ export interface RepositoryLayer extends LayerRecord {
 
 /**
  * What registering a finished layer did: a new blob, a link to the copy another repository already has, or
- * nothing but (maybe) recording its alias, for the repository already held it.
+ * nothing but (maybe) recording its alias, for the repository already held it; 'released' when the layer's
+ * object was registered before and released since (its bytes are gone or going), so nothing was done.
  */
-export type Registration = 'created' | 'linked' | 'present';
+export type Registration = 'created' | 'linked' | 'present' | 'released';
 
 /**
  * What deleting a blob from a repository (an OCI blob `DELETE`) did: `deleted` (the repository's link is gone,

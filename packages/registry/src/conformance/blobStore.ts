@@ -62,5 +62,20 @@ export function blobStoreSuite(factories: ConformanceFactories): void {
       await blobs.abortMultipart(key, id);
       expect(await blobs.head(key)).toBeNull();
     });
+
+    it('aborts a multipart upload already aborted or completed as a no-op', async () => {
+      const blobs = await open();
+      const aborted = fresh();
+      const abortedId = await blobs.createMultipart(aborted);
+      await blobs.abortMultipart(aborted, abortedId);
+      await blobs.abortMultipart(aborted, abortedId);
+      const completed = fresh();
+      const completedId = await blobs.createMultipart(completed);
+      const part = await blobs.uploadPart(completed, completedId, 1, testLayerBytes(1000, 6));
+      await blobs.completeMultipart(completed, completedId, [part]);
+      await blobs.abortMultipart(completed, completedId);
+      expect(await blobs.head(completed)).toEqual({ size: 1000 });
+      await blobs.delete([completed]);
+    });
   });
 }

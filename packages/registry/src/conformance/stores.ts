@@ -132,6 +132,24 @@ export function storesSuite(factories: ConformanceFactories): void {
       });
     });
 
+    it('queues object keys for deletion until they are forgotten', async () => {
+      await factories.withCatalogStore(async (store) => {
+        await store.transaction((t) => t.queueObjectDeletions(['layers/a', 'layers/b', 'layers/a']));
+        expect((await store.transaction((t) => t.queuedObjectDeletions(10))).sort()).toEqual([
+          'layers/a',
+          'layers/b',
+        ]);
+        expect(await store.transaction((t) => t.queuedObjectDeletions(1))).toHaveLength(1);
+        await store.transaction((t) => t.forgetObjectDeletions(['layers/a']));
+        expect(await store.transaction((t) => t.queuedObjectDeletions(10))).toEqual(['layers/b']);
+        expect(
+          await store.transaction((t) =>
+            ['layers/a', 'layers/b', 'layers/c'].map((k) => t.objectReleased(k)),
+          ),
+        ).toEqual([true, true, false]);
+      });
+    });
+
     it('rolls a transaction back when it throws', async () => {
       await factories.withCatalogStore(async (store) => {
         await store.transaction((t) => t.insertRepository(repo('kept')));

@@ -1,4 +1,4 @@
-import { streamOf } from '@edgecr/protocol';
+import { MiB, streamOf } from '@edgecr/protocol';
 import type { BlobStore, ByteRange, StoredObject, UploadedPart } from '../ports/blobStore.ts';
 import { MIN_MULTIPART_PART_BYTES } from '../ports/blobStore.ts';
 
@@ -15,7 +15,15 @@ interface Multipart {
 export class MemoryBlobStore implements BlobStore {
   private readonly objects = new Map<string, Uint8Array>();
   private readonly multiparts = new Map<string, Multipart>();
+  /** Multipart uploads completed or aborted: aborting one again changes nothing, as on R2. */
+  private readonly finished = new Set<string>();
   private nextId = 0;
+
+  /**
+   * @param minPartBytes The smallest part but the last: R2's 5 MiB, unless a test that runs thousands of
+   *   multipart uploads (the fault simulation) lowers it to keep each one cheap; the other rules stay.
+   */
+  constructor(private readonly minPartBytes = MIN_MULTIPART_PART_BYTES) {}
 
   async createMultipart(key: string): Promise<string> {
     const id = `multipart-${++this.nextId}`;
@@ -41,8 +49,10 @@ export class MemoryBlobStore implements BlobStore {
     const size = chosen[0]?.length ?? 0;
     chosen.forEach((bytes, i) => {
       const last = i === chosen.length - 1;
-      if (!last && (bytes.length < MIN_MULTIPART_PART_BYTES || bytes.length !== size)) {
-        throw new Error('Every part but the last must be of one size, at least 5 MiB');
+      if (!last && (bytes.length < this.minPartBytes || bytes.length !== size)) {
+        throw new Error(
+          `Every part but the last must be of one size, at least ${this.minPartBytes / MiB} MiB`,
+        );
       }
       if (last && bytes.length > size) throw new Error('The last part may not be larger than the others');
     });
@@ -54,11 +64,14 @@ export class MemoryBlobStore implements BlobStore {
     }
     this.objects.set(key, object);
     this.multiparts.delete(multipartId);
+    this.finished.add(multipartId);
   }
 
   async abortMultipart(key: string, multipartId: string): Promise<void> {
+    if (this.finished.has(multipartId)) return;
     this.multipart(key, multipartId);
     this.multiparts.delete(multipartId);
+    this.finished.add(multipartId);
   }
 
   async put(key: string, bytes: Uint8Array): Promise<void> {

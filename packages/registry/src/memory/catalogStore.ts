@@ -3,15 +3,18 @@ import type { LifecycleRecord } from '../lifecycle/records.ts';
 import type { CatalogStore, CatalogTransaction, LayerLink } from '../ports/catalogStore.ts';
 import { copyImages, type ImageTables, imageView, referenced } from './imageTables.ts';
 
-/** Every table of the catalog: the image tables and what they rest on, and the lifecycle states. */
+/** Every table of the catalog: the image tables and what they rest on, the lifecycle states, released keys. */
 interface Tables extends ImageTables {
   /** repository name → its lifecycle state. */
   lifecycles: Map<string, LifecycleRecord>;
+  /** Released object keys (true: deleted since). */
+  deletions: Map<string, boolean>;
 }
 
 function copy(tables: Tables): Tables {
   return {
     lifecycles: new Map(tables.lifecycles),
+    deletions: new Map(tables.deletions),
     repositories: new Map(tables.repositories),
     blobs: new Map(tables.blobs),
     links: new Map([...tables.links].map(([name, digests]) => [name, new Map(digests)])),
@@ -81,6 +84,18 @@ function view(tables: Tables): CatalogTransaction {
     lifecycles: () => [...tables.lifecycles.values()].map((record) => structuredClone(record)),
     putLifecycle: (record) => void tables.lifecycles.set(record.repositoryName, structuredClone(record)),
     deleteLifecycle: (name) => void tables.lifecycles.delete(name),
+    queueObjectDeletions: (keys) => {
+      for (const key of keys) tables.deletions.set(key, false);
+    },
+    queuedObjectDeletions: (limit) =>
+      [...tables.deletions]
+        .filter(([, deleted]) => !deleted)
+        .map(([key]) => key)
+        .slice(0, limit),
+    forgetObjectDeletions: (keys) => {
+      for (const key of keys) if (tables.deletions.has(key)) tables.deletions.set(key, true);
+    },
+    objectReleased: (key) => tables.deletions.has(key),
   };
 }
 
@@ -88,6 +103,7 @@ function view(tables: Tables): CatalogTransaction {
 export class MemoryCatalogStore implements CatalogStore {
   private tables: Tables = {
     lifecycles: new Map(),
+    deletions: new Map(),
     repositories: new Map(),
     blobs: new Map(),
     links: new Map(),

@@ -34,7 +34,10 @@ export interface BlobStore {
   uploadPart(key: string, multipartId: string, partNumber: number, bytes: Uint8Array): Promise<UploadedPart>;
   /** Joins the parts into the object `key`. */
   completeMultipart(key: string, multipartId: string, parts: UploadedPart[]): Promise<void>;
-  /** Drops a multipart upload and every part written to it. */
+  /**
+   * Drops a multipart upload and every part written to it. One already completed or aborted is left as it is
+   * (R2 does so), so an abort sent again after a lost answer succeeds, and a completed object stays.
+   */
   abortMultipart(key: string, multipartId: string): Promise<void>;
   /** Stores a small object in one write. */
   put(key: string, bytes: Uint8Array): Promise<void>;

@@ -55,6 +55,20 @@ export interface CatalogTransaction extends ImageStore {
   putLifecycle(record: LifecycleRecord): void;
   /** Forgets a repository's lifecycle state. */
   deleteLifecycle(repositoryName: string): void;
+  /**
+   * Records object keys whose bytes go once this transaction commits (a released blob's): the record outlives
+   * a host that dies, or a BlobStore that fails, between the commit and the deletion.
+   */
+  queueObjectDeletions(objectKeys: string[]): void;
+  /** Object keys queued for deletion and not yet deleted, at most `limit`. */
+  queuedObjectDeletions(limit: number): string[];
+  /** Takes keys off the queue once their bytes are deleted; they stay known as released. */
+  forgetObjectDeletions(objectKeys: string[]): void;
+  /**
+   * Whether a blob at `objectKey` was ever released (queued for deletion, deleted or not yet): an upload whose
+   * registration lost its answer must not register that object again.
+   */
+  objectReleased(objectKey: string): boolean;
 }
 
 /**

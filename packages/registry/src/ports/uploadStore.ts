@@ -54,8 +54,12 @@ export interface UploadRecord extends UploadRef {
   lastPart: { first: number; last: number; hashBefore: Sha256State } | null;
   /** A part other than the last was under the minimum: CompleteLayerUpload must refuse. */
   partTooSmall: boolean;
-  /** 'stored': the layer object is complete; only the catalog entry is left to write. */
-  phase: 'uploading' | 'stored';
+  /**
+   * 'stored': the layer object is complete; only the catalog entry is left to write. 'released': the upload
+   * was given up (unfinished, refused, or its layer found already stored) and its own bytes are going; no call
+   * finds it, and its wake-up finishes the release if its host died part way.
+   */
+  phase: 'uploading' | 'stored' | 'released';
 }
 
 /** What accepting a part changes, written at once. */

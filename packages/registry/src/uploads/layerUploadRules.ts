@@ -86,6 +86,9 @@ export class LayerUploadRules {
     if (await this.store.read()) throw uploadIdInUse(input.uploadId);
     const { partSize, ttlSeconds, policy, ...ref } = input;
     const expiresAt = this.now() + ttlSeconds * 1000;
+    // The wake-up first: a host that dies between the two leaves a wake-up that finds no upload, never an
+    // upload that nothing expires.
+    await this.store.wakeAt(expiresAt);
     await this.store.write({
       ...ref,
       objectKey: layerObjectKey(input.uploadId),
@@ -102,7 +105,6 @@ export class LayerUploadRules {
       partTooSmall: false,
       phase: 'uploading',
     });
-    await this.store.wakeAt(expiresAt);
   }
 
   /**
@@ -199,6 +201,8 @@ export class LayerUploadRules {
     }
     // A layer another repository already holds keeps that one copy: this upload's bytes go.
     await this.release(record, registration !== 'created');
+    // Registered by an attempt whose answer was lost, and released since: the layer is to be pushed again.
+    if (registration === 'released') throw uploadNotFound(ref.registryId, ref.repositoryName, ref.uploadId);
     return { layerDigest: digest, named, state: registration === 'present' ? 'present' : 'created' };
   }
 
@@ -220,7 +224,7 @@ export class LayerUploadRules {
   async expire(): Promise<void> {
     const record = await this.store.read();
     if (!record) return;
-    if (this.now() < record.expiresAt) {
+    if (record.phase !== 'released' && this.now() < record.expiresAt) {
       await this.store.wakeAt(record.expiresAt);
       return;
     }
@@ -242,6 +246,7 @@ export class LayerUploadRules {
     const record = await this.store.read();
     if (
       !record ||
+      record.phase === 'released' ||
       record.uploadId !== ref.uploadId ||
       record.repositoryName !== ref.repositoryName ||
       record.registryId !== ref.registryId
@@ -260,6 +265,9 @@ export class LayerUploadRules {
   }
 
   private async storeObject(record: UploadRecord): Promise<void> {
+    // A completion before this one may have stored the object and died before recording so: its multipart
+    // upload is gone then, and the object (under this upload's own key) is the whole layer.
+    if (record.multipartId && (await this.blobs.head(record.objectKey))?.size === record.received) return;
     const remainder = await this.store.readStaged();
     if (!record.multipartId) {
       await this.blobs.put(record.objectKey, remainder);
@@ -275,11 +283,21 @@ export class LayerUploadRules {
   }
 
   private async release(record: UploadRecord, deleteObject: boolean): Promise<void> {
-    if (record.phase === 'uploading' && record.multipartId) {
-      await this.blobs.abortMultipart(record.objectKey, record.multipartId);
-    } else if (record.phase === 'stored' && deleteObject) {
-      await this.blobs.delete([record.objectKey]);
+    if (record.phase !== 'stored' || deleteObject) {
+      // Released before any byte goes: a host that dies part way leaves an upload that no call resumes or
+      // registers again (its bytes may be gone already), and that its wake-up finishes releasing.
+      if (record.phase !== 'released') await this.store.write({ ...record, phase: 'released' });
+      await this.dropBytes(record);
     }
     await this.store.clear();
+  }
+
+  /**
+   * The upload's own bytes, never the catalog's: the object at its key (stored, or stored by a completion
+   * that died before recording so), else its multipart upload. The key is this upload's alone.
+   */
+  private async dropBytes(record: UploadRecord): Promise<void> {
+    if (await this.blobs.head(record.objectKey)) await this.blobs.delete([record.objectKey]);
+    else if (record.multipartId) await this.blobs.abortMultipart(record.objectKey, record.multipartId);
   }
 }
