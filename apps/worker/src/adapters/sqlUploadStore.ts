@@ -67,8 +67,10 @@ export class SqlUploadStore implements UploadStore {
   }
 
   async clear(): Promise<void> {
-    await this.storage.deleteAlarm();
+    // The record goes before the alarm: an alarm left by an object that dies between the two finds no record
+    // and ends, where the other order could leave a record that no alarm ever expires.
     await this.storage.deleteAll();
+    await this.storage.deleteAlarm();
     // deleteAll drops the tables too: a later call on this instance recreates them before reading.
     this.schemaReady = false;
   }
