@@ -104,8 +104,9 @@ export class CatalogRules {
 
   /** CreateRepository: the request's settings with ECR's defaults for what it leaves out. */
   createRepository(input: CreateRepositoryRequest): Promise<RepositoryRecord> {
-    const record = newRepositoryRecord(input, new Date(this.now()));
     return this.store.transaction((tables) => {
+      // Inside the transaction: a refused request (its tags) is refused as every other catalog rule is.
+      const record = newRepositoryRecord(input, new Date(this.now()));
       if (tables.repository(record.repositoryName)) {
         throw repositoryAlreadyExists(this.registryId, record.repositoryName);
       }
