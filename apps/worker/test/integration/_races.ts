@@ -86,7 +86,8 @@ async function bucketKeys(): Promise<Set<string>> {
 
 /**
  * No orphan, no lost byte: once the catalog's alarm has run its queued object deletions, the bucket holds
- * exactly the objects the catalog's blobs name, each of its recorded size.
+ * exactly the objects the catalog's blobs name, each of its recorded size. The whole bucket is this test's:
+ * the vitest plugin isolates storage per test.
  */
 export async function expectBucketMatchesCatalog(): Promise<void> {
   await runDurableObjectAlarm(registryObject());
