@@ -124,13 +124,13 @@ export class CatalogRules {
    * rest.
    */
   async createRepository(input: CreateRepositoryRequest): Promise<RepositoryRecord> {
-    const record = await this.store.transaction((tables) => {
+    const { record, policy } = await this.store.transaction((tables) => {
       if (tables.repository(input.repositoryName)) {
         throw repositoryAlreadyExists(this.registryId, input.repositoryName);
       }
       return this.insertRepository(tables, input, templateFor(tables, input.repositoryName));
     });
-    await this.lifecycle.schedule();
+    if (policy) await this.lifecycle.schedule();
     return record;
   }
 
@@ -141,15 +141,14 @@ export class CatalogRules {
    * such a push. One transaction, so two pushes racing to create it both succeed.
    */
   async pushTarget(repositoryName: string, create: boolean): Promise<'present' | 'created'> {
-    const target = await this.store.transaction((tables) => {
-      if (tables.repository(repositoryName)) return 'present';
+    const policy = await this.store.transaction((tables) => {
+      if (tables.repository(repositoryName)) return null;
       const template = templateFor(tables, repositoryName, 'CREATE_ON_PUSH');
       if (!create && !template) throw repositoryNotFound(this.registryId, repositoryName);
-      this.insertRepository(tables, { repositoryName }, template);
-      return 'created';
+      return this.insertRepository(tables, { repositoryName }, template).policy;
     });
-    if (target === 'created') await this.lifecycle.schedule();
-    return target;
+    if (policy) await this.lifecycle.schedule();
+    return policy === null ? 'present' : 'created';
   }
 
   /** Named repositories (all must exist), or a page of all of them in name order; not both. */
@@ -446,13 +445,13 @@ export class CatalogRules {
 
   /**
    * Stores a new repository from a request completed by its template, with the template's lifecycle policy
-   * (its first run due an interval later, as after PutLifecyclePolicy; the caller schedules it).
+   * (its first run due an interval later, as after PutLifecyclePolicy; the caller schedules it when `policy`).
    */
   private insertRepository(
     tables: CatalogTransaction,
     input: CreateRepositoryRequest,
     template: TemplateRecord | undefined,
-  ): RepositoryRecord {
+  ): { record: RepositoryRecord; policy: boolean } {
     const record = newRepositoryRecord(withTemplate(input, template), new Date(this.now()));
     tables.insertRepository(record);
     if (template?.lifecyclePolicy) {
@@ -462,7 +461,7 @@ export class CatalogRules {
         policySetAt: this.now() / 1000,
       });
     }
-    return record;
+    return { record, policy: Boolean(template?.lifecyclePolicy) };
   }
 
   /** The clock in whole epoch seconds, as ECR's timestamps. */
