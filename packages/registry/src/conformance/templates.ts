@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { type ConformanceFactories, freshRegistryId } from './fixtures.ts';
+import { type ConformanceFactories, dockerManifest, freshRegistryId, pushBlob } from './fixtures.ts';
 
 /** A valid lifecycle policy (over ECR's 100-character minimum). */
 const KEEP_FIVE = JSON.stringify({
@@ -220,6 +220,32 @@ export function templatesSuite(factories: ConformanceFactories): void {
       expect(await catalog.pushTarget('mirror/app', true)).toBe('created');
       const [mirror] = (await catalog.describeRepositories({ repositoryNames: ['mirror/app'] })).repositories;
       expect(mirror?.imageTagMutability).toBe('MUTABLE');
+    });
+
+    it('runs the lifecycle policy a repository took from its template, an interval after its creation', async () => {
+      const fixture = await factories.registry();
+      const registryId = freshRegistryId();
+      const registry = fixture.registry(registryId);
+      const keepOne = KEEP_FIVE.replace('"countNumber":5', '"countNumber":1');
+      await registry.catalog.createRepositoryCreationTemplate({
+        prefix: 'ci',
+        appliedFor: ['CREATE_ON_PUSH'],
+        lifecyclePolicy: keepOne,
+      });
+      expect(await registry.catalog.pushTarget('ci/app', false)).toBe('created');
+      const config = await pushBlob(registry, 'ci/app', new TextEncoder().encode(`{"id":"${registryId}"}`));
+      for (const tag of ['v1', 'v2']) {
+        const layer = await pushBlob(registry, 'ci/app', new TextEncoder().encode(`${tag} of ${registryId}`));
+        await registry.catalog.putImage({
+          repositoryName: 'ci/app',
+          imageManifest: dockerManifest(config, [layer]),
+          imageTag: tag,
+        });
+      }
+      await fixture.age(registryId, fixture.lifecycleIntervalSeconds);
+      const left = await registry.catalog.listImages({ repositoryName: 'ci/app' });
+      // Both were pushed within the same second, so which one stays is the engine's tie-break; one does.
+      expect(left.imageIds).toHaveLength(1);
     });
   });
 }
