@@ -159,3 +159,19 @@ export function paginationWithNames(): EcrError {
 export function uploadIdInUse(uploadId: string): EcrError {
   return new EcrError('ServerException', `Upload id '${uploadId}' is already in use`);
 }
+
+/** TemplateAlreadyExistsException (edgecr's wording, in the frame of ECR's repository errors). */
+export function templateAlreadyExists(registryId: string, prefix: string): EcrError {
+  return new EcrError(
+    'TemplateAlreadyExistsException',
+    `The repository creation template with prefix '${prefix}' already exists in the registry with id '${registryId}'`,
+  );
+}
+
+/** TemplateNotFoundException (edgecr's wording, in the frame of ECR's repository errors). */
+export function templateNotFound(registryId: string, prefix: string): EcrError {
+  return new EcrError(
+    'TemplateNotFoundException',
+    `The repository creation template with prefix '${prefix}' does not exist in the registry with id '${registryId}'`,
+  );
+}

@@ -52,6 +52,7 @@ export {
   type UploadHandle,
   type UploadSettings,
 } from './service.ts';
+export type { TemplateRecord } from './templates/records.ts';
 export {
   type BeginUpload,
   ECR_PART_POLICY,

@@ -47,6 +47,10 @@ export const CATALOG_METHODS = [
   'tagRepository',
   'untagRepository',
   'repositoryTags',
+  'createRepositoryCreationTemplate',
+  'describeRepositoryCreationTemplates',
+  'updateRepositoryCreationTemplate',
+  'deleteRepositoryCreationTemplate',
 ] as const satisfies readonly (keyof CatalogRules)[];
 
 /** The catalog rules an upload reaches (see LayerCatalog); never a door. */

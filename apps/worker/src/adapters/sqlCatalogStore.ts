@@ -4,6 +4,7 @@ import type {
   LayerRecord,
   LifecycleRecord,
   RepositoryRecord,
+  TemplateRecord,
 } from '@edgecr/registry';
 import { IMAGE_SCHEMA, imageTables } from './sqlImageTables.ts';
 
@@ -120,6 +121,22 @@ function tables(sql: SqlStorage): CatalogTransaction {
     deleteLifecycle(name) {
       sql.exec('DELETE FROM lifecycle WHERE repository = ?', name);
     },
+    templates() {
+      return sql
+        .exec<{ record: string }>('SELECT record FROM creation_template')
+        .toArray()
+        .map((row) => JSON.parse(row.record) as TemplateRecord);
+    },
+    putTemplate(record) {
+      sql.exec(
+        'INSERT OR REPLACE INTO creation_template VALUES (?, ?)',
+        record.prefix,
+        JSON.stringify(record),
+      );
+    },
+    deleteTemplate(prefix) {
+      sql.exec('DELETE FROM creation_template WHERE prefix = ?', prefix);
+    },
     unreferencedLinks(limit) {
       return sql
         .exec<{ repository: string; digest: string; linked_at: number }>(
@@ -163,7 +180,7 @@ function migrate(sql: SqlStorage): void {
 
 /**
  * One registry's catalog in its Durable Object's SQLite storage: repositories, blobs, links, the image
- * tables (sqlImageTables.ts) and each repository's lifecycle state. A transaction is `transactionSync`: the rules run between reads and writes with
+ * tables (sqlImageTables.ts), each repository's lifecycle state and the repository creation templates. A transaction is `transactionSync`: the rules run between reads and writes with
  * no I/O, so each is serialisable.
  */
 export class SqlCatalogStore implements CatalogStore {
@@ -180,6 +197,7 @@ export class SqlCatalogStore implements CatalogStore {
       CREATE TABLE IF NOT EXISTS object_deletion (object_key TEXT PRIMARY KEY, deleted INTEGER NOT NULL);
       ${IMAGE_SCHEMA}
       CREATE TABLE IF NOT EXISTS lifecycle (repository TEXT PRIMARY KEY, record TEXT NOT NULL);
+      CREATE TABLE IF NOT EXISTS creation_template (prefix TEXT PRIMARY KEY, record TEXT NOT NULL);
     `);
     migrate(storage.sql);
     storage.sql.exec('CREATE INDEX IF NOT EXISTS repository_layer_by_time ON repository_layer (linked_at)');

@@ -46,15 +46,16 @@ export const REQUIRED_PERMISSION: Record<OperationName, Permission> = {
   ListImageReferrers: 'pull',
   TagResource: 'admin',
   UntagResource: 'admin',
-  // Modelled, not served yet (UnknownOperationException): ECR's managed policies' split, for when they are.
-  GetRepositoryPolicy: 'pull',
+  // Templates: reading in ECR's read-only policy, changing them only in full access.
   DescribeRepositoryCreationTemplates: 'pull',
-  DescribePullThroughCacheRules: 'pull',
-  SetRepositoryPolicy: 'admin',
-  DeleteRepositoryPolicy: 'admin',
   CreateRepositoryCreationTemplate: 'admin',
   UpdateRepositoryCreationTemplate: 'admin',
   DeleteRepositoryCreationTemplate: 'admin',
+  // Modelled, not served yet (UnknownOperationException): ECR's managed policies' split, for when they are.
+  GetRepositoryPolicy: 'pull',
+  DescribePullThroughCacheRules: 'pull',
+  SetRepositoryPolicy: 'admin',
+  DeleteRepositoryPolicy: 'admin',
   CreatePullThroughCacheRule: 'admin',
   UpdatePullThroughCacheRule: 'admin',
   DeletePullThroughCacheRule: 'admin',

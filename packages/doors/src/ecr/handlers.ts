@@ -93,6 +93,22 @@ const ECR_HANDLERS: { [Op in OperationName]?: EcrHandler<Op> } = {
     };
   },
 
+  async CreateRepositoryCreationTemplate(input, context) {
+    return await context.registry.catalog.createRepositoryCreationTemplate(input);
+  },
+
+  async DescribeRepositoryCreationTemplates(input, context) {
+    return await context.registry.catalog.describeRepositoryCreationTemplates(input);
+  },
+
+  async UpdateRepositoryCreationTemplate(input, context) {
+    return await context.registry.catalog.updateRepositoryCreationTemplate(input);
+  },
+
+  async DeleteRepositoryCreationTemplate(input, context) {
+    return await context.registry.catalog.deleteRepositoryCreationTemplate(input.prefix);
+  },
+
   async DescribeRegistry(_input, context) {
     // edgecr replicates nothing: ECR's answer for a registry without replication rules.
     return { registryId: context.registry.registryId, replicationConfiguration: { rules: [] } };

@@ -4,10 +4,15 @@ import type {
   BatchDeleteImageResponse,
   BatchGetImageRequest,
   BatchGetImageResponse,
+  CreateRepositoryCreationTemplateRequest,
+  CreateRepositoryCreationTemplateResponse,
   CreateRepositoryRequest,
   DeleteLifecyclePolicyResponse,
+  DeleteRepositoryCreationTemplateResponse,
   DescribeImagesRequest,
   DescribeImagesResponse,
+  DescribeRepositoryCreationTemplatesRequest,
+  DescribeRepositoryCreationTemplatesResponse,
   GetLifecyclePolicyPreviewRequest,
   GetLifecyclePolicyPreviewResponse,
   GetLifecyclePolicyResponse,
@@ -21,6 +26,8 @@ import type {
   StartLifecyclePolicyPreviewRequest,
   StartLifecyclePolicyPreviewResponse,
   Tag,
+  UpdateRepositoryCreationTemplateRequest,
+  UpdateRepositoryCreationTemplateResponse,
 } from '@edgecr/protocol';
 import { paginationWithNames, repositoryAlreadyExists, repositoryNotFound } from '../errors.ts';
 import { batchDeleteImage, checkRepositoryDeletable } from '../images/batchDeleteImage.ts';
@@ -33,6 +40,15 @@ import { putImageTagMutability } from '../images/tagMutability.ts';
 import { DEFAULT_LIFECYCLE_INTERVAL_SECONDS, LifecycleRules } from '../lifecycle/lifecycleRules.ts';
 import type { BlobStore } from '../ports/blobStore.ts';
 import type { CatalogStore, CatalogTransaction } from '../ports/catalogStore.ts';
+import type { TemplateRecord } from '../templates/records.ts';
+import {
+  createTemplate,
+  deleteTemplate,
+  describeTemplates,
+  templateFor,
+  updateTemplate,
+  withTemplate,
+} from '../templates/templateRules.ts';
 import { checkLayers, deleteLayer, findLayer, layerHolders, linkLayer, mountLayer } from './layers.ts';
 import { DELETE_BATCH, deleteObjects, releaseBlob } from './orphans.ts';
 import { decodePageToken, encodePageToken } from './pageToken.ts';
@@ -102,32 +118,37 @@ export class CatalogRules {
     );
   }
 
-  /** CreateRepository: the request's settings with ECR's defaults for what it leaves out. */
-  createRepository(input: CreateRepositoryRequest): Promise<RepositoryRecord> {
-    return this.store.transaction((tables) => {
-      // Inside the transaction: a refused request (its tags) is refused as every other catalog rule is.
-      const record = newRepositoryRecord(input, new Date(this.now()));
-      if (tables.repository(record.repositoryName)) {
-        throw repositoryAlreadyExists(this.registryId, record.repositoryName);
+  /**
+   * CreateRepository: the request's settings, what it leaves unset from the creation template its name falls
+   * under (beyond ECR, which applies templates only to repositories it creates itself), ECR's defaults for the
+   * rest.
+   */
+  async createRepository(input: CreateRepositoryRequest): Promise<RepositoryRecord> {
+    const { record, policy } = await this.store.transaction((tables) => {
+      if (tables.repository(input.repositoryName)) {
+        throw repositoryAlreadyExists(this.registryId, input.repositoryName);
       }
-      tables.insertRepository(record);
-      return record;
+      return this.insertRepository(tables, input, templateFor(tables, input.repositoryName));
     });
+    if (policy) await this.lifecycle.schedule();
+    return record;
   }
 
   /**
-   * The repository an OCI push goes to: `present`, or `created` when `create` allows it (an operator's choice;
-   * without it a missing repository is RepositoryNotFoundException, as ECR answers such a push). One
-   * transaction, so two pushes racing to create it both succeed.
+   * The repository an OCI push goes to: `present`, or `created` when `create` allows it (an operator's choice)
+   * or a creation template applied for CREATE_ON_PUSH covers the name (ECR's way); the new repository takes
+   * that template's settings. Otherwise a missing repository is RepositoryNotFoundException, as ECR answers
+   * such a push. One transaction, so two pushes racing to create it both succeed.
    */
-  pushTarget(repositoryName: string, create: boolean): Promise<'present' | 'created'> {
-    const record = newRepositoryRecord({ repositoryName }, new Date(this.now()));
-    return this.store.transaction((tables) => {
-      if (tables.repository(repositoryName)) return 'present';
-      if (!create) throw repositoryNotFound(this.registryId, repositoryName);
-      tables.insertRepository(record);
-      return 'created';
+  async pushTarget(repositoryName: string, create: boolean): Promise<'present' | 'created'> {
+    const policy = await this.store.transaction((tables) => {
+      if (tables.repository(repositoryName)) return null;
+      const template = templateFor(tables, repositoryName, 'CREATE_ON_PUSH');
+      if (!create && !template) throw repositoryNotFound(this.registryId, repositoryName);
+      return this.insertRepository(tables, { repositoryName }, template).policy;
     });
+    if (policy) await this.lifecycle.schedule();
+    return policy === null ? 'present' : 'created';
   }
 
   /** Named repositories (all must exist), or a page of all of them in name order; not both. */
@@ -252,6 +273,38 @@ export class CatalogRules {
   /** ListTagsForResource on a repository. */
   repositoryTags(repositoryName: string): Promise<Tag[]> {
     return this.store.transaction((tables) => this.require(tables, repositoryName).tags);
+  }
+
+  /** CreateRepositoryCreationTemplate (templateRules.ts has the rules, as for the three below). */
+  async createRepositoryCreationTemplate(
+    input: CreateRepositoryCreationTemplateRequest,
+  ): Promise<CreateRepositoryCreationTemplateResponse> {
+    const template = await this.store.transaction((tables) =>
+      createTemplate(tables, this.registryId, input, this.seconds()),
+    );
+    return { registryId: this.registryId, repositoryCreationTemplate: template };
+  }
+
+  describeRepositoryCreationTemplates(
+    input: DescribeRepositoryCreationTemplatesRequest,
+  ): Promise<DescribeRepositoryCreationTemplatesResponse> {
+    return this.store.transaction((tables) => describeTemplates(tables, this.registryId, input));
+  }
+
+  async updateRepositoryCreationTemplate(
+    input: UpdateRepositoryCreationTemplateRequest,
+  ): Promise<UpdateRepositoryCreationTemplateResponse> {
+    const template = await this.store.transaction((tables) =>
+      updateTemplate(tables, this.registryId, input, this.seconds()),
+    );
+    return { registryId: this.registryId, repositoryCreationTemplate: template };
+  }
+
+  async deleteRepositoryCreationTemplate(prefix: string): Promise<DeleteRepositoryCreationTemplateResponse> {
+    const template = await this.store.transaction((tables) =>
+      deleteTemplate(tables, this.registryId, prefix),
+    );
+    return { registryId: this.registryId, repositoryCreationTemplate: template };
   }
 
   /** PutImageTagMutability. */
@@ -388,6 +441,32 @@ export class CatalogRules {
       throw error;
     }
     await this.store.transaction((tables) => tables.forgetObjectDeletions(objectKeys));
+  }
+
+  /**
+   * Stores a new repository from a request completed by its template, with the template's lifecycle policy
+   * (its first run due an interval later, as after PutLifecyclePolicy; the caller schedules it when `policy`).
+   */
+  private insertRepository(
+    tables: CatalogTransaction,
+    input: CreateRepositoryRequest,
+    template: TemplateRecord | undefined,
+  ): { record: RepositoryRecord; policy: boolean } {
+    const record = newRepositoryRecord(withTemplate(input, template), new Date(this.now()));
+    tables.insertRepository(record);
+    if (template?.lifecyclePolicy) {
+      tables.putLifecycle({
+        repositoryName: record.repositoryName,
+        policyText: template.lifecyclePolicy,
+        policySetAt: this.now() / 1000,
+      });
+    }
+    return { record, policy: Boolean(template?.lifecyclePolicy) };
+  }
+
+  /** The clock in whole epoch seconds, as ECR's timestamps. */
+  private seconds(): number {
+    return Math.floor(this.now() / 1000);
   }
 
   private require(tables: CatalogTransaction, repositoryName: string): RepositoryRecord {

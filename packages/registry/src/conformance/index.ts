@@ -10,6 +10,7 @@ import { mountsSuite } from './mounts.ts';
 import { sha512Suite } from './sha512.ts';
 import { storesSuite } from './stores.ts';
 import { tagsSuite } from './tags.ts';
+import { templatesSuite } from './templates.ts';
 import { uploadsSuite } from './uploads.ts';
 
 export type { ConformanceFactories, RegistryFixture } from './fixtures.ts';
@@ -31,4 +32,5 @@ export function runConformance(factories: ConformanceFactories): void {
   blobDeletesSuite(factories);
   mountsSuite(factories);
   lifecycleSuite(factories);
+  templatesSuite(factories);
 }

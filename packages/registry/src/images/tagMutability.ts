@@ -43,17 +43,14 @@ function matches(filter: ImageTagMutabilityExclusionFilter, tag: string): boolea
 }
 
 /**
- * PutImageTagMutability. Exclusion filters belong to the `*_WITH_EXCLUSION` settings only, and those need
- * one.
- * @throws EcrError `RepositoryNotFoundException`; `InvalidParameterException` for filters that do not fit
- * the setting.
+ * ECR's pairing of a tag mutability with exclusion filters: the `*_WITH_EXCLUSION` settings need them, the
+ * others take none (PutImageTagMutability's rule, and a creation template's).
+ * @throws EcrError `InvalidParameterException` for filters that do not fit the setting.
  */
-export function putImageTagMutability(
-  ctx: ImageContext,
-  input: PutImageTagMutabilityRequest,
-): PutImageTagMutabilityResponse {
-  const { repositoryName, imageTagMutability, imageTagMutabilityExclusionFilters: filters } = input;
-  requireRepository(ctx, repositoryName);
+export function checkExclusionFilters(
+  imageTagMutability: string,
+  filters: ImageTagMutabilityExclusionFilter[] | undefined,
+): void {
   const withExclusion = imageTagMutability.endsWith('_WITH_EXCLUSION');
   if (withExclusion && filters === undefined) {
     throw invalidParameter(
@@ -67,6 +64,21 @@ export function putImageTagMutability(
       `can only be specified when imageTagMutability is IMMUTABLE_WITH_EXCLUSION or MUTABLE_WITH_EXCLUSION`,
     );
   }
+}
+
+/**
+ * PutImageTagMutability. Exclusion filters belong to the `*_WITH_EXCLUSION` settings only, and those need
+ * one.
+ * @throws EcrError `RepositoryNotFoundException`; `InvalidParameterException` for filters that do not fit
+ * the setting.
+ */
+export function putImageTagMutability(
+  ctx: ImageContext,
+  input: PutImageTagMutabilityRequest,
+): PutImageTagMutabilityResponse {
+  const { repositoryName, imageTagMutability, imageTagMutabilityExclusionFilters: filters } = input;
+  requireRepository(ctx, repositoryName);
+  checkExclusionFilters(imageTagMutability, filters);
   const settings: ImageRepositorySettings =
     filters === undefined
       ? { imageTagMutability }

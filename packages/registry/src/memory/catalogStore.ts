@@ -1,12 +1,15 @@
 import type { RepositoryRecord } from '../catalog/records.ts';
 import type { LifecycleRecord } from '../lifecycle/records.ts';
 import type { CatalogStore, CatalogTransaction, LayerLink } from '../ports/catalogStore.ts';
+import type { TemplateRecord } from '../templates/records.ts';
 import { copyImages, type ImageTables, imageView, referenced } from './imageTables.ts';
 
 /** Every table of the catalog: the image tables and what they rest on, the lifecycle states, released keys. */
 interface Tables extends ImageTables {
   /** repository name → its lifecycle state. */
   lifecycles: Map<string, LifecycleRecord>;
+  /** prefix → its repository creation template. */
+  templates: Map<string, TemplateRecord>;
   /** Released object keys (true: deleted since). */
   deletions: Map<string, boolean>;
 }
@@ -14,6 +17,7 @@ interface Tables extends ImageTables {
 function copy(tables: Tables): Tables {
   return {
     lifecycles: new Map(tables.lifecycles),
+    templates: new Map(tables.templates),
     deletions: new Map(tables.deletions),
     repositories: new Map(tables.repositories),
     blobs: new Map(tables.blobs),
@@ -84,6 +88,9 @@ function view(tables: Tables): CatalogTransaction {
     lifecycles: () => [...tables.lifecycles.values()].map((record) => structuredClone(record)),
     putLifecycle: (record) => void tables.lifecycles.set(record.repositoryName, structuredClone(record)),
     deleteLifecycle: (name) => void tables.lifecycles.delete(name),
+    templates: () => [...tables.templates.values()].map((record) => structuredClone(record)),
+    putTemplate: (record) => void tables.templates.set(record.prefix, structuredClone(record)),
+    deleteTemplate: (prefix) => void tables.templates.delete(prefix),
     queueObjectDeletions: (keys) => {
       for (const key of keys) tables.deletions.set(key, false);
     },
@@ -103,6 +110,7 @@ function view(tables: Tables): CatalogTransaction {
 export class MemoryCatalogStore implements CatalogStore {
   private tables: Tables = {
     lifecycles: new Map(),
+    templates: new Map(),
     deletions: new Map(),
     repositories: new Map(),
     blobs: new Map(),

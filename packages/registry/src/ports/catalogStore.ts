@@ -2,6 +2,7 @@ import type { Tag } from '@edgecr/protocol';
 import type { LayerRecord, RepositoryRecord } from '../catalog/records.ts';
 import type { ImageStore } from '../images/store.ts';
 import type { LifecycleRecord } from '../lifecycle/records.ts';
+import type { TemplateRecord } from '../templates/records.ts';
 
 /** A repository's link to a layer, with when it was made (epoch milliseconds). */
 export interface LayerLink {
@@ -55,6 +56,12 @@ export interface CatalogTransaction extends ImageStore {
   putLifecycle(record: LifecycleRecord): void;
   /** Forgets a repository's lifecycle state. */
   deleteLifecycle(repositoryName: string): void;
+  /** Every repository creation template of the registry, in no particular order. */
+  templates(): TemplateRecord[];
+  /** Stores a creation template, replacing the one of its prefix. */
+  putTemplate(record: TemplateRecord): void;
+  /** Forgets the creation template of a prefix. */
+  deleteTemplate(prefix: string): void;
   /**
    * Records object keys whose bytes go once this transaction commits (a released blob's): the record outlives
    * a host that dies, or a BlobStore that fails, between the commit and the deletion.
