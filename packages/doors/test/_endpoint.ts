@@ -1,7 +1,7 @@
 // The doors on the registry's memory host, in process: a signed ECR call, an OCI request with a login, as the
 // Worker's integration helpers do over workerd.
 import { formatTarget, JSON_CONTENT_TYPE, MiB, type OperationName } from '@edgecr/protocol';
-import { MemoryHost } from '@edgecr/registry';
+import { MemoryHost, type RegistryHosting } from '@edgecr/registry';
 import { signRequest } from '@edgecr/sigv4';
 import { type Endpoint, portableBodyStreams, route, type Settings } from '../src/index.ts';
 
@@ -44,6 +44,32 @@ export function memoryEndpoint(overrides: Partial<Endpoint> = {}, settings?: Par
     settings: testSettings(settings),
     ...overrides,
   };
+}
+
+/**
+ * An endpoint on a fresh memory host whose catalog handles record every call (`registryId method`): the one
+ * seam where a door reaches the Registry object, so a test counts what a request costs there.
+ */
+export function countingEndpoint(settings?: Partial<Settings>): { endpoint: Endpoint; calls: string[] } {
+  const host = new MemoryHost();
+  const calls: string[] = [];
+  const hosting: RegistryHosting = {
+    catalog(registryId) {
+      const handle = host.catalog(registryId);
+      return new Proxy(handle, {
+        get(target, method, receiver) {
+          const value = Reflect.get(target, method, receiver);
+          if (typeof value !== 'function') return value;
+          return (...args: unknown[]) => {
+            calls.push(`${registryId} ${String(method)}`);
+            return value.apply(target, args);
+          };
+        },
+      });
+    },
+    upload: (uploadId) => host.upload(uploadId),
+  };
+  return { endpoint: memoryEndpoint({ hosting, blobs: host.blobs }, settings), calls };
 }
 
 /** Serves a request the way the Worker does, pages and files answered 404. */
