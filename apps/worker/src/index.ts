@@ -1,4 +1,4 @@
-import { type Endpoint, route } from '@edgecr/doors';
+import { type Endpoint, PullMemo, route } from '@edgecr/doors';
 import { cloudflareHosting } from './adapters/cloudflareHosting.ts';
 import { R2BlobStore } from './adapters/r2BlobStore.ts';
 import { workerdBodyStreams } from './adapters/workerdBodyStreams.ts';
@@ -7,6 +7,9 @@ import { readSettings } from './config.ts';
 export { LayerUpload } from './hosts/layerUpload.ts';
 export { Registry } from './hosts/registry.ts';
 
+/** What this isolate's pulls keep: one for the isolate's life, so that a pull asked again finds it. */
+const pulls = new PullMemo();
+
 /** The doors' endpoint on this Worker's bindings: the Durable Objects, R2 and workerd's streams. */
 function endpoint(env: Env): Endpoint {
   return {
@@ -14,6 +17,7 @@ function endpoint(env: Env): Endpoint {
     blobs: new R2BlobStore(env.LAYERS),
     bodies: workerdBodyStreams,
     settings: readSettings(env),
+    pulls,
   };
 }
 

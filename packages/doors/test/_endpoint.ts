@@ -3,7 +3,7 @@
 import { formatTarget, JSON_CONTENT_TYPE, MiB, type OperationName } from '@edgecr/protocol';
 import { MemoryHost, type RegistryHosting } from '@edgecr/registry';
 import { signRequest } from '@edgecr/sigv4';
-import { type Endpoint, portableBodyStreams, route, type Settings } from '../src/index.ts';
+import { type Endpoint, PullMemo, portableBodyStreams, route, type Settings } from '../src/index.ts';
 
 export const ORIGIN = 'http://edgecr.test';
 export const REGISTRY_ID = '123456789012';
@@ -21,6 +21,8 @@ export function testSettings(overrides: Partial<Settings> = {}): Settings {
     requireImageReference: false,
     createRepositoryOnPush: false,
     unreferencedLayerGraceSeconds: null,
+    holdingCacheSeconds: 60,
+    tagCacheSeconds: 5,
     allowedOrigins: ['https://page.example'],
     urlSigningKey: 'edgecr-node-test-url-signing-key',
     credentials: JSON.stringify({
@@ -50,7 +52,12 @@ export function memoryEndpoint(overrides: Partial<Endpoint> = {}, settings?: Par
  * An endpoint on a fresh memory host whose catalog handles record every call (`registryId method`): the one
  * seam where a door reaches the Registry object, so a test counts what a request costs there.
  */
-export function countingEndpoint(settings?: Partial<Settings>): { endpoint: Endpoint; calls: string[] } {
+export function countingEndpoint(options: { memo?: boolean; settings?: Partial<Settings> } = {}): {
+  endpoint: Endpoint;
+  calls: string[];
+  clock: { now: number };
+} {
+  const clock = { now: Date.now() };
   const host = new MemoryHost();
   const calls: string[] = [];
   const hosting: RegistryHosting = {
@@ -69,7 +76,12 @@ export function countingEndpoint(settings?: Partial<Settings>): { endpoint: Endp
     },
     upload: (uploadId) => host.upload(uploadId),
   };
-  return { endpoint: memoryEndpoint({ hosting, blobs: host.blobs }, settings), calls };
+  const pulls = options.memo ? new PullMemo(undefined, () => clock.now) : undefined;
+  return {
+    endpoint: memoryEndpoint({ hosting, blobs: host.blobs, ...(pulls && { pulls }) }, options.settings),
+    calls,
+    clock,
+  };
 }
 
 /** Serves a request the way the Worker does, pages and files answered 404. */
@@ -83,6 +95,7 @@ export async function ecrCall(
   operation: OperationName,
   input: unknown,
   origin?: string,
+  key: { accessKeyId: string; secretAccessKey: string } = KEY,
 ): Promise<{ status: number; json: Record<string, unknown>; response: Response }> {
   const body = JSON.stringify(input);
   const headers = signRequest(
@@ -92,7 +105,7 @@ export async function ecrCall(
       headers: { 'x-amz-target': formatTarget(operation), 'content-type': JSON_CONTENT_TYPE },
       body,
     },
-    { credentials: KEY, region: 'us-east-1', service: 'ecr' },
+    { credentials: key, region: 'us-east-1', service: 'ecr' },
   );
   const response = await serve(
     endpoint,
@@ -102,8 +115,8 @@ export async function ecrCall(
 }
 
 /** The `Authorization: Basic` of a GetAuthorizationToken token, as docker logs in. */
-export async function login(endpoint: Endpoint): Promise<string> {
-  const { json } = await ecrCall(endpoint, 'GetAuthorizationToken', {});
+export async function login(endpoint: Endpoint, key = KEY): Promise<string> {
+  const { json } = await ecrCall(endpoint, 'GetAuthorizationToken', {}, undefined, key);
   const [data] = json.authorizationData as { authorizationToken: string }[];
   return `Basic ${data?.authorizationToken}`;
 }

@@ -8,6 +8,7 @@ import { countingEndpoint, ecrCall, login, oci } from './_endpoint.ts';
 let endpoint: Endpoint;
 let calls: string[];
 let auth: string;
+let clock: { now: number };
 let image: { config: string; layers: string[]; manifest: string; digest: string };
 
 const encoder = new TextEncoder();
@@ -98,15 +99,21 @@ function taken(): Record<string, number> {
   return counts;
 }
 
-beforeEach(async () => {
-  ({ endpoint, calls } = countingEndpoint());
+/** A fresh endpoint (with or without the pull memo) holding the image; the calls of the push forgotten. */
+async function setUp(memo: boolean): Promise<void> {
+  ({ endpoint, calls, clock } = countingEndpoint({
+    memo,
+    settings: { holdingCacheSeconds: 60, tagCacheSeconds: 5 },
+  }));
   auth = await login(endpoint);
   expect((await ecrCall(endpoint, 'CreateRepository', { repositoryName: 'app' })).status).toBe(200);
   image = await pushImage();
   taken();
-});
+}
 
-describe('the Registry object calls of a pull of a three-layer image', () => {
+describe('the Registry object calls of a pull of a three-layer image, every answer asked of the object', () => {
+  beforeEach(() => setUp(false));
+
   it('through /v2/: N+3 cold, and the same again warm', async () => {
     await ociPull();
     expect(taken()).toEqual({ batchGetImage: 2, findLayer: 4 });
@@ -119,5 +126,77 @@ describe('the Registry object calls of a pull of a three-layer image', () => {
     expect(taken()).toEqual({ batchGetImage: 1, findLayer: 8 });
     await ecrPull();
     expect(taken()).toEqual({ batchGetImage: 1, findLayer: 8 });
+  });
+});
+
+describe('the Registry object calls of the same pulls with the pull memo', () => {
+  beforeEach(() => setUp(true));
+
+  it('through /v2/: N+2 cold, the tag alone once its few seconds pass, nothing within them', async () => {
+    await ociPull();
+    expect(taken()).toEqual({ batchGetImage: 1, findLayer: 4 });
+    await ociPull();
+    expect(taken()).toEqual({});
+    clock.now += 10_000;
+    await ociPull();
+    expect(taken()).toEqual({ batchGetImage: 1 });
+    // Past the holding time every fact is asked again.
+    clock.now += 61_000;
+    await ociPull();
+    expect(taken()).toEqual({ batchGetImage: 1, findLayer: 4 });
+  });
+
+  it('through the ECR API: BatchGetImage and one call per blob cold, the tag alone warm', async () => {
+    await ecrPull();
+    expect(taken()).toEqual({ batchGetImage: 1, findLayer: 4 });
+    clock.now += 10_000;
+    await ecrPull();
+    expect(taken()).toEqual({ batchGetImage: 1 });
+  });
+
+  it('never answers a key that may not read the repository, right after a permitted pull', async () => {
+    const other = { accessKeyId: 'AKIAEDGECRNODETEST02', secretAccessKey: 'edgecr-node-test-other' };
+    const credentials = JSON.parse(endpoint.settings.credentials as string);
+    credentials[other.accessKeyId] = {
+      secretAccessKey: other.secretAccessKey,
+      registryId: '123456789012',
+      permission: 'pull',
+      repositoryPrefixes: ['other/'],
+    };
+    endpoint.settings.credentials = JSON.stringify(credentials);
+    await ociPull();
+    taken();
+    const otherAuth = await login(endpoint, other);
+    for (const path of [
+      `/v2/app/blobs/${image.layers[0]}`,
+      `/v2/app/manifests/${image.digest}`,
+      '/v2/app/manifests/v1',
+    ]) {
+      const refused = await oci(endpoint, path, { auth: otherAuth });
+      expect(refused.status).toBe(403);
+      expect(((await refused.json()) as { errors: { code: string }[] }).errors[0]?.code).toBe('DENIED');
+    }
+    const url = await ecrCall(
+      endpoint,
+      'GetDownloadUrlForLayer',
+      { repositoryName: 'app', layerDigest: image.config },
+      undefined,
+      other,
+    );
+    expect(url.status).toBe(400);
+    expect(url.json.__type).toBe('AccessDeniedException');
+    expect(taken()).toEqual({});
+  });
+
+  it('forgets what it kept of a repository when a delete goes through this isolate', async () => {
+    const byDigest = `/v2/app/manifests/${image.digest}`;
+    expect((await oci(endpoint, byDigest, { auth })).status).toBe(200);
+    expect((await oci(endpoint, byDigest, { method: 'DELETE', auth })).status).toBe(202);
+    expect((await oci(endpoint, byDigest, { auth })).status).toBe(404);
+    expect((await oci(endpoint, '/v2/app/manifests/v1', { auth })).status).toBe(404);
+    const layer = `/v2/app/blobs/${image.layers[0]}`;
+    expect((await oci(endpoint, layer, { auth })).status).toBe(200);
+    expect((await oci(endpoint, layer, { method: 'DELETE', auth })).status).toBe(202);
+    expect((await oci(endpoint, layer, { auth })).status).toBe(404);
   });
 });
