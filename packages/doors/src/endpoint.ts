@@ -1,5 +1,6 @@
 import { type BlobStore, type RegistryHosting, RegistryService } from '@edgecr/registry';
 import type { BodyStreams } from './body/bodyStreams.ts';
+import type { EdgeCache } from './edgeCache.ts';
 import { memoisedHosting, type PullMemo } from './pullMemo.ts';
 import type { Settings } from './settings.ts';
 
@@ -19,6 +20,8 @@ export interface Endpoint {
    * pull asks the Registry object.
    */
   pulls?: PullMemo;
+  /** Where blob bytes are kept at the edge, by digest; without it every read goes to the blob store. */
+  edge?: EdgeCache;
 }
 
 /**

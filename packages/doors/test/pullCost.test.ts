@@ -2,7 +2,7 @@
 // handle (the one seam to the object), for a cold and a warm pull of a three-layer image through both doors.
 import { digestOf, OCI_MANIFEST } from '@edgecr/protocol';
 import { beforeEach, describe, expect, it } from 'vitest';
-import type { Endpoint } from '../src/index.ts';
+import { type Endpoint, MemoryEdgeCache } from '../src/index.ts';
 import { countingEndpoint, ecrCall, login, oci } from './_endpoint.ts';
 
 let endpoint: Endpoint;
@@ -198,5 +198,45 @@ describe('the Registry object calls of the same pulls with the pull memo', () =>
     expect((await oci(endpoint, layer, { auth })).status).toBe(200);
     expect((await oci(endpoint, layer, { method: 'DELETE', auth })).status).toBe(202);
     expect((await oci(endpoint, layer, { auth })).status).toBe(404);
+  });
+});
+
+describe('blob bytes from the edge cache', () => {
+  beforeEach(() => setUp(true));
+
+  it('serves a warm pull, whole and ranged, without reading the blob store, and keeps no range', async () => {
+    const edge = new MemoryEdgeCache();
+    const reads: string[] = [];
+    const { blobs } = endpoint;
+    endpoint.edge = edge;
+    endpoint.blobs = new Proxy(blobs, {
+      get(target, method, receiver) {
+        const value = Reflect.get(target, method, receiver);
+        if (method !== 'get') return value;
+        return (...args: Parameters<typeof blobs.get>) => {
+          reads.push(args[0]);
+          return blobs.get(...args);
+        };
+      },
+    });
+    const layer = image.layers[2] as string;
+    const ranged = await oci(endpoint, `/v2/app/blobs/${layer}`, { headers: { range: 'bytes=2-9' }, auth });
+    expect(ranged.status).toBe(206);
+    await ranged.arrayBuffer();
+    await edge.settled();
+    expect(await edge.match(layer)).toBeUndefined();
+    await ociPull();
+    await edge.settled();
+    reads.splice(0);
+    await ociPull();
+    expect(reads).toEqual([]);
+    const whole = new Uint8Array(
+      await (await oci(endpoint, `/v2/app/blobs/${layer}`, { auth })).arrayBuffer(),
+    );
+    const again = await oci(endpoint, `/v2/app/blobs/${layer}`, { headers: { range: 'bytes=2-9' }, auth });
+    expect(again.status).toBe(206);
+    expect(again.headers.get('content-range')).toBe(`bytes 2-9/${whole.length}`);
+    expect(new Uint8Array(await again.arrayBuffer())).toEqual(whole.subarray(2, 10));
+    expect(reads).toEqual([]);
   });
 });
