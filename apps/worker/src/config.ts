@@ -20,6 +20,21 @@ function positiveInteger(env: Env, name: keyof Env & string): number {
   return value;
 }
 
+/** A whole number of seconds, 0 included (off), or `fallback` when unset. */
+function seconds(env: Env, name: keyof Env & string, fallback: number): number {
+  if (env[name] === undefined || env[name] === '') return fallback;
+  const value = Number(env[name]);
+  if (!Number.isSafeInteger(value) || value < 0) {
+    throw new TypeError(`Setting ${name} must be a whole number of seconds, got ${String(env[name])}`);
+  }
+  return value;
+}
+
+/** How long an isolate believes a repository holds a digest (docs/pulls.md). */
+const DEFAULT_HOLDING_CACHE_SECONDS = 60;
+/** How long an isolate believes a tag's image: a pull's HEAD and GET of the tag cost one call. */
+const DEFAULT_TAG_CACHE_SECONDS = 5;
+
 function list(value: string | undefined): string[] {
   return (value ?? '')
     .split(',')
@@ -57,6 +72,9 @@ export function readSettings(env: Env): WorkerSettings {
     lifecycleIntervalSeconds: env.LIFECYCLE_INTERVAL_SECONDS
       ? positiveInteger(env, 'LIFECYCLE_INTERVAL_SECONDS')
       : DEFAULT_LIFECYCLE_INTERVAL_SECONDS,
+    // A configuration from before the pull memo names neither: the documented defaults.
+    holdingCacheSeconds: seconds(env, 'HOLDING_CACHE_SECONDS', DEFAULT_HOLDING_CACHE_SECONDS),
+    tagCacheSeconds: seconds(env, 'TAG_CACHE_SECONDS', DEFAULT_TAG_CACHE_SECONDS),
     allowedOrigins: list(env.ALLOWED_ORIGINS),
     urlSigningKey: env.URL_SIGNING_KEY || undefined,
     credentials: env.EDGECR_CREDENTIALS || undefined,

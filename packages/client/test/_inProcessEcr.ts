@@ -101,6 +101,8 @@ export class InProcessEcr implements ImageApi {
         requireImageReference: false,
         createRepositoryOnPush: false,
         unreferencedLayerGraceSeconds: null,
+        holdingCacheSeconds: 60,
+        tagCacheSeconds: 5,
         allowedOrigins: [],
         urlSigningKey: 'edgecr-client-test-url-signing-key',
         credentials: JSON.stringify({

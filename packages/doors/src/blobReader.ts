@@ -1,5 +1,6 @@
 import { digestEtag, notModified, resolveRange } from '@edgecr/protocol';
 import type { BlobStore, RepositoryLayer } from '@edgecr/registry';
+import type { EdgeCache } from './edgeCache.ts';
 
 /** A blob read as a GET or HEAD asked for it: whole, the range it named, or a range past its end. */
 export type BlobRead =
@@ -12,13 +13,16 @@ export type BlobRead =
  * `If-None-Match` names the digest: the one ranged blob reader of
  * both blob doors (the OCI `/v2/` blobs and signed downloads), which add their own headers and errors.
  * `missing` is a layer the catalog lists whose bytes are gone (deleted between the lookup and the read).
+ * With an edge cache the bytes come from it when it holds them (ranges included), and a whole read from the
+ * blob store is kept there; the caller has checked that the repository holds the layer.
  * @example
- * const read = await readBlob(endpoint.blobs, layer, request);
+ * const read = await readBlob(endpoint.blobs, layer, request, endpoint.edge);
  */
 export async function readBlob(
   blobs: BlobStore,
   layer: RepositoryLayer,
   request: Request,
+  edge?: EdgeCache,
 ): Promise<BlobRead> {
   const etag = digestEtag(layer.digest);
   const kept = { 'accept-ranges': 'bytes', 'content-type': 'application/octet-stream', etag };
@@ -37,11 +41,17 @@ export async function readBlob(
   };
   const status = range ? 206 : 200;
   if (request.method === 'HEAD') return { kind: 'bytes', status, headers, body: null };
+  const cached = await edge?.match(layer.digest, range);
+  if (cached) return { kind: 'bytes', status, headers, body: cached };
   const object = await blobs.get(layer.objectKey, range);
   if (!object) {
     // A recorded blob without bytes would be a fault: logged; the doors answer it as gone.
     console.warn(`Object ${layer.objectKey} of ${layer.digest} was missing when read`);
     return { kind: 'missing' };
   }
-  return { kind: 'bytes', status, headers, body: object.body };
+  if (!edge || range) return { kind: 'bytes', status, headers, body: object.body };
+  // The Cache API keeps whole objects only (never a 206): a whole read is kept, and ranges answered from it.
+  const [served, stored] = object.body.tee();
+  edge.put(layer.digest, stored, layer.size);
+  return { kind: 'bytes', status, headers, body: served };
 }

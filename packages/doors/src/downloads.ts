@@ -109,7 +109,7 @@ async function download(request: Request, endpoint: Endpoint): Promise<Response>
   const common = { etag, 'accept-ranges': 'bytes', 'cache-control': 'private, max-age=0' };
   if (request.headers.get('if-none-match') === etag)
     return new Response(null, { status: 304, headers: common });
-  const read = await readBlob(endpoint.blobs, layer, request);
+  const read = await readBlob(endpoint.blobs, layer, request, endpoint.edge);
   if (read.kind === 'unsatisfiable') {
     return text(416, 'Range not satisfiable', { ...common, 'content-range': read.contentRange });
   }

@@ -1,5 +1,7 @@
 import { type BlobStore, type RegistryHosting, RegistryService } from '@edgecr/registry';
 import type { BodyStreams } from './body/bodyStreams.ts';
+import type { EdgeCache } from './edgeCache.ts';
+import { memoisedHosting, type PullMemo } from './pullMemo.ts';
 import type { Settings } from './settings.ts';
 
 /**
@@ -13,6 +15,13 @@ export interface Endpoint {
   blobs: BlobStore;
   bodies: BodyStreams;
   settings: Settings;
+  /**
+   * The answers of pulls this isolate keeps (one for the isolate's life, not one per request); without it every
+   * pull asks the Registry object.
+   */
+  pulls?: PullMemo;
+  /** Where blob bytes are kept at the edge, by digest; without it every read goes to the blob store. */
+  edge?: EdgeCache;
 }
 
 /**
@@ -22,7 +31,10 @@ export interface Endpoint {
  */
 export function registryService(endpoint: Endpoint, registryId: string): RegistryService {
   const { settings } = endpoint;
-  return new RegistryService(registryId, endpoint.hosting, {
+  const hosting = endpoint.pulls
+    ? memoisedHosting(endpoint.hosting, endpoint.pulls, settings)
+    : endpoint.hosting;
+  return new RegistryService(registryId, hosting, {
     partSize: settings.partSize,
     uploadTtlSeconds: settings.uploadTtlSeconds,
     createRepositoryOnPush: settings.createRepositoryOnPush,

@@ -22,7 +22,9 @@ export {
 } from './ecr/context.ts';
 export { handleEcr } from './ecr/door.ts';
 export { ecrHandler } from './ecr/handlers.ts';
+export { type EdgeCache, MemoryEdgeCache } from './edgeCache.ts';
 export { type Endpoint, registryService } from './endpoint.ts';
 export { handleOci, OCI_PATH_PREFIX } from './oci/door.ts';
+export { memoisedHosting, PullMemo, type PullMemoSettings } from './pullMemo.ts';
 export { route } from './router.ts';
 export type { Settings } from './settings.ts';

@@ -14,6 +14,13 @@ export interface Settings {
   createRepositoryOnPush: boolean;
   /** How long a layer no image references stays before the sweep reclaims it; null never sweeps. */
   unreferencedLayerGraceSeconds: number | null;
+  /**
+   * How long this isolate believes "repository R holds digest D" (a blob, an image by digest) once the Registry
+   * object said so; 0 asks the object every time. See docs/pulls.md.
+   */
+  holdingCacheSeconds: number;
+  /** How long this isolate believes a tag's image once the Registry object answered it; 0 asks every time. */
+  tagCacheSeconds: number;
   /** Origins other than the endpoint's own that browsers may call the API from. */
   allowedOrigins: string[];
   /** The key download URLs are signed with; without it no download URL is issued or served. */

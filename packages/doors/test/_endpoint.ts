@@ -1,9 +1,9 @@
 // The doors on the registry's memory host, in process: a signed ECR call, an OCI request with a login, as the
 // Worker's integration helpers do over workerd.
 import { formatTarget, JSON_CONTENT_TYPE, MiB, type OperationName } from '@edgecr/protocol';
-import { MemoryHost } from '@edgecr/registry';
+import { MemoryHost, type RegistryHosting } from '@edgecr/registry';
 import { signRequest } from '@edgecr/sigv4';
-import { type Endpoint, portableBodyStreams, route, type Settings } from '../src/index.ts';
+import { type Endpoint, PullMemo, portableBodyStreams, route, type Settings } from '../src/index.ts';
 
 export const ORIGIN = 'http://edgecr.test';
 export const REGISTRY_ID = '123456789012';
@@ -21,6 +21,8 @@ export function testSettings(overrides: Partial<Settings> = {}): Settings {
     requireImageReference: false,
     createRepositoryOnPush: false,
     unreferencedLayerGraceSeconds: null,
+    holdingCacheSeconds: 60,
+    tagCacheSeconds: 5,
     allowedOrigins: ['https://page.example'],
     urlSigningKey: 'edgecr-node-test-url-signing-key',
     credentials: JSON.stringify({
@@ -46,6 +48,42 @@ export function memoryEndpoint(overrides: Partial<Endpoint> = {}, settings?: Par
   };
 }
 
+/**
+ * An endpoint on a fresh memory host whose catalog handles record every call (`registryId method`): the one
+ * seam where a door reaches the Registry object, so a test counts what a request costs there.
+ */
+export function countingEndpoint(options: { memo?: boolean; settings?: Partial<Settings> } = {}): {
+  endpoint: Endpoint;
+  calls: string[];
+  clock: { now: number };
+} {
+  const clock = { now: Date.now() };
+  const host = new MemoryHost();
+  const calls: string[] = [];
+  const hosting: RegistryHosting = {
+    catalog(registryId) {
+      const handle = host.catalog(registryId);
+      return new Proxy(handle, {
+        get(target, method, receiver) {
+          const value = Reflect.get(target, method, receiver);
+          if (typeof value !== 'function') return value;
+          return (...args: unknown[]) => {
+            calls.push(`${registryId} ${String(method)}`);
+            return value.apply(target, args);
+          };
+        },
+      });
+    },
+    upload: (uploadId) => host.upload(uploadId),
+  };
+  const pulls = options.memo ? new PullMemo(undefined, () => clock.now) : undefined;
+  return {
+    endpoint: memoryEndpoint({ hosting, blobs: host.blobs, ...(pulls && { pulls }) }, options.settings),
+    calls,
+    clock,
+  };
+}
+
 /** Serves a request the way the Worker does, pages and files answered 404. */
 export function serve(endpoint: Endpoint, request: Request): Promise<Response> {
   return route(request, endpoint, async () => new Response('no page here', { status: 404 }));
@@ -57,6 +95,7 @@ export async function ecrCall(
   operation: OperationName,
   input: unknown,
   origin?: string,
+  key: { accessKeyId: string; secretAccessKey: string } = KEY,
 ): Promise<{ status: number; json: Record<string, unknown>; response: Response }> {
   const body = JSON.stringify(input);
   const headers = signRequest(
@@ -66,7 +105,7 @@ export async function ecrCall(
       headers: { 'x-amz-target': formatTarget(operation), 'content-type': JSON_CONTENT_TYPE },
       body,
     },
-    { credentials: KEY, region: 'us-east-1', service: 'ecr' },
+    { credentials: key, region: 'us-east-1', service: 'ecr' },
   );
   const response = await serve(
     endpoint,
@@ -76,8 +115,8 @@ export async function ecrCall(
 }
 
 /** The `Authorization: Basic` of a GetAuthorizationToken token, as docker logs in. */
-export async function login(endpoint: Endpoint): Promise<string> {
-  const { json } = await ecrCall(endpoint, 'GetAuthorizationToken', {});
+export async function login(endpoint: Endpoint, key = KEY): Promise<string> {
+  const { json } = await ecrCall(endpoint, 'GetAuthorizationToken', {}, undefined, key);
   const [data] = json.authorizationData as { authorizationToken: string }[];
   return `Basic ${data?.authorizationToken}`;
 }

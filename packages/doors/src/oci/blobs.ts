@@ -13,7 +13,7 @@ export async function serveBlob(call: OciRequest, name: string, digest: Digest):
   const layer = await call.registry.catalog.findLayer(name, digest.digest);
   const unknown = () => new OciError('BLOB_UNKNOWN', `blob ${digest.digest} is not in repository ${name}`);
   if (!layer) throw unknown();
-  const read = await readBlob(call.endpoint.blobs, layer, call.request);
+  const read = await readBlob(call.endpoint.blobs, layer, call.request, call.endpoint.edge);
   if (read.kind === 'unsatisfiable') {
     throw new OciError('BLOB_UNKNOWN', 'range not satisfiable', {
       status: 416,
