@@ -152,6 +152,40 @@ describe('edgecr lifecycle', () => {
     expect((await runCli(['lifecycle', 'get', 'cycle'], env)).stderr).toContain('has no lifecycle policy');
   });
 
+  it('reads every page of a preview: 149 of 150 untagged images would expire', async () => {
+    await ecr.createRepository({ repositoryName: 'pages' });
+    const base = await ociLayoutOneLayer(new TextEncoder().encode('paged layer\n'), 'base');
+    const file = join(home, 'pages.tar');
+    await writeFile(file, new Uint8Array(await base.archive.arrayBuffer()));
+    expect((await runCli(['push', file, 'pages:base'], env)).code).toBe(0);
+    const manifest = JSON.parse(new TextDecoder().decode(base.facts.manifest.bytes));
+    const queue = Array.from({ length: 150 }, (_, n) => n);
+    await Promise.all(
+      Array.from({ length: 8 }, async () => {
+        for (let n = queue.shift(); n !== undefined; n = queue.shift()) {
+          await ecr.putImage({
+            repositoryName: 'pages',
+            imageManifest: JSON.stringify({ ...manifest, annotations: { n: String(n) } }),
+          });
+        }
+      }),
+    );
+    const keepOne = JSON.stringify({ rules: [JSON.parse(POLICY).rules[0]] });
+    await writeFile(join(home, 'keep-one.json'), keepOne);
+    // GetLifecyclePolicyPreview answers at most 100 results a page.
+    const asJson = await runCli(
+      ['lifecycle', 'preview', 'pages', join(home, 'keep-one.json'), '--json'],
+      env,
+    );
+    expect(asJson.code, asJson.stderr).toBe(0);
+    const answer = JSON.parse(asJson.stdout);
+    expect(answer.summary).toEqual({ expiringImageTotalCount: 149 });
+    expect(new Set(answer.previewResults.map((r: { imageDigest: string }) => r.imageDigest)).size).toBe(149);
+    const text = await runCli(['lifecycle', 'preview', 'pages', join(home, 'keep-one.json')], env);
+    expect(rows(text.stdout)).toHaveLength(150);
+    expect(text.stderr).toContain('149 images would expire.');
+  });
+
   it('previews a file without setting it, refuses a pull-only key, and answers wrong lines with exit 2', async () => {
     await ecr.createRepository({ repositoryName: 'other' });
     const file = join(home, 'policy.json');
