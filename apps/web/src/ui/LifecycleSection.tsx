@@ -70,7 +70,7 @@ function PolicyView({ policy }: { policy: StoredPolicy }) {
         <summary>The policy as JSON</summary>
         <textarea
           readonly
-          rows={Math.min(24, pretty.split('\n').length)}
+          rows={Math.min(40, pretty.split('\n').length)}
           class="raw-text"
           aria-label="The lifecycle policy as JSON"
           spellcheck={false}
