@@ -1,9 +1,9 @@
 #!/usr/bin/env node
 /**
  * `edgecr`: push whole container images from a docker save or OCI layout archive to an ECR-compatible
- * endpoint, pull them back as an OCI layout tar, list repositories and images, delete images. Argument
- * parsing is Node's own `util.parseArgs`: part of Node since 18.3, kept with it, no dependency, and enough for
- * four commands with four options.
+ * endpoint, pull them back as an OCI layout tar, list repositories and images, delete images, show and set a
+ * repository's lifecycle policy and preview it. Argument parsing is Node's own `util.parseArgs`: part of Node
+ * since 18.3, kept with it, no dependency, and enough for five commands with five options.
  * @module
  */
 import { parseArgs } from 'node:util';
@@ -11,6 +11,7 @@ import { BlobPushError, describeFailure } from '@edgecr/client';
 import { type Connection, ecrClient, resolveConnection } from './config.ts';
 import { CliFailure, EXIT, UsageError } from './exitCodes.ts';
 import { count } from './format.ts';
+import { checkLifecycleLine, runLifecycle } from './lifecycle.ts';
 import { listImages, listRepositories } from './list.ts';
 import { runPull } from './pull.ts';
 import { runPush } from './push.ts';
@@ -21,6 +22,9 @@ const USAGE = `Usage:
   edgecr pull <repository>:<tag> <file.tar> [options]
   edgecr ls [<repository>] [options]
   edgecr rm <repository>:<tag> | <repository>@<digest> [options]
+  edgecr lifecycle get | delete <repository> [options]
+  edgecr lifecycle put <repository> <policy.json | -> [options]
+  edgecr lifecycle preview <repository> [<policy.json | ->] [options]
 
 push  pushes one image of a docker save tarball or an OCI image layout (tar or folder): the layers and
       configs the repository lacks, then its manifests, the top one with the tag (default: the archive's).
@@ -30,6 +34,9 @@ ls    lists the repositories (name, images, URI), or a repository's images, the 
       digest, size, pushed).
 rm    deletes, as ECR's BatchDeleteImage does: a tag removes the tag (the image goes with its last tag), a
       digest removes the image and all its tags. There is no confirmation: the command is the decision.
+lifecycle  shows (get), sets (put, from a file or - for standard input) or deletes a repository's lifecycle
+      policy; preview asks the registry what the policy (or the file given) would expire, waits for the
+      answer and prints it: digest, tags, pushed, the rule's priority.
 
 Paths are relative to the folder the command runs from; absolute paths work from anywhere.
 
@@ -37,6 +44,7 @@ Options:
   --endpoint-url URL  the endpoint (default: $AWS_ENDPOINT_URL_ECR, then $AWS_ENDPOINT_URL)
   --profile NAME      the profile in ~/.aws/credentials and ~/.aws/config (default: $AWS_PROFILE)
   --region REGION     the SigV4 region (default: $AWS_REGION, $AWS_DEFAULT_REGION, the profile's, us-east-1)
+  --json              lifecycle only: print the registry's answer as JSON
   -h, --help          this text
 
 Credentials follow the AWS conventions: AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN, then
@@ -47,7 +55,7 @@ Exit codes: 0 done, 1 failed, 2 wrong command line, 130 interrupted (run the sam
 `;
 
 /** Each command and how many arguments it takes (at least, at most). */
-const ARITY = { push: [2, 2], pull: [2, 2], ls: [0, 1], rm: [1, 1] } as const;
+const ARITY = { push: [2, 2], pull: [2, 2], ls: [0, 1], rm: [1, 1], lifecycle: [1, 3] } as const;
 type Command = keyof typeof ARITY;
 
 /** Runs one command line; resolves with the exit code. */
@@ -66,12 +74,13 @@ export async function main(argv: string[], signal: AbortSignal): Promise<number>
   const [name, ...args] = positionals;
   try {
     const command = checkCommandLine(name, args);
+    if (values.json && command !== 'lifecycle') throw new UsageError('--json is an option of lifecycle');
     const connection = await resolveConnection({
       endpointUrl: values['endpoint-url'],
       profile: values.profile,
       region: values.region,
     });
-    process.stdout.write(await run(command, args, connection, signal));
+    process.stdout.write(await run(command, args, connection, { signal, json: values.json === true }));
     return EXIT.ok;
   } catch (error) {
     if (signal.aborted) {
@@ -98,6 +107,8 @@ function checkCommandLine(name: string | undefined, args: readonly string[]): Co
   if (name === undefined) throw new UsageError('No command');
   if (!Object.hasOwn(ARITY, name)) throw new UsageError(`Unknown command ${JSON.stringify(name)}`);
   const command = name as Command;
+  // Its subcommands take different arguments, and say which.
+  if (command === 'lifecycle') checkLifecycleLine(args);
   const [least, most] = ARITY[command];
   if (args.length < least || args.length > most) {
     throw new UsageError(
@@ -114,7 +125,7 @@ async function run(
   command: Command,
   args: readonly string[],
   connection: Connection,
-  signal: AbortSignal,
+  { signal, json }: { signal: AbortSignal; json: boolean },
 ): Promise<string> {
   const [first = '', second = ''] = args;
   switch (command) {
@@ -156,6 +167,14 @@ async function run(
     }
     case 'rm':
       return removeImage(ecrClient(connection), first, signal);
+    case 'lifecycle':
+      return runLifecycle(ecrClient(connection), args, {
+        json,
+        signal,
+        cwd: process.cwd(),
+        stdin: process.stdin,
+        stderr: process.stderr,
+      });
   }
 }
 
@@ -168,6 +187,7 @@ function parse(argv: string[]) {
       'endpoint-url': { type: 'string' },
       profile: { type: 'string' },
       region: { type: 'string' },
+      json: { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     },
   });

@@ -45,6 +45,11 @@ export { encodeLayerPartBody, type LayerPartInput } from './layerPartBody.ts';
 export { choosePartSize, LayerPush, type LayerPushOptions } from './layerPush.ts';
 export { ACTIVE_STATUSES, type LayerResult, type LayerSnapshot, type LayerStatus } from './layerSnapshot.ts';
 export { blobSource, forEachChunk, type LayerSource, readRange } from './layerSource.ts';
+export {
+  type LifecyclePreview,
+  type LifecyclePreviewOptions,
+  previewLifecyclePolicy,
+} from './lifecyclePreview.ts';
 export { type Rate, RateMeter } from './progress.ts';
 export {
   type Checkpoint,

@@ -43,10 +43,15 @@ export function startCli(
 export function startProgram(
   file: string,
   args: string[],
-  options: { env: NodeJS.ProcessEnv; cwd?: string },
+  options: { env: NodeJS.ProcessEnv; cwd?: string; input?: string },
   onStderr?: (text: string, child: ChildProcess) => void,
 ): { child: ChildProcess; done: Promise<CliRun> } {
-  const child = spawn(file, args, { ...options, stdio: ['ignore', 'pipe', 'pipe'] });
+  const { input, ...spawnOptions } = options;
+  const child = spawn(file, args, {
+    ...spawnOptions,
+    stdio: [input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],
+  });
+  child.stdin?.end(input);
   let stdout = '';
   let stderr = '';
   child.stdout?.on('data', (chunk: Buffer) => {
@@ -62,7 +67,16 @@ export function startProgram(
   return { child, done };
 }
 
-/** Runs `edgecr …` to its end, from `cwd` if given. */
-export function runCli(args: string[], env: NodeJS.ProcessEnv, cwd?: string): Promise<CliRun> {
-  return startProgram(process.execPath, [MAIN, ...args], { env, ...(cwd && { cwd }) }).done;
+/** Runs `edgecr …` to its end, from `cwd` if given, with `input` on its standard input if given. */
+export function runCli(
+  args: string[],
+  env: NodeJS.ProcessEnv,
+  cwd?: string,
+  input?: string,
+): Promise<CliRun> {
+  return startProgram(process.execPath, [MAIN, ...args], {
+    env,
+    ...(cwd && { cwd }),
+    ...(input !== undefined && { input }),
+  }).done;
 }

@@ -1,7 +1,7 @@
 /**
  * A repository: its images as a table, newest push first (tags, short digest with copy, size, pushed, last
  * pulled, platforms), an index's platforms and the referrers of an image nested under it, a page of rows at a
- * time; the pull commands; and Push, the action that opens the push panel above the table.
+ * time; its lifecycle policy; the pull commands; and Push, the action that opens the push panel above the table.
  * @module
  */
 
@@ -13,6 +13,7 @@ import { CopyButton } from './Confirm.tsx';
 import { type ImageRow, imageRows } from './catalog.ts';
 import { count, formatBytes, formatTime, shortDigest } from './format.ts';
 import { FailureBox } from './LayerList.tsx';
+import { LifecycleSection } from './LifecycleSection.tsx';
 import { platformName } from './manifest.ts';
 import { PullCommands } from './PullCommand.tsx';
 import { href } from './router.ts';
@@ -206,6 +207,7 @@ export function RepositoryView({
           </button>
         </nav>
       )}
+      {!missing && <LifecycleSection client={client} repositoryName={repositoryName} />}
       {!missing && (
         <PullCommands
           endpoint={client.endpoint}

@@ -6,7 +6,7 @@
  */
 
 import { type EcrClient, isEcrError } from '@edgecr/client';
-import { EcrError, type ImageDetail, INDEX_MEDIA_TYPES, type OperationName } from '@edgecr/protocol';
+import { type ImageDetail, INDEX_MEDIA_TYPES } from '@edgecr/protocol';
 import { type ChildManifest, parseManifest } from './manifest.ts';
 
 /** DescribeImages' largest page: the fewest round trips for a large repository. */
@@ -106,8 +106,8 @@ const POLICIES = {
 } as const;
 
 /**
- * Asks whether the repository has the policy. edgecr does not implement these operations yet: it answers
- * `UnknownOperationException`, read as `unknown`, so the column fills in by itself once they exist.
+ * Asks whether the repository has the policy. An endpoint without the operation answers
+ * `UnknownOperationException`, read as `unknown`, so the column fills in by itself once it has it.
  */
 export async function policyState(
   client: EcrClient,
@@ -115,12 +115,10 @@ export async function policyState(
   repositoryName: string,
 ): Promise<PolicyState> {
   try {
-    // Not in the generated operation list until edgecr implements them; the wire form is the same.
-    await client.send(operation as OperationName, { repositoryName } as never);
+    await client.send(operation, { repositoryName });
     return 'set';
   } catch (failure) {
-    // Codes of operations the generated model leaves out, so compared as text.
-    if (failure instanceof EcrError && failure.code === POLICIES[operation]) return 'none';
+    if (isEcrError(failure, POLICIES[operation])) return 'none';
     if (isEcrError(failure, 'UnknownOperationException')) return 'unknown';
     throw failure;
   }
