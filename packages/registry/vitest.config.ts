@@ -9,7 +9,12 @@ export default defineConfig({
     // .ci/run adds up every package's report (scripts/test-summary.mjs).
     reporters: ['default', ['json', { outputFile: '.vitest/report.json' }]],
     projects: [
-      ...runtimeProjects(['test/**/*.test.ts'], ['test/faults/**']),
+      ...runtimeProjects(['test/**/*.test.ts'], ['test/faults/**', 'test/node/**']),
+      // Against real upstream registries the tests start as processes (the pull-through cache's sessions).
+      {
+        extends: true,
+        test: { name: 'node-upstream', include: ['test/node/**/*.test.ts'], environment: 'node' },
+      },
       // The fault simulation runs thousands of schedules of the runtime-neutral rules: once, in Node, where
       // it hashes what it reads back natively.
       { extends: true, test: { name: 'faults', include: ['test/faults/**/*.test.ts'], environment: 'node' } },
