@@ -34,6 +34,7 @@ export interface TokenIssuer {
   issuer: string;
   service: string;
   rootCertBundle: string;
+  /** The token requests answered, in order; also served as JSON at `<origin>/requests`. */
   requests: TokenRequest[];
   close(): Promise<void>;
 }
@@ -92,6 +93,11 @@ export async function startTokenIssuer(
 
   const server = createServer(async (request, response) => {
     const url = new URL(request.url ?? '/', 'http://issuer');
+    // What the issuer answered so far, for tests that run where this process's memory is out of reach (workerd).
+    if (url.pathname === '/requests') {
+      response.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(requests));
+      return;
+    }
     const scopes = url.searchParams.getAll('scope');
     const header = request.headers.authorization;
     let account: string | undefined;

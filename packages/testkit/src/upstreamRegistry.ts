@@ -26,6 +26,8 @@ export interface UpstreamRegistry {
   password: string;
   /** The requests the token issuer answered, in order (always empty unless `auth` is 'token'). */
   tokenRequests: TokenRequest[];
+  /** Where the same list is served as JSON, for tests in another runtime (only when `auth` is 'token'). */
+  tokenRequestsUrl?: string;
   stop(): Promise<void>;
 }
 
@@ -74,6 +76,7 @@ export async function startUpstreamRegistry(
     username,
     password,
     tokenRequests: issuer?.requests ?? [],
+    tokenRequestsUrl: issuer && new URL('/requests', issuer.realm).href,
     async stop() {
       await started.stop();
       await cleanUp();
