@@ -25,7 +25,10 @@ export interface Upstreams {
   token: Upstream;
   /** An issuer that answers with OAuth 2's `access_token` instead of `token`. */
   accessToken: Upstream;
-  /** The redirecting registry (Basic, one account) and its CDN; `<url>/seen` lists the requests each saw. */
+  /**
+   * The stand-in registry (Basic, one account; odd challenges under `/v2/negotiate/` and `/v2/ftp-realm/`),
+   * redirecting blob GETs to its CDN; `<url>/seen` lists the requests each saw.
+   */
   redirect: { registry: string; cdn: string; username: string; password: string };
 }
 interface Blob {
@@ -71,6 +74,10 @@ export default async function setup(project: TestProject) {
   const cdn = await recorder(() => [200, {}]);
   const basic = `Basic ${btoa(`${REDIRECT_ACCOUNT.username}:${REDIRECT_ACCOUNT.password}`)}`;
   const registry = await recorder((path, authorization) => {
+    // Challenges no session can answer: a scheme it does not speak, a token realm that is no http(s) URL.
+    if (path.startsWith('/v2/negotiate/')) return [401, { 'www-authenticate': 'Negotiate, NTLM' }];
+    if (path.startsWith('/v2/ftp-realm/'))
+      return [401, { 'www-authenticate': 'Bearer realm="ftp://a/token"' }];
     if (authorization !== basic) return [401, { 'www-authenticate': 'Basic realm="test"' }];
     if (path.endsWith('/moved')) return [307, { location: '/v2/a/blobs/here' }];
     if (path.endsWith('/here')) return [200, {}];

@@ -76,6 +76,13 @@ describe('an upstream behind htpasswd Basic', () => {
     const session = createUpstreamSession({ credentials: credentialsOf(upstream) });
     expect(await content(await session.fetch(manifestUrl(upstream), { headers: ACCEPT }))).toEqual(index);
     expect(await content(await session.fetch(blobUrl(upstream)))).toEqual(layer);
+    const head = await createUpstreamSession({ credentials: credentialsOf(upstream) }).fetch(
+      blobUrl(upstream),
+      {
+        method: 'HEAD',
+      },
+    );
+    expect([head.status, head.headers.get('docker-content-digest')]).toEqual([200, layer.digest]);
   });
 
   it('refuses a wrong password, naming the upstream and never the secret', async () => {
@@ -169,5 +176,22 @@ describe('redirects', () => {
       path: '/v2/a/blobs/here',
       authorization: `Basic ${btoa(`${username}:${password}`)}`,
     });
+  });
+});
+
+describe('challenges a session cannot answer', () => {
+  const { registry, username, password } = upstreams.redirect;
+  const session = createUpstreamSession({ credentials: { username, secret: password } });
+
+  it('refuse a scheme other than Basic and Bearer, naming what was offered', async () => {
+    const error = await refusal(session.fetch(`${registry}/v2/negotiate/manifests/v1`));
+    expect(error.message).toBe(
+      `${new URL(registry).host} answered 401 without a Basic or Bearer challenge (offered: negotiate, ntlm)`,
+    );
+  });
+
+  it('refuse a token realm that is not an http(s) URL', async () => {
+    const error = await refusal(session.fetch(`${registry}/v2/ftp-realm/manifests/v1`));
+    expect(error.message).toBe(`${new URL(registry).host} names a token realm that is not an http(s) URL`);
   });
 });
