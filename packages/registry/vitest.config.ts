@@ -9,7 +9,17 @@ export default defineConfig({
     // .ci/run adds up every package's report (scripts/test-summary.mjs).
     reporters: ['default', ['json', { outputFile: '.vitest/report.json' }]],
     projects: [
-      ...runtimeProjects(['test/**/*.test.ts'], ['test/faults/**']),
+      ...runtimeProjects(['test/**/*.test.ts'], ['test/faults/**', 'test/upstream/**']),
+      // The pull-through cache's upstream session against real registries that the global setup starts (Node
+      // processes), reached over loopback from both runtimes.
+      ...runtimeProjects(['test/upstream/**/*.test.ts']).map((project) => ({
+        ...project,
+        test: {
+          ...project.test,
+          name: `${project.test?.name}-upstream`,
+          globalSetup: ['test/upstream/_upstreams.ts'],
+        },
+      })),
       // The fault simulation runs thousands of schedules of the runtime-neutral rules: once, in Node, where
       // it hashes what it reads back natively.
       { extends: true, test: { name: 'faults', include: ['test/faults/**/*.test.ts'], environment: 'node' } },

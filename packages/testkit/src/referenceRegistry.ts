@@ -15,9 +15,10 @@ export interface ReferenceRegistry {
 
 /**
  * Starts Debian's `docker-registry` (CNCF distribution 2.8) on a free loopback port with a throwaway
- * filesystem store and deletes enabled, no authentication, and waits until `/v2/` answers.
+ * filesystem store and deletes enabled, and waits until `/v2/` answers. No authentication unless `auth`, the
+ * configuration's `auth` section as a YAML flow mapping (`{ htpasswd: { realm: r, path: /p } }`).
  */
-export async function startReferenceRegistry(): Promise<ReferenceRegistry> {
+export async function startReferenceRegistry(options: { auth?: string } = {}): Promise<ReferenceRegistry> {
   const port = await freePort();
   const dir = mkdtempSync(join(tmpdir(), 'edgecr-distribution-'));
   const config = join(dir, 'config.yml');
@@ -28,6 +29,7 @@ export async function startReferenceRegistry(): Promise<ReferenceRegistry> {
       'log: { level: warn, accesslog: { disabled: true } }',
       `storage: { filesystem: { rootdirectory: ${join(dir, 'data')} }, delete: { enabled: true } }`,
       `http: { addr: "127.0.0.1:${port}" }`,
+      ...(options.auth ? [`auth: ${options.auth}`] : []),
       '',
     ].join('\n'),
   );
@@ -46,7 +48,8 @@ export async function startReferenceRegistry(): Promise<ReferenceRegistry> {
   for (;;) {
     try {
       const response = await fetch(`http://127.0.0.1:${port}/v2/`);
-      if (response.ok) break;
+      // With authentication configured, the 401 is the answer that says it is serving.
+      if (response.ok || response.status === 401) break;
     } catch {
       // Not listening yet.
     }
