@@ -66,20 +66,19 @@ export async function createRepository(
 }
 
 /**
- * The repository an OCI push goes to: `present`, or `created` when `create` allows it (an operator's choice)
- * or a creation template applied for CREATE_ON_PUSH covers the name (ECR's way); the new repository takes
- * that template's settings. Otherwise a missing repository is RepositoryNotFoundException, as ECR answers
- * such a push. One transaction, so two pushes racing to create it both succeed.
+ * The repository a push (either door) goes to: `present`, or `created` when a creation template applied for
+ * CREATE_ON_PUSH covers the name, as ECR does; the new repository takes that template's settings. Otherwise
+ * a missing repository is RepositoryNotFoundException, as ECR answers such a push. One transaction, so two
+ * pushes racing to create it both succeed.
  */
 export async function pushTarget(
   ctx: CatalogContext,
   repositoryName: string,
-  create: boolean,
 ): Promise<'present' | 'created'> {
   const policy = await ctx.store.transaction((tables) => {
     if (tables.repository(repositoryName)) return null;
     const template = templateFor(tables, repositoryName, 'CREATE_ON_PUSH');
-    if (!create && !template) throw repositoryNotFound(ctx.registryId, repositoryName);
+    if (!template) throw repositoryNotFound(ctx.registryId, repositoryName);
     return insertRepository(ctx, tables, { repositoryName }, template).policy;
   });
   if (policy) await ctx.lifecycle.schedule();

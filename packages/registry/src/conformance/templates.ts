@@ -190,14 +190,14 @@ export function templatesSuite(factories: ConformanceFactories): void {
       expect(other).toMatchObject({ imageTagMutability: 'MUTABLE', tags: [{ Key: 'from', Value: 'root' }] });
     });
 
-    it('creates a pushed missing repository only under a CREATE_ON_PUSH template (or the operator switch)', async () => {
+    it('creates a pushed missing repository only under a CREATE_ON_PUSH template', async () => {
       const { registryId, catalog } = await fresh();
       await catalog.createRepositoryCreationTemplate({
         prefix: 'mirror',
         appliedFor: ['PULL_THROUGH_CACHE'],
         imageTagMutability: 'IMMUTABLE',
       });
-      await expect(catalog.pushTarget('mirror/app', false)).rejects.toMatchObject({
+      await expect(catalog.pushTarget('mirror/app')).rejects.toMatchObject({
         code: 'RepositoryNotFoundException',
         message: `The repository with name 'mirror/app' does not exist in the registry with id '${registryId}'`,
       });
@@ -208,16 +208,17 @@ export function templatesSuite(factories: ConformanceFactories): void {
         resourceTags: [{ Key: 'made', Value: 'push' }],
         lifecyclePolicy: KEEP_FIVE,
       });
-      expect(await catalog.pushTarget('ci/app', false)).toBe('created');
-      expect(await catalog.pushTarget('ci/app', false)).toBe('present');
+      expect(await catalog.pushTarget('ci/app')).toBe('created');
+      expect(await catalog.pushTarget('ci/app')).toBe('present');
       const [record] = (await catalog.describeRepositories({ repositoryNames: ['ci/app'] })).repositories;
       expect(record).toMatchObject({
         imageTagMutability: 'IMMUTABLE',
         tags: [{ Key: 'made', Value: 'push' }],
       });
       expect((await catalog.getLifecyclePolicy('ci/app')).lifecyclePolicyText).toBe(KEEP_FIVE);
-      // The switch creates any name; a PULL_THROUGH_CACHE template is not applied to a push.
-      expect(await catalog.pushTarget('mirror/app', true)).toBe('created');
+      // A ROOT template for pushes covers every other name, a PULL_THROUGH_CACHE template's included.
+      await catalog.createRepositoryCreationTemplate({ prefix: 'ROOT', appliedFor: ['CREATE_ON_PUSH'] });
+      expect(await catalog.pushTarget('mirror/app')).toBe('created');
       const [mirror] = (await catalog.describeRepositories({ repositoryNames: ['mirror/app'] })).repositories;
       expect(mirror?.imageTagMutability).toBe('MUTABLE');
     });
@@ -232,7 +233,7 @@ export function templatesSuite(factories: ConformanceFactories): void {
         appliedFor: ['CREATE_ON_PUSH'],
         lifecyclePolicy: keepOne,
       });
-      expect(await registry.catalog.pushTarget('ci/app', false)).toBe('created');
+      expect(await registry.catalog.pushTarget('ci/app')).toBe('created');
       const config = await pushBlob(registry, 'ci/app', new TextEncoder().encode(`{"id":"${registryId}"}`));
       for (const tag of ['v1', 'v2']) {
         const layer = await pushBlob(registry, 'ci/app', new TextEncoder().encode(`${tag} of ${registryId}`));
