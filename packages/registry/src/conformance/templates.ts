@@ -1,17 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { type ConformanceFactories, dockerManifest, freshRegistryId, pushBlob } from './fixtures.ts';
+import {
+  type ConformanceFactories,
+  dockerManifest,
+  freshRegistryId,
+  keepNewest,
+  pushBlob,
+} from './fixtures.ts';
 
-/** A valid lifecycle policy (over ECR's 100-character minimum). */
-const KEEP_FIVE = JSON.stringify({
-  rules: [
-    {
-      rulePriority: 1,
-      description: 'keep the newest five images',
-      selection: { tagStatus: 'any', countType: 'imageCountMoreThan', countNumber: 5 },
-      action: { type: 'expire' },
-    },
-  ],
-});
+const KEEP_FIVE = keepNewest(5);
 
 /** Repository creation templates: stored by the catalog store, applied to the repositories created. */
 export function templatesSuite(factories: ConformanceFactories): void {
@@ -227,7 +223,7 @@ export function templatesSuite(factories: ConformanceFactories): void {
       const fixture = await factories.registry();
       const registryId = freshRegistryId();
       const registry = fixture.registry(registryId);
-      const keepOne = KEEP_FIVE.replace('"countNumber":5', '"countNumber":1');
+      const keepOne = keepNewest(1);
       await registry.catalog.createRepositoryCreationTemplate({
         prefix: 'ci',
         appliedFor: ['CREATE_ON_PUSH'],
