@@ -63,7 +63,6 @@ export function readSettings(env: Env): WorkerSettings {
     downloadUrlTtlSeconds: positiveInteger(env, 'DOWNLOAD_URL_TTL_SECONDS'),
     authorizationTokenTtlSeconds: positiveInteger(env, 'AUTHORIZATION_TOKEN_TTL_SECONDS'),
     requireImageReference: env.REQUIRE_IMAGE_REFERENCE === 'true',
-    createRepositoryOnPush: env.CREATE_REPOSITORY_ON_PUSH === 'true',
     unreferencedLayerGraceSeconds:
       env.UNREFERENCED_LAYER_GRACE_SECONDS === '0'
         ? null

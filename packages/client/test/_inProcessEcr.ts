@@ -99,7 +99,6 @@ export class InProcessEcr implements ImageApi {
         downloadUrlTtlSeconds: 600,
         authorizationTokenTtlSeconds: 3600,
         requireImageReference: false,
-        createRepositoryOnPush: false,
         unreferencedLayerGraceSeconds: null,
         holdingCacheSeconds: 60,
         tagCacheSeconds: 5,

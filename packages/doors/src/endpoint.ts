@@ -37,6 +37,5 @@ export function registryService(endpoint: Endpoint, registryId: string): Registr
   return new RegistryService(registryId, hosting, {
     partSize: settings.partSize,
     uploadTtlSeconds: settings.uploadTtlSeconds,
-    createRepositoryOnPush: settings.createRepositoryOnPush,
   });
 }

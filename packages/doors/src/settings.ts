@@ -10,8 +10,6 @@ export interface Settings {
   downloadUrlTtlSeconds: number;
   authorizationTokenTtlSeconds: number;
   requireImageReference: boolean;
-  /** An OCI push to a repository that does not exist creates it. */
-  createRepositoryOnPush: boolean;
   /** How long a layer no image references stays before the sweep reclaims it; null never sweeps. */
   unreferencedLayerGraceSeconds: number | null;
   /**

@@ -19,7 +19,6 @@ export function testSettings(overrides: Partial<Settings> = {}): Settings {
     downloadUrlTtlSeconds: 600,
     authorizationTokenTtlSeconds: 43_200,
     requireImageReference: false,
-    createRepositoryOnPush: false,
     unreferencedLayerGraceSeconds: null,
     holdingCacheSeconds: 60,
     tagCacheSeconds: 5,

@@ -1,9 +1,6 @@
 // The registry core: ECR's rules over storage ports, runtime-neutral (web-platform APIs only).
-export {
-  type CatalogOptions,
-  CatalogRules,
-  DEFAULT_UNREFERENCED_LAYER_GRACE_SECONDS,
-} from './catalog/catalogRules.ts';
+export { CatalogRules } from './catalog/catalogRules.ts';
+export { type CatalogOptions, DEFAULT_UNREFERENCED_LAYER_GRACE_SECONDS } from './catalog/context.ts';
 export {
   type LayerDeletion,
   type LayerRecord,

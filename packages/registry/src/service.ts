@@ -96,11 +96,6 @@ export interface UploadSettings {
   partSize: number;
   /** An upload idle this long is aborted and its bytes deleted. */
   uploadTtlSeconds: number;
-  /**
-   * An OCI push into a repository that does not exist creates it (an operator's choice; off by default, as
-   * ECR answers such a push that the repository does not exist).
-   */
-  createRepositoryOnPush?: boolean;
 }
 
 /**
@@ -123,9 +118,9 @@ export class RegistryService {
     this.catalog = hosting.catalog(registryId);
   }
 
-  /** Starts an upload into an existing repository. */
+  /** Starts an upload (a missing repository is created first when a CREATE_ON_PUSH template covers it). */
   async initiateLayerUpload(repositoryName: string): Promise<{ uploadId: string; partSize: number }> {
-    await this.catalog.pushTarget(repositoryName, false);
+    await this.catalog.pushTarget(repositoryName);
     return { uploadId: await this.begin(repositoryName, ECR_PART_POLICY), partSize: this.settings.partSize };
   }
 
@@ -134,7 +129,7 @@ export class RegistryService {
    * @returns The upload id.
    */
   async startBlobUpload(repositoryName: string): Promise<string> {
-    await this.requirePushTarget(repositoryName);
+    await this.catalog.pushTarget(repositoryName);
     return await this.begin(repositoryName, OCI_PART_POLICY);
   }
 
@@ -190,7 +185,7 @@ export class RegistryService {
    * @returns Whether `repositoryName` now holds the blob; false when `from` does not hold it.
    */
   async mountBlob(repositoryName: string, digest: string, from: string): Promise<boolean> {
-    await this.requirePushTarget(repositoryName);
+    await this.catalog.pushTarget(repositoryName);
     return await this.catalog.mountLayer(repositoryName, digest, from);
   }
 
@@ -206,7 +201,7 @@ export class RegistryService {
     digest: string,
     mayRead: (repositoryName: string) => boolean,
   ): Promise<boolean> {
-    await this.requirePushTarget(repositoryName);
+    await this.catalog.pushTarget(repositoryName);
     let after = '';
     for (let seen = 0; seen < ANONYMOUS_MOUNT_HOLDERS; seen += HOLDERS_PAGE) {
       const holders = await this.catalog.layerHolders(digest, after, HOLDERS_PAGE);
@@ -219,11 +214,6 @@ export class RegistryService {
       after = last;
     }
     return false;
-  }
-
-  /** The repository an OCI push goes to, created first if the operator allows it. */
-  private async requirePushTarget(repositoryName: string): Promise<void> {
-    await this.catalog.pushTarget(repositoryName, this.settings.createRepositoryOnPush ?? false);
   }
 
   private async begin(repositoryName: string, policy: PartPolicy): Promise<string> {

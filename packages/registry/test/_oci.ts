@@ -25,9 +25,9 @@ export async function refusal(promise: Promise<unknown>): Promise<EcrError> {
 }
 
 /** A memory registry with repository `app`, parts of 5 MiB. */
-export async function setUp(settings: { createRepositoryOnPush?: boolean } = {}) {
+export async function setUp() {
   const host = new MemoryHost();
-  const registry = host.registry('123456789012', { partSize: 5 * MiB, uploadTtlSeconds: 60, ...settings });
+  const registry = host.registry('123456789012', { partSize: 5 * MiB, uploadTtlSeconds: 60 });
   await registry.catalog.createRepository({ repositoryName: 'app' });
   return { host, registry };
 }

@@ -99,14 +99,24 @@ describe('OCI blob uploads on the layer upload rules', () => {
     expect(await host.blobs.head(mine?.objectKey as string)).toEqual({ size: bytes.length });
   });
 
-  it('creates the repository of a push only when the operator allows it', async () => {
-    const refused = await setUp();
-    expect((await refusal(refused.registry.startBlobUpload('new'))).code).toBe('RepositoryNotFoundException');
-    const allowed = await setUp({ createRepositoryOnPush: true });
-    await allowed.registry.startBlobUpload('new');
+  it('creates the repository of a push only under a CREATE_ON_PUSH creation template', async () => {
+    const { registry } = await setUp();
+    expect((await refusal(registry.startBlobUpload('new'))).code).toBe('RepositoryNotFoundException');
+    expect((await refusal(registry.initiateLayerUpload('new'))).code).toBe('RepositoryNotFoundException');
+    expect((await refusal(registry.mountBlob('new', `sha256:${'0'.repeat(64)}`, 'app'))).code).toBe(
+      'RepositoryNotFoundException',
+    );
+    await registry.catalog.createRepositoryCreationTemplate({
+      prefix: 'ROOT',
+      appliedFor: ['CREATE_ON_PUSH'],
+    });
+    await registry.startBlobUpload('new');
+    // The ECR door's push (InitiateLayerUpload) creates under the same template.
+    await registry.initiateLayerUpload('ecr/new');
+    const names = ['new', 'ecr/new'];
     expect(
-      (await allowed.registry.catalog.describeRepositories({ repositoryNames: ['new'] })).repositories,
-    ).toHaveLength(1);
+      (await registry.catalog.describeRepositories({ repositoryNames: names })).repositories,
+    ).toHaveLength(2);
   });
 });
 

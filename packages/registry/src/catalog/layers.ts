@@ -5,7 +5,7 @@ import { releaseBlob } from './orphans.ts';
 import type { LayerDeletion, LayerRecord, Registration, RepositoryLayer } from './records.ts';
 
 // The layer rules: which repository holds which content-addressed blob. Each function is the body of one
-// catalog transaction (CatalogRules opens it, checks the repository exists, and does the I/O after it).
+// catalog transaction (layerCatalog.ts opens it, checks the repository exists, and does the I/O after it).
 
 /** The stored layer, if the repository holds it (by its sha256 digest). */
 function layerIn(tables: CatalogTransaction, repositoryName: string, digest: string): LayerRecord | null {

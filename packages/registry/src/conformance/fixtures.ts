@@ -60,6 +60,16 @@ export async function pushBlob(registry: RegistryService, repositoryName: string
   return { digest: await registry.completeLayerUpload(ref, []), size: bytes.length };
 }
 
+/** A lifecycle policy keeping the newest `count` images whatever their tags (over ECR's 100-character minimum). */
+export function keepNewest(count: number): string {
+  const selection = { tagStatus: 'any', countType: 'imageCountMoreThan', countNumber: count };
+  return JSON.stringify({
+    rules: [
+      { rulePriority: 1, description: `keep the newest ${count}`, selection, action: { type: 'expire' } },
+    ],
+  });
+}
+
 /** A Docker schema 2 manifest over a config and layers, as docker push writes it. */
 export function dockerManifest(
   config: { digest: string; size: number },

@@ -1,17 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { type ConformanceFactories, dockerManifest, freshRegistryId, pushBlob } from './fixtures.ts';
+import {
+  type ConformanceFactories,
+  dockerManifest,
+  freshRegistryId,
+  keepNewest,
+  pushBlob,
+} from './fixtures.ts';
 
-/** Keep the newest two images, whatever their tags. */
-const KEEP_TWO = JSON.stringify({
-  rules: [
-    {
-      rulePriority: 1,
-      description: 'keep the newest two',
-      selection: { tagStatus: 'any', countType: 'imageCountMoreThan', countNumber: 2 },
-      action: { type: 'expire' },
-    },
-  ],
-});
+const KEEP_TWO = keepNewest(2);
 
 /** Lifecycle policies through the registry service: stored, previewed by the next wake-up, run when due. */
 export function lifecycleSuite(factories: ConformanceFactories): void {

@@ -1,17 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { type ConformanceFactories, dockerManifest, freshRegistryId, pushBlob } from './fixtures.ts';
+import {
+  type ConformanceFactories,
+  dockerManifest,
+  freshRegistryId,
+  keepNewest,
+  pushBlob,
+} from './fixtures.ts';
 
-/** A valid lifecycle policy (over ECR's 100-character minimum). */
-const KEEP_FIVE = JSON.stringify({
-  rules: [
-    {
-      rulePriority: 1,
-      description: 'keep the newest five images',
-      selection: { tagStatus: 'any', countType: 'imageCountMoreThan', countNumber: 5 },
-      action: { type: 'expire' },
-    },
-  ],
-});
+const KEEP_FIVE = keepNewest(5);
 
 /** Repository creation templates: stored by the catalog store, applied to the repositories created. */
 export function templatesSuite(factories: ConformanceFactories): void {
@@ -190,14 +186,14 @@ export function templatesSuite(factories: ConformanceFactories): void {
       expect(other).toMatchObject({ imageTagMutability: 'MUTABLE', tags: [{ Key: 'from', Value: 'root' }] });
     });
 
-    it('creates a pushed missing repository only under a CREATE_ON_PUSH template (or the operator switch)', async () => {
+    it('creates a pushed missing repository only under a CREATE_ON_PUSH template', async () => {
       const { registryId, catalog } = await fresh();
       await catalog.createRepositoryCreationTemplate({
         prefix: 'mirror',
         appliedFor: ['PULL_THROUGH_CACHE'],
         imageTagMutability: 'IMMUTABLE',
       });
-      await expect(catalog.pushTarget('mirror/app', false)).rejects.toMatchObject({
+      await expect(catalog.pushTarget('mirror/app')).rejects.toMatchObject({
         code: 'RepositoryNotFoundException',
         message: `The repository with name 'mirror/app' does not exist in the registry with id '${registryId}'`,
       });
@@ -208,16 +204,17 @@ export function templatesSuite(factories: ConformanceFactories): void {
         resourceTags: [{ Key: 'made', Value: 'push' }],
         lifecyclePolicy: KEEP_FIVE,
       });
-      expect(await catalog.pushTarget('ci/app', false)).toBe('created');
-      expect(await catalog.pushTarget('ci/app', false)).toBe('present');
+      expect(await catalog.pushTarget('ci/app')).toBe('created');
+      expect(await catalog.pushTarget('ci/app')).toBe('present');
       const [record] = (await catalog.describeRepositories({ repositoryNames: ['ci/app'] })).repositories;
       expect(record).toMatchObject({
         imageTagMutability: 'IMMUTABLE',
         tags: [{ Key: 'made', Value: 'push' }],
       });
       expect((await catalog.getLifecyclePolicy('ci/app')).lifecyclePolicyText).toBe(KEEP_FIVE);
-      // The switch creates any name; a PULL_THROUGH_CACHE template is not applied to a push.
-      expect(await catalog.pushTarget('mirror/app', true)).toBe('created');
+      // A ROOT template for pushes covers every other name, a PULL_THROUGH_CACHE template's included.
+      await catalog.createRepositoryCreationTemplate({ prefix: 'ROOT', appliedFor: ['CREATE_ON_PUSH'] });
+      expect(await catalog.pushTarget('mirror/app')).toBe('created');
       const [mirror] = (await catalog.describeRepositories({ repositoryNames: ['mirror/app'] })).repositories;
       expect(mirror?.imageTagMutability).toBe('MUTABLE');
     });
@@ -226,13 +223,13 @@ export function templatesSuite(factories: ConformanceFactories): void {
       const fixture = await factories.registry();
       const registryId = freshRegistryId();
       const registry = fixture.registry(registryId);
-      const keepOne = KEEP_FIVE.replace('"countNumber":5', '"countNumber":1');
+      const keepOne = keepNewest(1);
       await registry.catalog.createRepositoryCreationTemplate({
         prefix: 'ci',
         appliedFor: ['CREATE_ON_PUSH'],
         lifecyclePolicy: keepOne,
       });
-      expect(await registry.catalog.pushTarget('ci/app', false)).toBe('created');
+      expect(await registry.catalog.pushTarget('ci/app')).toBe('created');
       const config = await pushBlob(registry, 'ci/app', new TextEncoder().encode(`{"id":"${registryId}"}`));
       for (const tag of ['v1', 'v2']) {
         const layer = await pushBlob(registry, 'ci/app', new TextEncoder().encode(`${tag} of ${registryId}`));

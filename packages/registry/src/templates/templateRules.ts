@@ -1,7 +1,7 @@
 /**
  * ECR's repository creation templates: Create/Describe/Update/DeleteRepositoryCreationTemplate, and which
  * template a new repository takes (the longest matching prefix, `ROOT` when none matches) and what it takes
- * from it. The catalog rules (catalogRules.ts) run these inside their transactions.
+ * from it. The catalog rules (controlPlane.ts, repositories.ts) run these inside their transactions.
  * @module
  */
 
