@@ -3,7 +3,6 @@ import type {
   BatchDeleteImageRequest,
   BatchDeleteImageResponse,
   BatchGetImageRequest,
-  BatchGetImageResponse,
   CreateRepositoryCreationTemplateRequest,
   CreateRepositoryCreationTemplateResponse,
   CreateRepositoryRequest,
@@ -23,6 +22,7 @@ import type {
   PutImageTagMutabilityResponse,
   PutLifecyclePolicyRequest,
   PutLifecyclePolicyResponse,
+  SetRepositoryPolicyRequest,
   StartLifecyclePolicyPreviewRequest,
   StartLifecyclePolicyPreviewResponse,
   Tag,
@@ -31,13 +31,21 @@ import type {
 } from '@edgecr/protocol';
 import { paginationWithNames, repositoryAlreadyExists, repositoryNotFound } from '../errors.ts';
 import { batchDeleteImage, checkRepositoryDeletable } from '../images/batchDeleteImage.ts';
-import { batchGetImage } from '../images/batchGetImage.ts';
+import { batchGetImage, type PulledImages } from '../images/batchGetImage.ts';
 import { describeImages, listImages } from '../images/listing.ts';
 import { type ImagePut, putImage } from '../images/putImage.ts';
 import { type ReferrerDescriptor, type ReferrersQuery, referrers } from '../images/referrers.ts';
 import { canonicalDigest, type ImageContext } from '../images/store.ts';
 import { putImageTagMutability } from '../images/tagMutability.ts';
 import { DEFAULT_LIFECYCLE_INTERVAL_SECONDS, LifecycleRules } from '../lifecycle/lifecycleRules.ts';
+import {
+  accessPolicy,
+  deleteRepositoryPolicy,
+  getRepositoryPolicy,
+  type PolicyCaller,
+  type RepositoryPolicyAnswer,
+  setRepositoryPolicy,
+} from '../policies/policyRules.ts';
 import type { BlobStore } from '../ports/blobStore.ts';
 import type { CatalogStore, CatalogTransaction } from '../ports/catalogStore.ts';
 import type { TemplateRecord } from '../templates/records.ts';
@@ -199,8 +207,8 @@ export class CatalogRules {
     return this.store.transaction((tables) => putImage(this.imageContext(tables), input, alias));
   }
 
-  /** BatchGetImage (records the pull time of what it returns). */
-  batchGetImage(input: BatchGetImageRequest): Promise<BatchGetImageResponse> {
+  /** BatchGetImage (records the pull time of what it returns), with the repository's policy text. */
+  batchGetImage(input: BatchGetImageRequest): Promise<PulledImages> {
     return this.images(batchGetImage, input);
   }
 
@@ -441,6 +449,29 @@ export class CatalogRules {
       throw error;
     }
     await this.store.transaction((tables) => tables.forgetObjectDeletions(objectKeys));
+  }
+
+  /** SetRepositoryPolicy (policies/policyRules.ts, as are the three below). */
+  setRepositoryPolicy(
+    input: SetRepositoryPolicyRequest,
+    caller: PolicyCaller,
+  ): Promise<RepositoryPolicyAnswer> {
+    return this.store.transaction((tables) => setRepositoryPolicy(tables, this.registryId, input, caller));
+  }
+
+  getRepositoryPolicy(repositoryName: string): Promise<RepositoryPolicyAnswer> {
+    return this.store.transaction((tables) => getRepositoryPolicy(tables, this.registryId, repositoryName));
+  }
+
+  deleteRepositoryPolicy(repositoryName: string): Promise<RepositoryPolicyAnswer> {
+    return this.store.transaction((tables) =>
+      deleteRepositoryPolicy(tables, this.registryId, repositoryName),
+    );
+  }
+
+  /** The repository's policy text for a door's access decision; `{}` when there is none. */
+  accessPolicy(repositoryName: string): Promise<{ policyText?: string }> {
+    return this.store.transaction((tables) => accessPolicy(tables, repositoryName));
   }
 
   /**
