@@ -164,7 +164,13 @@ describe('repository policies with the AWS CLI and anonymous skopeo', () => {
   });
 
   it('refuses a key of another registry until the policy names it', async () => {
-    const describeImages = ['describe-images', '--registry-id', REGISTRY_ID, '--repository-name', 'private/app'];
+    const describeImages = [
+      'describe-images',
+      '--registry-id',
+      REGISTRY_ID,
+      '--repository-name',
+      'private/app',
+    ];
     const refused = await awsAsOther(stack, describeImages);
     expect(refused.stderr).toContain('(AccessDeniedException)');
     const policy = JSON.stringify({
