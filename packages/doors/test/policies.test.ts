@@ -197,6 +197,19 @@ describe('who a policy lets in', () => {
     expect((await ecrCall(endpoint, 'DescribeImages', { repositoryName: 'app' })).status).toBe(200);
   });
 
+  it('refuses a streamed UploadLayerPart a Deny names, answering AccessDeniedException', async () => {
+    const { json } = await ecrCall(endpoint, 'InitiateLayerUpload', { repositoryName: 'app' });
+    await setPolicy(policy({ Effect: 'Deny', Principal: '*', Action: 'ecr:UploadLayerPart' }));
+    const part = await ecrCall(endpoint, 'UploadLayerPart', {
+      repositoryName: 'app',
+      uploadId: json.uploadId,
+      partFirstByte: 0,
+      partLastByte: 3,
+      layerPartBlob: btoa('abcd'),
+    });
+    expect(part.json.__type).toBe('AccessDeniedException');
+  });
+
   it('lets a key its permission leaves out in by an Allow for its account', async () => {
     const put = () =>
       ecrCall(
