@@ -77,5 +77,6 @@ export function readSettings(env: Env): WorkerSettings {
     allowedOrigins: list(env.ALLOWED_ORIGINS),
     urlSigningKey: env.URL_SIGNING_KEY || undefined,
     credentials: env.EDGECR_CREDENTIALS || undefined,
+    ...(env.PUBLIC_REGISTRY_ID && { publicRegistryId: env.PUBLIC_REGISTRY_ID }),
   };
 }

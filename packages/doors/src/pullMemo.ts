@@ -76,13 +76,21 @@ function repositoryKey(registryId: string, repositoryName: string): string {
 }
 
 /** The catalog calls after which this isolate forgets what it kept about the repository they name. */
-const CHANGES = new Set<string>(['deleteLayer', 'batchDeleteImage', 'deleteRepository', 'putImage']);
+const CHANGES = new Set<string>([
+  'deleteLayer',
+  'batchDeleteImage',
+  'deleteRepository',
+  'putImage',
+  'setRepositoryPolicy',
+  'deleteRepositoryPolicy',
+]);
 
 type BatchGetImage = CatalogHandle['batchGetImage'];
 
 /**
- * A hosting whose catalogs answer `findLayer` (a layer found) and a one-image `batchGetImage` from the memo while
- * it holds, and ask the Registry object otherwise. Authorisation is the doors' and runs before any of this: the
+ * A hosting whose catalogs answer `findLayer` (a layer found), a one-image `batchGetImage` and a repository's
+ * `accessPolicy` (learnt from the other two's answers, which carry it) from the memo while it holds, and ask
+ * the Registry object otherwise. Authorisation is the doors' and runs before any of this: the
  * memo only spares the object a question whose answer it gave a moment ago. A miss is never kept, so a blob or
  * image pushed a moment ago is found at once.
  */
@@ -95,12 +103,31 @@ export function memoisedHosting(
     upload: (uploadId) => hosting.upload(uploadId),
     catalog(registryId) {
       const catalog = hosting.catalog(registryId);
+      // A repository's policy, learnt from a pull's answers (which carry it) or asked for; "none" is kept too.
+      const policyKey = (repositoryName: string) => `${repositoryKey(registryId, repositoryName)}policy`;
+      const keepPolicy = (repositoryName: string, policyText: string | undefined) =>
+        memo.remember(
+          policyKey(repositoryName),
+          policyText === undefined ? {} : { policyText },
+          settings.holdingCacheSeconds,
+          policyText?.length ?? 0,
+        );
+      const accessPolicy: CatalogHandle['accessPolicy'] = async (repositoryName) => {
+        const kept = memo.recall(policyKey(repositoryName)) as { policyText?: string } | undefined;
+        if (kept) return kept;
+        const policy = await catalog.accessPolicy(repositoryName);
+        keepPolicy(repositoryName, policy.policyText);
+        return policy;
+      };
       const findLayer: CatalogHandle['findLayer'] = async (repositoryName, digest) => {
         const key = `${repositoryKey(registryId, repositoryName)}layer\n${digest}`;
         const kept = memo.recall(key) as Awaited<ReturnType<CatalogHandle['findLayer']>> | undefined;
         if (kept) return kept;
         const layer = await catalog.findLayer(repositoryName, digest);
-        if (layer) memo.remember(key, layer, settings.holdingCacheSeconds);
+        if (layer) {
+          memo.remember(key, layer, settings.holdingCacheSeconds);
+          keepPolicy(repositoryName, layer.policyText);
+        }
         return layer;
       };
       const batchGetImage: BatchGetImage = async (input) => {
@@ -112,6 +139,7 @@ export function memoisedHosting(
         const kept = memo.recall(key) as Awaited<ReturnType<BatchGetImage>> | undefined;
         if (kept) return kept;
         const answer = await catalog.batchGetImage(input);
+        keepPolicy(input.repositoryName, answer.policyText);
         const image = answer.images?.[0];
         if (answer.images?.length === 1 && !answer.failures?.length && image?.imageManifest) {
           const seconds = id.imageDigest ? settings.holdingCacheSeconds : settings.tagCacheSeconds;
@@ -123,6 +151,7 @@ export function memoisedHosting(
         get(target, method, receiver) {
           if (method === 'findLayer') return findLayer;
           if (method === 'batchGetImage') return batchGetImage;
+          if (method === 'accessPolicy') return accessPolicy;
           const value = Reflect.get(target, method, receiver);
           if (typeof value !== 'function' || !CHANGES.has(String(method))) return value;
           return async (...args: unknown[]) => {

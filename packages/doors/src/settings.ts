@@ -25,4 +25,9 @@ export interface Settings {
   urlSigningKey: string | undefined;
   /** The access keys (the `EDGECR_CREDENTIALS` JSON), unparsed; without them every request is refused. */
   credentials: string | undefined;
+  /**
+   * The registry anonymous `/v2/` callers reach (repositories whose policy allows everyone to pull); unset: the
+   * one registry the keys belong to, or none when they span several.
+   */
+  publicRegistryId?: string;
 }

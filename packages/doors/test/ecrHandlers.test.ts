@@ -13,6 +13,8 @@ function endpoint(overrides: Partial<EcrContext> = {}): EcrContext {
     downloadUrl: async ({ repositoryName, digest }) => `https://dl.example/${repositoryName}/${digest}`,
     requireImageReference: false,
     authorizationData: async () => [{ authorizationToken: 't', expiresAt: 1, proxyEndpoint: 'https://x' }],
+    admit: () => undefined,
+    caller: { account: '123456789012', arn: 'arn:aws:iam::123456789012:user/AKIAEDGECRNODETEST01' },
     ...overrides,
   };
 }

@@ -28,6 +28,13 @@ export { MemoryBlobStore } from './memory/blobStore.ts';
 export { MemoryCatalogStore } from './memory/catalogStore.ts';
 export { MemoryHost, type MemoryHostOptions } from './memory/host.ts';
 export { type MemoryUploadSnapshot, MemoryUploadStore } from './memory/uploadStore.ts';
+export { evaluatePolicy, keyArn, type PolicyRequest, type PolicyVerdict } from './policies/evaluate.ts';
+export { type PolicyDocument, parsePolicy } from './policies/policyDocument.ts';
+export {
+  type PolicyCaller,
+  type RepositoryPolicyAnswer,
+  repositoryPolicyNotFound,
+} from './policies/policyRules.ts';
 export {
   type BlobStore,
   type ByteRange,

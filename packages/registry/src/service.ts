@@ -51,6 +51,10 @@ export const CATALOG_METHODS = [
   'describeRepositoryCreationTemplates',
   'updateRepositoryCreationTemplate',
   'deleteRepositoryCreationTemplate',
+  'setRepositoryPolicy',
+  'getRepositoryPolicy',
+  'deleteRepositoryPolicy',
+  'accessPolicy',
 ] as const satisfies readonly (keyof CatalogRules)[];
 
 /** The catalog rules an upload reaches (see LayerCatalog); never a door. */
@@ -199,7 +203,7 @@ export class RegistryService {
   async mountBlobFromAny(
     repositoryName: string,
     digest: string,
-    mayRead: (repositoryName: string) => boolean,
+    mayRead: (repositoryName: string) => boolean | Promise<boolean>,
   ): Promise<boolean> {
     await this.catalog.pushTarget(repositoryName);
     let after = '';
@@ -207,7 +211,8 @@ export class RegistryService {
       const holders = await this.catalog.layerHolders(digest, after, HOLDERS_PAGE);
       for (const from of holders) {
         // mountLayer checks again in its own transaction: the holder may have let the blob go since.
-        if (mayRead(from) && (await this.catalog.mountLayer(repositoryName, digest, from))) return true;
+        if ((await mayRead(from)) && (await this.catalog.mountLayer(repositoryName, digest, from)))
+          return true;
       }
       const last = holders.at(-1);
       if (holders.length < HOLDERS_PAGE || last === undefined) return false;

@@ -47,6 +47,15 @@ function tables(sql: SqlStorage): CatalogTransaction {
         name,
       );
     },
+    setRepositoryPolicy(name, policyText) {
+      // The policy lives in the repository's JSON record: a record from before policies simply has none.
+      sql.exec(
+        policyText === null
+          ? "UPDATE repository SET record = json_remove(record, '$.policyText') WHERE name = ?"
+          : "UPDATE repository SET record = json_set(record, '$.policyText', ?) WHERE name = ?",
+        ...(policyText === null ? [name] : [policyText, name]),
+      );
+    },
     blob(digest) {
       const row = sql
         .exec<{ digest: string; size: number; object_key: string }>(

@@ -51,11 +51,12 @@ export const REQUIRED_PERMISSION: Record<OperationName, Permission> = {
   CreateRepositoryCreationTemplate: 'admin',
   UpdateRepositoryCreationTemplate: 'admin',
   DeleteRepositoryCreationTemplate: 'admin',
-  // Modelled, not served yet (UnknownOperationException): ECR's managed policies' split, for when they are.
+  // Repository policies: reading in ECR's read-only policy, setting and deleting only in full access.
   GetRepositoryPolicy: 'pull',
-  DescribePullThroughCacheRules: 'pull',
   SetRepositoryPolicy: 'admin',
   DeleteRepositoryPolicy: 'admin',
+  // Modelled, not served yet (UnknownOperationException): ECR's managed policies' split, for when they are.
+  DescribePullThroughCacheRules: 'pull',
   CreatePullThroughCacheRule: 'admin',
   UpdatePullThroughCacheRule: 'admin',
   DeletePullThroughCacheRule: 'admin',
@@ -123,28 +124,38 @@ export function reachesRepository(key: AccessKey, repositoryName: string): boole
   );
 }
 
-function resourceArn(region: string, registryId: string, repositoryName: string | undefined): string {
-  return `arn:aws:ecr:${region}:${registryId}:repository/${repositoryName ?? '*'}`;
+/** Where an operation acts: a registry, and the repository when it names one. */
+export interface AccessTarget {
+  region: string;
+  registryId: string;
+  repositoryName?: string;
+}
+
+/** The ARN ECR names in an AccessDeniedException: the repository's, or every repository's of the registry. */
+export function resourceArn(target: AccessTarget): string {
+  return `arn:aws:ecr:${target.region}:${target.registryId}:repository/${target.repositoryName ?? '*'}`;
 }
 
 /**
- * Refuses what the key may not do, with the AccessDeniedException ECR gives an IAM user whose policy does not
- * allow the action on the resource: another registry, a repository outside its prefixes, or an operation
- * above its permission.
+ * Whether the key alone lets it perform the operation: its own registry, a repository within its prefixes, and
+ * an operation within its permission. A repository policy may allow more (auth/access.ts).
  */
-export function authorize(
-  key: AccessKey,
-  operation: OperationName,
-  target: { region: string; registryId: string; repositoryName?: string },
-): void {
-  const allowed =
+export function keyAllows(key: AccessKey, operation: OperationName, target: AccessTarget): boolean {
+  return (
     LEVEL[key.permission] >= LEVEL[REQUIRED_PERMISSION[operation]] &&
     target.registryId === key.registryId &&
-    (target.repositoryName === undefined || reachesRepository(key, target.repositoryName));
-  if (!allowed) {
-    throw new EcrError(
-      'AccessDeniedException',
-      `User: ${key.accessKeyId} is not authorized to perform: ecr:${operation} on resource: ${resourceArn(target.region, target.registryId, target.repositoryName)}`,
-    );
-  }
+    (target.repositoryName === undefined || reachesRepository(key, target.repositoryName))
+  );
+}
+
+/**
+ * The AccessDeniedException ECR gives an IAM user whose policies do not allow the action on the resource.
+ * @example
+ * throw accessDenied('AKIAEXAMPLE0000001', 'PutImage', { region, registryId, repositoryName: 'app' });
+ */
+export function accessDenied(who: string, operation: OperationName, target: AccessTarget): EcrError {
+  return new EcrError(
+    'AccessDeniedException',
+    `User: ${who} is not authorized to perform: ecr:${operation} on resource: ${resourceArn(target)}`,
+  );
 }

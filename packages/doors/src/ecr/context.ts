@@ -1,7 +1,8 @@
 import type { AuthorizationData, OperationName, Operations, UploadLayerPartRequest } from '@edgecr/protocol';
-import type { RegistryService } from '@edgecr/registry';
+import type { PolicyCaller, RegistryService } from '@edgecr/registry';
+import { policyCaller, requireAccess } from '../auth/access.ts';
 import { issueAuthorizationToken } from '../auth/authorizationToken.ts';
-import { type AccessKey, reachesRepository } from '../auth/credentials.ts';
+import { type AccessKey, keyAllows } from '../auth/credentials.ts';
 import { signDownloadUrl } from '../downloads.ts';
 import { type Endpoint, registryService } from '../endpoint.ts';
 
@@ -21,6 +22,13 @@ export interface EcrContext {
   requireImageReference: boolean;
   /** GetAuthorizationToken's answer for the caller. */
   authorizationData(): Promise<AuthorizationData[]>;
+  /**
+   * Checks a pull's answer against the policy it carries (the door let the caller's key through without
+   * asking for it): an explicit Deny refuses, with AccessDeniedException.
+   */
+  admit(operation: OperationName, repositoryName: string, policyText: string | undefined): void;
+  /** Who the caller is to a repository policy (SetRepositoryPolicy's lock-out check). */
+  caller: PolicyCaller;
 }
 
 /** UploadLayerPart's input at the door: the blob is a stream of its decoded bytes, never held whole. */
@@ -39,20 +47,32 @@ export type EcrHandler<Op extends OperationName> = (
   context: EcrContext,
 ) => Promise<Operations[Op]['output']>;
 
-/** What the ECR handlers get for a request by `key` to the endpoint at `origin`. */
-export function ecrContext(endpoint: Endpoint, key: AccessKey, origin: string): EcrContext {
+/**
+ * What the ECR handlers get for a request by `key` to the endpoint at `origin`, acting on registry
+ * `registryId` (the key's own, or another whose repository's policy let the key in).
+ */
+export function ecrContext(
+  endpoint: Endpoint,
+  key: AccessKey,
+  origin: string,
+  registryId: string,
+): EcrContext {
   const { settings } = endpoint;
-  const registryId = key.registryId;
+  const target = (repositoryName: string) => ({ region: settings.region, registryId, repositoryName });
   return {
     registry: registryService(endpoint, registryId),
     region: settings.region,
     host: new URL(origin).host,
-    reaches: (repositoryName) => reachesRepository(key, repositoryName),
+    reaches: (repositoryName) => keyAllows(key, 'DescribeRepositories', target(repositoryName)),
     downloadUrl: (layer) => signDownloadUrl(origin, settings, { registryId, ...layer }),
     requireImageReference: settings.requireImageReference,
     async authorizationData() {
       const expiresAt = Math.floor(Date.now() / 1000) + settings.authorizationTokenTtlSeconds;
       return [{ ...issueAuthorizationToken(key, expiresAt), expiresAt, proxyEndpoint: origin }];
     },
+    admit(operation, repositoryName, policyText) {
+      requireAccess(key, operation, target(repositoryName), policyText);
+    },
+    caller: policyCaller(key),
   };
 }

@@ -9,13 +9,14 @@ import {
   validateRequest,
 } from '@edgecr/protocol';
 import { parseRepositoryArn } from '@edgecr/registry';
+import { requireAccess } from '../auth/access.ts';
 import { authenticate } from '../auth/authenticate.ts';
-import { type AccessKey, authorize } from '../auth/credentials.ts';
-import type { Endpoint } from '../endpoint.ts';
+import { type AccessKey, type AccessTarget, accessDenied, keyAllows } from '../auth/credentials.ts';
+import { type Endpoint, registryService } from '../endpoint.ts';
 import type { Settings } from '../settings.ts';
 import { isUnread, parseJson, readBody } from './body/requestBody.ts';
 import { runStreamedPart } from './body/streamedPart.ts';
-import { type EcrContext, type EcrInput, ecrContext } from './context.ts';
+import { type EcrInput, ecrContext, type StreamedUploadLayerPartRequest } from './context.ts';
 import { ecrHandler } from './handlers.ts';
 
 /** The repository ARN a request names (`resourceArn`), if it is one. */
@@ -43,8 +44,25 @@ function registriesNamed(input: Record<string, unknown>, own: string): string[] 
 }
 
 /**
- * Validates a request's members against the model, then checks the caller's key may perform the operation
- * on every registry and repository the request names.
+ * The operations whose answer carries the repository's policy (the pull's reads): for a key its own permission
+ * lets in, the handler checks the policy's Deny on the answer (EcrContext.admit) instead of asking first.
+ */
+const ANSWER_CARRIES_POLICY = new Set<OperationName>(['BatchGetImage', 'GetDownloadUrlForLayer']);
+
+/** The registry and repository pairs a request names. */
+function targetsOf(input: Record<string, unknown>, key: AccessKey, region: string): AccessTarget[] {
+  return registriesNamed(input, key.registryId).flatMap((registryId) =>
+    repositoriesNamed(input).map((repositoryName) => ({
+      region,
+      registryId,
+      ...(repositoryName !== undefined && { repositoryName }),
+    })),
+  );
+}
+
+/**
+ * Validates a request's members against the model, and refuses at once an operation naming no repository that
+ * the key may not perform (no policy can allow it).
  * @returns The typed input.
  */
 function checkInput<Op extends OperationName>(
@@ -54,17 +72,37 @@ function checkInput<Op extends OperationName>(
   settings: Settings,
 ): Operations[Op]['input'] {
   const input = validateRequest(operation, raw);
-  const members = input as Record<string, unknown>;
-  for (const registryId of registriesNamed(members, key.registryId)) {
-    for (const repositoryName of repositoriesNamed(members)) {
-      authorize(key, operation, {
-        region: settings.region,
-        registryId,
-        ...(repositoryName !== undefined && { repositoryName }),
-      });
+  for (const target of targetsOf(input as Record<string, unknown>, key, settings.region)) {
+    if (target.repositoryName === undefined && !keyAllows(key, operation, target)) {
+      throw accessDenied(key.accessKeyId, operation, target);
     }
   }
   return input;
+}
+
+/**
+ * Checks the caller may perform the operation on every repository the request names (auth/access.ts), with
+ * each repository's policy: a request naming another registry's repository goes to that registry, and gets in
+ * only by that repository's policy.
+ * @returns The registry the request acts on.
+ */
+async function authorizeInput(
+  operation: OperationName,
+  input: Record<string, unknown>,
+  key: AccessKey,
+  endpoint: Endpoint,
+): Promise<string> {
+  const targets = targetsOf(input, key, endpoint.settings.region);
+  for (const target of targets) {
+    const { repositoryName } = target;
+    if (repositoryName === undefined) continue;
+    if (keyAllows(key, operation, target) && ANSWER_CARRIES_POLICY.has(operation)) continue;
+    const registry = registryService(endpoint, target.registryId);
+    const { policyText } = await registry.catalog.accessPolicy(repositoryName);
+    requireAccess(key, operation, target, policyText);
+  }
+  const registries = new Set(targets.map((target) => target.registryId));
+  return registries.size === 1 ? (targets[0] as AccessTarget).registryId : key.registryId;
 }
 
 async function dispatch(request: Request, endpoint: Endpoint, origin: string): Promise<unknown> {
@@ -76,8 +114,18 @@ async function dispatch(request: Request, endpoint: Endpoint, origin: string): P
   if (!isJsonContentType(request.headers.get('content-type'))) {
     throw new EcrError('SerializationException', `The content type must be ${JSON_CONTENT_TYPE}`);
   }
-  const context: EcrContext = ecrContext(endpoint, caller.key, origin);
-  const run = (input: EcrInput<typeof operation>) => handler(input, context);
+  const run = async (input: EcrInput<typeof operation>) => {
+    let registryId: string;
+    try {
+      registryId = await authorizeInput(operation, input as Record<string, unknown>, caller.key, endpoint);
+    } catch (error) {
+      // A refused part's stream is never read: cancelling it lets its body be drained and answered.
+      if (operation === 'UploadLayerPart')
+        await (input as StreamedUploadLayerPartRequest).layerPartBlob.cancel();
+      throw error;
+    }
+    return await handler(input, ecrContext(endpoint, caller.key, origin, registryId));
+  };
   if (operation === 'UploadLayerPart') {
     // The one operation whose input streams: the handler starts before the body has been read to its end.
     return await runStreamedPart(

@@ -12,7 +12,7 @@ import type { EcrContext, EcrHandler } from './context.ts';
 
 /** The wire form of a catalog record: ECR's ARN, and a URI on this endpoint's host. */
 function toRepository(record: RepositoryRecord, context: EcrContext): Repository {
-  const { tags: _tags, createdAt, ...rest } = record;
+  const { tags: _tags, policyText: _policy, createdAt, ...rest } = record;
   const { registryId } = context.registry;
   return {
     ...rest,
@@ -58,9 +58,10 @@ const ECR_HANDLERS: { [Op in OperationName]?: EcrHandler<Op> } = {
   async DescribeRepositories(input, context) {
     const page = await context.registry.catalog.describeRepositories(input);
     return {
-      // A key limited to prefixes lists only what it may reach (a page may then hold fewer than maxResults).
+      // A key limited to prefixes lists only what it may reach (a page may then hold fewer than maxResults);
+      // repositories named were each let in by the door, by the key or by their policy.
       repositories: page.repositories
-        .filter((record) => context.reaches(record.repositoryName))
+        .filter((record) => input.repositoryNames || context.reaches(record.repositoryName))
         .map((record) => toRepository(record, context)),
       ...(page.nextToken && { nextToken: page.nextToken }),
     };
@@ -109,6 +110,18 @@ const ECR_HANDLERS: { [Op in OperationName]?: EcrHandler<Op> } = {
     return await context.registry.catalog.deleteRepositoryCreationTemplate(input.prefix);
   },
 
+  async SetRepositoryPolicy(input, context) {
+    return await context.registry.catalog.setRepositoryPolicy(input, context.caller);
+  },
+
+  async GetRepositoryPolicy(input, context) {
+    return await context.registry.catalog.getRepositoryPolicy(input.repositoryName);
+  },
+
+  async DeleteRepositoryPolicy(input, context) {
+    return await context.registry.catalog.deleteRepositoryPolicy(input.repositoryName);
+  },
+
   async DescribeRegistry(_input, context) {
     // edgecr replicates nothing: ECR's answer for a registry without replication rules.
     return { registryId: context.registry.registryId, replicationConfiguration: { rules: [] } };
@@ -137,7 +150,9 @@ const ECR_HANDLERS: { [Op in OperationName]?: EcrHandler<Op> } = {
   },
 
   async BatchGetImage(input, context) {
-    return await context.registry.catalog.batchGetImage(input);
+    const { policyText, ...answer } = await context.registry.catalog.batchGetImage(input);
+    context.admit('BatchGetImage', input.repositoryName, policyText);
+    return answer;
   },
 
   async DescribeImages(input, context) {
@@ -181,6 +196,9 @@ const ECR_HANDLERS: { [Op in OperationName]?: EcrHandler<Op> } = {
   async GetDownloadUrlForLayer(input, context) {
     const { registry } = context;
     const layer = await registry.catalog.findLayer(input.repositoryName, input.layerDigest);
+    // A miss carries no policy: asked for, so that a caller the policy denies learns nothing of the layer.
+    const { policyText } = layer ?? (await registry.catalog.accessPolicy(input.repositoryName));
+    context.admit('GetDownloadUrlForLayer', input.repositoryName, policyText);
     if (!layer) throw layerNotFound(registry.registryId, input.repositoryName, input.layerDigest);
     if (context.requireImageReference && !layer.referenced) {
       throw layerInaccessible(input.repositoryName, input.layerDigest);

@@ -7,10 +7,12 @@ import {
   parseBasicAuthorization,
   wwwAuthenticate,
 } from '@edgecr/protocol';
+import { allows, type Caller } from '../auth/access.ts';
 import { accessKeys } from '../auth/authenticate.ts';
 import { verifyAuthorizationToken } from '../auth/authorizationToken.ts';
-import { type AccessKey, authorize } from '../auth/credentials.ts';
+import { type AccessKey, type AccessTarget, accessDenied, keyAllows } from '../auth/credentials.ts';
 import type { Settings } from '../settings.ts';
+import type { OciRequest } from './context.ts';
 
 /** A 401 with ECR's Basic challenge, whose realm is this endpoint. */
 function challenge(origin: string, message: string): OciError {
@@ -20,11 +22,26 @@ function challenge(origin: string, message: string): OciError {
 }
 
 /**
- * The key behind a request's `Authorization: Basic AWS:<password>`, the password being a GetAuthorizationToken
- * token, as `docker login` to ECR sends it. No, malformed, forged or expired credentials get a 401
- * challenge, never another status.
+ * The registry an anonymous caller reaches on `/v2/` (whose paths name no registry): the operator's
+ * `publicRegistryId`, else the one registry every key belongs to; none when the keys span several.
  */
-export function ociCaller(request: Request, settings: Settings, origin: string): AccessKey {
+export function publicRegistry(settings: Settings, keys: ReadonlyMap<string, AccessKey>): string | undefined {
+  if (settings.publicRegistryId) return settings.publicRegistryId;
+  const registries = new Set([...keys.values()].map((key) => key.registryId));
+  return registries.size === 1 ? [...registries][0] : undefined;
+}
+
+/**
+ * Who a request is: the key behind `Authorization: Basic AWS:<password>`, the password being a
+ * GetAuthorizationToken token, as `docker login` to ECR sends it; or anonymous (no credentials, or skopeo's
+ * empty Basic ones), reaching the public registry, for what repository policies allow everyone. Malformed,
+ * forged or expired credentials get a 401 challenge, never another status.
+ */
+export function ociCaller(
+  request: Request,
+  settings: Settings,
+  origin: string,
+): { caller: Caller; registryId: string } {
   let keys: Map<string, AccessKey>;
   try {
     keys = accessKeys(settings);
@@ -32,7 +49,13 @@ export function ociCaller(request: Request, settings: Settings, origin: string):
     if (error instanceof EcrError) throw challenge(origin, error.message);
     throw error;
   }
-  const basic = parseBasicAuthorization(request.headers.get('authorization'));
+  const header = request.headers.get('authorization');
+  const basic = parseBasicAuthorization(header);
+  if (header === null || (basic?.username === '' && basic.password === '')) {
+    const registryId = publicRegistry(settings, keys);
+    if (registryId === undefined) throw challenge(origin, 'authentication required');
+    return { caller: undefined, registryId };
+  }
   if (!basic) throw challenge(origin, 'authentication required: log in with user AWS and a token');
   let token: string | undefined;
   try {
@@ -43,42 +66,60 @@ export function ociCaller(request: Request, settings: Settings, origin: string):
   }
   const key = token && verifyAuthorizationToken(token, keys, Date.now() / 1000);
   if (!key) throw challenge(origin, 'the authorization token is not valid or has expired');
-  return key;
+  return { caller: key, registryId: key.registryId };
+}
+
+function targetOf(call: OciRequest, repositoryName: string | undefined): AccessTarget {
+  return {
+    region: call.settings.region,
+    registryId: call.registry.registryId,
+    ...(repositoryName !== undefined && { repositoryName }),
+  };
 }
 
 /**
- * Checks that the key may perform the ECR operation an OCI action corresponds to, with the same permission,
- * registry and prefix rules as the ECR door; a refusal is 403 `DENIED` with ECR's wording.
+ * Refuses a caller the policy carried by a pull's answer (or fetched) does not let in: an anonymous caller with
+ * the 401 challenge (it may log in), a key with 403 `DENIED` in ECR's wording.
  */
-export function permit(
-  key: AccessKey,
-  settings: Settings,
+export function admit(
+  call: OciRequest,
   operation: OperationName,
-  repositoryName?: string,
+  repositoryName: string | undefined,
+  policyText: string | undefined,
 ): void {
-  try {
-    authorize(key, operation, {
-      region: settings.region,
-      registryId: key.registryId,
-      ...(repositoryName !== undefined && { repositoryName }),
-    });
-  } catch (error) {
-    if (error instanceof EcrError) throw ociErrorFromEcr(error, 'blob') ?? error;
-    throw error;
-  }
+  const target = targetOf(call, repositoryName);
+  if (allows(call.caller, operation, target, policyText)) return;
+  if (!call.caller) throw challenge(call.url.origin, 'authentication required');
+  const denied = accessDenied(call.caller.accessKeyId, operation, target);
+  throw ociErrorFromEcr(denied, 'blob') ?? denied;
 }
 
-/** Whether the key may perform the operation (a mount's source: a refusal falls back to an upload). */
-export function allowed(
-  key: AccessKey,
-  settings: Settings,
+/**
+ * Checks that the caller may perform the ECR operation an OCI action corresponds to, as the ECR door decides
+ * it (auth/access.ts), with the repository's policy. With `answerCarriesPolicy` (a pull's reads, whose answer
+ * brings the policy), a key its own permission lets in is not asked about the policy here: the caller then
+ * calls {@link admit} with the answer's.
+ */
+export async function permit(
+  call: OciRequest,
+  operation: OperationName,
+  repositoryName?: string,
+  answerCarriesPolicy = false,
+): Promise<void> {
+  const target = targetOf(call, repositoryName);
+  if (call.caller && keyAllows(call.caller, operation, target)) {
+    if (repositoryName === undefined || answerCarriesPolicy) return;
+  }
+  const policy = repositoryName === undefined ? {} : await call.registry.catalog.accessPolicy(repositoryName);
+  admit(call, operation, repositoryName, policy.policyText);
+}
+
+/** Whether the caller may perform the operation (a mount's source: a refusal falls back to an upload). */
+export async function allowed(
+  call: OciRequest,
   operation: OperationName,
   repositoryName: string,
-): boolean {
-  try {
-    permit(key, settings, operation, repositoryName);
-    return true;
-  } catch {
-    return false;
-  }
+): Promise<boolean> {
+  const { policyText } = await call.registry.catalog.accessPolicy(repositoryName);
+  return allows(call.caller, operation, targetOf(call, repositoryName), policyText);
 }

@@ -1,6 +1,6 @@
 import { CONTENT_DIGEST_HEADER, type Digest, OciError } from '@edgecr/protocol';
 import { readBlob } from '../blobReader.ts';
-import { permit } from './auth.ts';
+import { admit, permit } from './auth.ts';
 import type { OciRequest } from './context.ts';
 
 /**
@@ -9,10 +9,15 @@ import type { OciRequest } from './context.ts';
  * client back to this same Worker for the same R2 read, one more round trip and one more request billed.
  */
 export async function serveBlob(call: OciRequest, name: string, digest: Digest): Promise<Response> {
-  permit(call.key, call.settings, 'GetDownloadUrlForLayer', name);
+  await permit(call, 'GetDownloadUrlForLayer', name, true);
   const layer = await call.registry.catalog.findLayer(name, digest.digest);
   const unknown = () => new OciError('BLOB_UNKNOWN', `blob ${digest.digest} is not in repository ${name}`);
-  if (!layer) throw unknown();
+  if (!layer) {
+    // A miss carries no policy: asked for, so that a caller the policy denies learns nothing of the blob.
+    await permit(call, 'GetDownloadUrlForLayer', name);
+    throw unknown();
+  }
+  admit(call, 'GetDownloadUrlForLayer', name, layer.policyText);
   const read = await readBlob(call.endpoint.blobs, layer, call.request, call.endpoint.edge);
   if (read.kind === 'unsatisfiable') {
     throw new OciError('BLOB_UNKNOWN', 'range not satisfiable', {
@@ -38,7 +43,7 @@ export async function serveBlob(call: OciRequest, name: string, digest: Digest):
  * still lists and overwriting an immutable tag.
  */
 export async function deleteBlob(call: OciRequest, name: string, digest: Digest): Promise<Response> {
-  permit(call.key, call.settings, 'BatchDeleteImage', name);
+  await permit(call, 'BatchDeleteImage', name);
   const deletion = await call.registry.catalog.deleteLayer(name, digest.digest);
   if (deletion === 'unknown') {
     throw new OciError('BLOB_UNKNOWN', `blob ${digest.digest} is not in repository ${name}`);

@@ -1,6 +1,6 @@
 import { CONTENT_DIGEST_HEADER } from '@edgecr/protocol';
 import type { RegistryService } from '@edgecr/registry';
-import type { AccessKey } from '../auth/credentials.ts';
+import type { Caller } from '../auth/access.ts';
 import type { Endpoint } from '../endpoint.ts';
 import type { Settings } from '../settings.ts';
 
@@ -10,8 +10,9 @@ export interface OciRequest {
   url: URL;
   endpoint: Endpoint;
   settings: Settings;
-  key: AccessKey;
-  /** The caller's registry: a key acts on its own registry only. */
+  /** The caller's key; none for an anonymous caller. */
+  caller: Caller;
+  /** The registry the request acts on: the key's own, or the public one for an anonymous caller. */
   registry: RegistryService;
 }
 

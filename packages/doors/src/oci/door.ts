@@ -37,7 +37,7 @@ async function serve(call: OciRequest, route: OciRoute): Promise<Response> {
   switch (route.type) {
     case 'base':
       if (!read) throw methodNotAllowed(method, call.url.pathname);
-      permit(call.key, call.settings, 'GetAuthorizationToken');
+      await permit(call, 'GetAuthorizationToken');
       return new Response('{}', { headers: { 'content-type': 'application/json' } });
     case 'blob':
       if (read) return await serveBlob(call, route.name, route.digest);
@@ -77,11 +77,11 @@ export async function handleOci(request: Request, endpoint: Endpoint): Promise<R
   let route: OciRoute | undefined;
   let response: Response;
   try {
-    const key = ociCaller(request, settings, url.origin);
+    const { caller, registryId } = ociCaller(request, settings, url.origin);
     route = parseOciRoute(url.pathname);
     if (!route) throw new OciError('NAME_UNKNOWN', `no endpoint at ${url.pathname}`);
-    const registry = registryService(endpoint, key.registryId);
-    response = await serve({ request, url, endpoint, settings, key, registry }, route);
+    const registry = registryService(endpoint, registryId);
+    response = await serve({ request, url, endpoint, settings, caller, registry }, route);
   } catch (error) {
     const oci =
       error instanceof EcrError ? (ociErrorFromEcr(error, subjectOf(route)) ?? error) : (error as unknown);

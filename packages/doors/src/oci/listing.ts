@@ -29,7 +29,7 @@ export function pageAnswer(
 
 /** GET `/v2/_catalog`: the repositories of the caller's registry that its key reaches, in name order. */
 export async function listCatalog(call: OciRequest): Promise<Response> {
-  permit(call.key, call.settings, 'DescribeRepositories');
+  await permit(call, 'DescribeRepositories');
   const names: string[] = [];
   let nextToken: string | undefined;
   do {
@@ -38,7 +38,10 @@ export async function listCatalog(call: OciRequest): Promise<Response> {
       ...(nextToken && { nextToken }),
     });
     for (const repository of page.repositories) {
-      if (reachesRepository(call.key, repository.repositoryName)) names.push(repository.repositoryName);
+      // Listed: what the key reaches (the permit above refused anonymous callers: they list nothing).
+      if (call.caller && reachesRepository(call.caller, repository.repositoryName)) {
+        names.push(repository.repositoryName);
+      }
     }
     nextToken = page.nextToken;
   } while (nextToken);
@@ -47,7 +50,7 @@ export async function listCatalog(call: OciRequest): Promise<Response> {
 
 /** GET `/v2/<name>/tags/list`: ListImages' tagged images, tags in order, paged with `n`/`last`. */
 export async function listTags(call: OciRequest, name: string): Promise<Response> {
-  permit(call.key, call.settings, 'ListImages', name);
+  await permit(call, 'ListImages', name);
   const tags: string[] = [];
   let nextToken: string | undefined;
   do {

@@ -10,7 +10,7 @@ import {
   SUBJECT_HEADER,
 } from '@edgecr/protocol';
 import { readBounded } from '../body/readBounded.ts';
-import { permit } from './auth.ts';
+import { admit, permit } from './auth.ts';
 import { created, type OciRequest } from './context.ts';
 
 function imageIdOf(reference: ManifestReference): ImageIdentifier {
@@ -50,14 +50,19 @@ export async function getManifest(
   name: string,
   reference: ManifestReference,
 ): Promise<Response> {
-  permit(call.key, call.settings, 'BatchGetImage', name);
+  await permit(call, 'BatchGetImage', name, true);
   const accepted =
     reference.kind === 'tag' ? acceptedMediaTypes(call.request.headers.get('accept')) : undefined;
-  const { images = [], failures = [] } = await call.registry.catalog.batchGetImage({
+  const {
+    images = [],
+    failures = [],
+    policyText,
+  } = await call.registry.catalog.batchGetImage({
     repositoryName: name,
     imageIds: [imageIdOf(reference)],
     ...(accepted && { acceptedMediaTypes: accepted }),
   });
+  admit(call, 'BatchGetImage', name, policyText);
   const image = images[0];
   if (!image?.imageManifest) {
     throw new OciError('MANIFEST_UNKNOWN', failures[0]?.failureReason ?? `manifest unknown in ${name}`);
@@ -102,7 +107,7 @@ export async function putManifest(
   name: string,
   reference: ManifestReference,
 ): Promise<Response> {
-  permit(call.key, call.settings, 'PutImage', name);
+  await permit(call, 'PutImage', name);
   const bytes = await readManifest(call.request);
   let text: string;
   try {
@@ -141,7 +146,7 @@ export async function deleteManifest(
   name: string,
   reference: ManifestReference,
 ): Promise<Response> {
-  permit(call.key, call.settings, 'BatchDeleteImage', name);
+  await permit(call, 'BatchDeleteImage', name);
   const { failures = [] } = await call.registry.catalog.batchDeleteImage({
     repositoryName: name,
     imageIds: [imageIdOf(reference)],

@@ -11,7 +11,7 @@ const INDEX_MEDIA_TYPE = 'application/vnd.oci.image.index.v1+json';
  * no referrers, or none yet pushed, has an empty list.
  */
 export async function listReferrers(call: OciRequest, name: string, digest: Digest): Promise<Response> {
-  permit(call.key, call.settings, 'BatchGetImage', name);
+  await permit(call, 'BatchGetImage', name);
   const artifactType = call.url.searchParams.get('artifactType') ?? undefined;
   const manifests = await call.registry.catalog.referrers({
     repositoryName: name,

@@ -68,12 +68,11 @@ async function sendChunk(
  * with no `from` (an anonymous mount), from any repository holding it that the caller may read.
  */
 async function mounted(call: OciRequest, name: string, mount: string, from: string | null): Promise<boolean> {
-  const mayRead = (repositoryName: string) =>
-    allowed(call.key, call.settings, 'GetDownloadUrlForLayer', repositoryName);
+  const mayRead = (repositoryName: string) => allowed(call, 'GetDownloadUrlForLayer', repositoryName);
   if (from !== null && !isRepositoryName(from)) return false;
   const digest = parseDigest(mount).digest;
   if (from === null) return await call.registry.mountBlobFromAny(name, digest, mayRead);
-  return mayRead(from) && (await call.registry.mountBlob(name, digest, from));
+  return (await mayRead(from)) && (await call.registry.mountBlob(name, digest, from));
 }
 
 /**
@@ -82,7 +81,7 @@ async function mounted(call: OciRequest, name: string, mount: string, from: stri
  * an upload session (202 with its `Location`). Sessions are the core's layer uploads, with chunks of any size.
  */
 export async function startUpload(call: OciRequest, name: string): Promise<Response> {
-  permit(call.key, call.settings, 'InitiateLayerUpload', name);
+  await permit(call, 'InitiateLayerUpload', name);
   const { url } = call;
   const mount = url.searchParams.get('mount');
   if (mount !== null && (await mounted(call, name, mount, url.searchParams.get('from')))) {
@@ -113,22 +112,22 @@ export async function continueUpload(call: OciRequest, name: string, uploadId: s
   const { request } = call;
   switch (request.method) {
     case 'PATCH': {
-      permit(call.key, call.settings, 'UploadLayerPart', name);
+      await permit(call, 'UploadLayerPart', name);
       return uploadAnswer(202, name, uploadId, await sendChunk(call, ref));
     }
     case 'PUT': {
-      permit(call.key, call.settings, 'CompleteLayerUpload', name);
+      await permit(call, 'CompleteLayerUpload', name);
       const digest = digestParam(call.url);
       if (digest === undefined) throw new OciError('DIGEST_INVALID', 'closing an upload needs ?digest=');
       if (hasBody(request)) await sendChunk(call, ref);
       return blobCreated(name, await call.registry.completeBlobUpload(ref, digest));
     }
     case 'GET': {
-      permit(call.key, call.settings, 'UploadLayerPart', name);
+      await permit(call, 'UploadLayerPart', name);
       return uploadAnswer(204, name, uploadId, await call.registry.uploadedBytes(ref));
     }
     case 'DELETE': {
-      permit(call.key, call.settings, 'UploadLayerPart', name);
+      await permit(call, 'UploadLayerPart', name);
       await call.registry.cancelUpload(ref);
       return new Response(null, { status: 204 });
     }

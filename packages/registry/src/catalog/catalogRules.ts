@@ -34,7 +34,7 @@ import * as repositories from './repositories.ts';
  * - repositories.ts: create, describe, delete, and the repository a push goes to;
  * - src/images: the image rules, each run in one transaction (`image` below);
  * - layerCatalog.ts: the layers as the doors and the uploads reach them (the rules in layers.ts);
- * - controlPlane.ts: repository tags and creation templates; lifecycle policies are the context's
+ * - controlPlane.ts: repository tags, creation templates and repository policies; lifecycle policies are the context's
  *   LifecycleRules (src/lifecycle);
  * - maintenance.ts: the host's wake-up, the wake-ups the catalog asks for, the sweep, reclaiming bytes.
  *
@@ -77,7 +77,7 @@ export class CatalogRules {
   readonly deleteLayer = this.run(layers.deleteLayer);
   readonly objectInUse = this.run(layers.objectInUse);
 
-  // Repository tags and creation templates (controlPlane.ts).
+  // Repository tags, creation templates and repository policies (controlPlane.ts).
   readonly tagRepository = this.run(controlPlane.tagRepository);
   readonly untagRepository = this.run(controlPlane.untagRepository);
   readonly repositoryTags = this.run(controlPlane.repositoryTags);
@@ -85,6 +85,10 @@ export class CatalogRules {
   readonly describeRepositoryCreationTemplates = this.run(controlPlane.describeRepositoryCreationTemplates);
   readonly updateRepositoryCreationTemplate = this.run(controlPlane.updateRepositoryCreationTemplate);
   readonly deleteRepositoryCreationTemplate = this.run(controlPlane.deleteRepositoryCreationTemplate);
+  readonly setRepositoryPolicy = this.run(controlPlane.setRepositoryPolicy);
+  readonly getRepositoryPolicy = this.run(controlPlane.getRepositoryPolicy);
+  readonly deleteRepositoryPolicy = this.run(controlPlane.deleteRepositoryPolicy);
+  readonly accessPolicy = this.run(controlPlane.accessPolicy);
 
   // The host's wake-ups, the sweep (maintenance.ts).
   readonly wake = this.run(maintenance.wake);

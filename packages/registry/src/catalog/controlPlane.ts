@@ -1,6 +1,7 @@
 /**
- * The catalog's control plane beyond images: a repository's tags (repositoryTags.ts has the rules) and the
- * repository creation templates (templates/templateRules.ts), each one transaction over the context.
+ * The catalog's control plane beyond images: a repository's tags (repositoryTags.ts has the rules), the
+ * repository creation templates (templates/templateRules.ts) and repository policies (policies/), each one
+ * transaction over the context.
  * Lifecycle policies are the context's LifecycleRules.
  * @module
  */
@@ -11,10 +12,13 @@ import type {
   DeleteRepositoryCreationTemplateResponse,
   DescribeRepositoryCreationTemplatesRequest,
   DescribeRepositoryCreationTemplatesResponse,
+  SetRepositoryPolicyRequest,
   Tag,
   UpdateRepositoryCreationTemplateRequest,
   UpdateRepositoryCreationTemplateResponse,
 } from '@edgecr/protocol';
+import type { PolicyCaller, RepositoryPolicyAnswer } from '../policies/policyRules.ts';
+import * as policies from '../policies/policyRules.ts';
 import {
   createTemplate,
   deleteTemplate,
@@ -86,4 +90,40 @@ export async function deleteRepositoryCreationTemplate(
 ): Promise<DeleteRepositoryCreationTemplateResponse> {
   const template = await ctx.store.transaction((tables) => deleteTemplate(tables, ctx.registryId, prefix));
   return { registryId: ctx.registryId, repositoryCreationTemplate: template };
+}
+
+/** SetRepositoryPolicy (policies/policyRules.ts has the rules, as for the three below). */
+export function setRepositoryPolicy(
+  ctx: CatalogContext,
+  input: SetRepositoryPolicyRequest,
+  caller: PolicyCaller,
+): Promise<RepositoryPolicyAnswer> {
+  return ctx.store.transaction((tables) =>
+    policies.setRepositoryPolicy(tables, ctx.registryId, input, caller),
+  );
+}
+
+/** GetRepositoryPolicy. */
+export function getRepositoryPolicy(
+  ctx: CatalogContext,
+  repositoryName: string,
+): Promise<RepositoryPolicyAnswer> {
+  return ctx.store.transaction((tables) =>
+    policies.getRepositoryPolicy(tables, ctx.registryId, repositoryName),
+  );
+}
+
+/** DeleteRepositoryPolicy. */
+export function deleteRepositoryPolicy(
+  ctx: CatalogContext,
+  repositoryName: string,
+): Promise<RepositoryPolicyAnswer> {
+  return ctx.store.transaction((tables) =>
+    policies.deleteRepositoryPolicy(tables, ctx.registryId, repositoryName),
+  );
+}
+
+/** The repository's policy text for a door's access decision; `{}` when there is none. */
+export function accessPolicy(ctx: CatalogContext, repositoryName: string): Promise<{ policyText?: string }> {
+  return ctx.store.transaction((tables) => policies.accessPolicy(tables, repositoryName));
 }

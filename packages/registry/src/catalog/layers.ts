@@ -53,7 +53,15 @@ export function findLayer(
 ): RepositoryLayer | null {
   const canonical = canonicalDigest(tables, digest);
   const layer = layerIn(tables, repositoryName, canonical);
-  return layer && { ...layer, digest, referenced: tables.isBlobReferenced(repositoryName, canonical) };
+  const policyText = tables.repository(repositoryName)?.policyText;
+  return (
+    layer && {
+      ...layer,
+      digest,
+      referenced: tables.isBlobReferenced(repositoryName, canonical),
+      ...(policyText !== undefined && { policyText }),
+    }
+  );
 }
 
 /**

@@ -18,6 +18,8 @@ export interface RepositoryRecord {
   imageScanningConfiguration: ImageScanningConfiguration;
   encryptionConfiguration: EncryptionConfiguration;
   tags: Tag[];
+  /** The repository policy's text (SetRepositoryPolicy), if it has one; never on the wire of a repository. */
+  policyText?: string;
 }
 
 /** A page of DescribeRepositories. */
@@ -43,6 +45,11 @@ export interface LayerRecord {
 /** A layer of a repository, and whether an image of the repository references it (ECR serves only those). */
 export interface RepositoryLayer extends LayerRecord {
   referenced: boolean;
+  /**
+   * The repository's policy text, if it has one: a pull's answer carries it so that the door checks a Deny
+   * without asking the catalog again.
+   */
+  policyText?: string;
 }
 
 /**
@@ -65,7 +72,10 @@ export type LayerDeletion = 'deleted' | 'unknown' | 'referenced';
  * @example
  * const record = newRepositoryRecord({ repositoryName: 'app' }, new Date());
  */
-export function newRepositoryRecord(input: CreateRepositoryRequest, now: Date): RepositoryRecord {
+export function newRepositoryRecord(
+  input: CreateRepositoryRequest & { policyText?: string },
+  now: Date,
+): RepositoryRecord {
   return {
     repositoryName: input.repositoryName,
     createdAt: toEpochSeconds(now),
@@ -76,5 +86,6 @@ export function newRepositoryRecord(input: CreateRepositoryRequest, now: Date): 
     imageScanningConfiguration: { scanOnPush: input.imageScanningConfiguration?.scanOnPush ?? false },
     encryptionConfiguration: input.encryptionConfiguration ?? { encryptionType: 'AES256' },
     tags: addTags([], input.tags ?? []),
+    ...(input.policyText !== undefined && { policyText: input.policyText }),
   };
 }

@@ -7,6 +7,7 @@ import type { ConformanceFactories } from './fixtures.ts';
 import { imagesSuite } from './images.ts';
 import { lifecycleSuite } from './lifecycle.ts';
 import { mountsSuite } from './mounts.ts';
+import { policiesSuite } from './policies.ts';
 import { sha512Suite } from './sha512.ts';
 import { storesSuite } from './stores.ts';
 import { tagsSuite } from './tags.ts';
@@ -33,4 +34,5 @@ export function runConformance(factories: ConformanceFactories): void {
   mountsSuite(factories);
   lifecycleSuite(factories);
   templatesSuite(factories);
+  policiesSuite(factories);
 }

@@ -26,7 +26,8 @@ export function templatesSuite(factories: ConformanceFactories): void {
         imageTagMutability: 'IMMUTABLE',
         resourceTags: [{ Key: 'env', Value: 'prod' }],
         lifecyclePolicy: KEEP_FIVE,
-        repositoryPolicy: '{"Version":"2012-10-17","Statement":[]}',
+        repositoryPolicy:
+          '{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":"*","Action":"ecr:BatchGetImage"}]}',
       });
       expect(created).toMatchObject({
         registryId,

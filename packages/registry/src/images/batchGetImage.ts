@@ -17,6 +17,12 @@ import type { ImageContext } from './store.ts';
 export const PULL_TIME_RESOLUTION_SECONDS = 3600;
 
 /**
+ * BatchGetImage's answer, with the repository's policy text when it has one: the door checks a Deny with it
+ * (and takes it off before answering) rather than asking the catalog again.
+ */
+export type PulledImages = BatchGetImageResponse & { policyText?: string };
+
+/**
  * BatchGetImage. Each id names an image by tag, digest or both; ids that do not get a failure entry with the
  * model's failure code. Without `acceptedMediaTypes` every stored manifest is returned as pushed.
  *
@@ -35,9 +41,9 @@ export const PULL_TIME_RESOLUTION_SECONDS = 3600;
  * @example
  * const { images } = batchGetImage(ctx, { repositoryName: 'app', imageIds: [{ imageTag: 'latest' }] });
  */
-export function batchGetImage(ctx: ImageContext, input: BatchGetImageRequest): BatchGetImageResponse {
+export function batchGetImage(ctx: ImageContext, input: BatchGetImageRequest): PulledImages {
   const { repositoryName, acceptedMediaTypes: accepted } = input;
-  requireRepository(ctx, repositoryName);
+  const { policyText } = requireRepository(ctx, repositoryName);
   const images: Image[] = [];
   const failures: ImageFailure[] = [];
   for (const imageId of input.imageIds) {
@@ -81,5 +87,5 @@ export function batchGetImage(ctx: ImageContext, input: BatchGetImageRequest): B
       imageManifestMediaType: manifest.mediaType,
     });
   }
-  return { images, failures };
+  return { images, failures, ...(policyText !== undefined && { policyText }) };
 }

@@ -5,7 +5,7 @@
  */
 
 export { batchDeleteImage, checkRepositoryDeletable, repositoryHasImages } from './batchDeleteImage.ts';
-export { batchGetImage, PULL_TIME_RESOLUTION_SECONDS } from './batchGetImage.ts';
+export { batchGetImage, PULL_TIME_RESOLUTION_SECONDS, type PulledImages } from './batchGetImage.ts';
 export { type ConvertedManifest, convertManifest } from './convert.ts';
 export { IMAGE_TAG } from './imageIds.ts';
 export { DEFAULT_MAX_RESULTS, describeImages, listImages } from './listing.ts';

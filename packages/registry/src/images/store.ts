@@ -24,6 +24,8 @@ import type { ImageTagMutability, ImageTagMutabilityExclusionFilter, TagStatus }
 export interface ImageRepositorySettings {
   imageTagMutability: ImageTagMutability;
   imageTagMutabilityExclusionFilters?: ImageTagMutabilityExclusionFilter[];
+  /** The repository policy's text, if any (a pull's answer carries it to the door's access decision). */
+  policyText?: string;
 }
 
 /** An image as the catalog keeps it (without its manifest text, read with {@link ImageStore.manifest}). */

@@ -45,6 +45,10 @@ function view(tables: Tables): CatalogTransaction {
       const record = tables.repositories.get(name) as RepositoryRecord;
       tables.repositories.set(name, { ...record, tags: structuredClone(tags) });
     },
+    setRepositoryPolicy: (name, policyText) => {
+      const { policyText: _old, ...record } = tables.repositories.get(name) as RepositoryRecord;
+      tables.repositories.set(name, policyText === null ? record : { ...record, policyText });
+    },
     blob: (digest) => {
       const blob = tables.blobs.get(digest);
       return blob ? { ...blob } : null;

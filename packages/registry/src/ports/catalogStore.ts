@@ -27,6 +27,8 @@ export interface CatalogTransaction extends ImageStore {
   deleteRepository(name: string): void;
   /** Replaces the tags of an existing repository. */
   setRepositoryTags(name: string, tags: Tag[]): void;
+  /** Sets (or, with `null`, removes) the policy of an existing repository. */
+  setRepositoryPolicy(name: string, policyText: string | null): void;
   blob(digest: string): LayerRecord | null;
   /** Whether any blob is stored under `objectKey`. */
   blobAt(objectKey: string): boolean;

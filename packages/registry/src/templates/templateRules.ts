@@ -19,6 +19,7 @@ import { addTags } from '../catalog/repositoryTags.ts';
 import { paginationWithNames, templateAlreadyExists, templateNotFound } from '../errors.ts';
 import { checkExclusionFilters } from '../images/tagMutability.ts';
 import { parseLifecyclePolicy } from '../lifecycle/policy.ts';
+import { parsePolicy } from '../policies/policyDocument.ts';
 import type { CatalogTransaction } from '../ports/catalogStore.ts';
 import type { TemplateRecord } from './records.ts';
 
@@ -55,6 +56,7 @@ function checkTemplate(template: TemplateRecord): void {
     template.imageTagMutabilityExclusionFilters,
   );
   if (template.lifecyclePolicy) parseLifecyclePolicy(template.lifecyclePolicy);
+  if (template.repositoryPolicy) parsePolicy(template.repositoryPolicy);
   addTags([], template.resourceTags ?? []);
 }
 
@@ -178,12 +180,13 @@ export function templateFor(
 
 /**
  * A CreateRepository request completed from a template: what the request leaves unset (tag mutability with
- * its filters, encryption) comes from the template; its tags are the template's with the request's over them.
+ * its filters, encryption) comes from the template; its tags are the template's with the request's over them;
+ * its repository policy is the template's.
  */
 export function withTemplate(
   input: CreateRepositoryRequest,
   template: TemplateRecord | undefined,
-): CreateRepositoryRequest {
+): CreateRepositoryRequest & { policyText?: string } {
   if (!template) return input;
   const mutability =
     input.imageTagMutability === undefined && template.imageTagMutability !== undefined
@@ -201,5 +204,6 @@ export function withTemplate(
     ...mutability,
     ...(encryption && { encryptionConfiguration: encryption }),
     ...(tags.length > 0 && { tags }),
+    ...(template.repositoryPolicy !== undefined && { policyText: template.repositoryPolicy }),
   };
 }
