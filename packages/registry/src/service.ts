@@ -51,6 +51,14 @@ export const CATALOG_METHODS = [
   'describeRepositoryCreationTemplates',
   'updateRepositoryCreationTemplate',
   'deleteRepositoryCreationTemplate',
+  'createPullThroughCacheRule',
+  'describePullThroughCacheRules',
+  'updatePullThroughCacheRule',
+  'deletePullThroughCacheRule',
+  'pullThroughRule',
+  'pullImage',
+  'upstreamChecked',
+  'pullThroughTarget',
 ] as const satisfies readonly (keyof CatalogRules)[];
 
 /** The catalog rules an upload reaches (see LayerCatalog); never a door. */

@@ -4,6 +4,7 @@ import type {
   BatchDeleteImageResponse,
   BatchGetImageRequest,
   BatchGetImageResponse,
+  CreatePullThroughCacheRuleRequest,
   CreateRepositoryCreationTemplateRequest,
   CreateRepositoryCreationTemplateResponse,
   CreateRepositoryRequest,
@@ -11,6 +12,8 @@ import type {
   DeleteRepositoryCreationTemplateResponse,
   DescribeImagesRequest,
   DescribeImagesResponse,
+  DescribePullThroughCacheRulesRequest,
+  DescribePullThroughCacheRulesResponse,
   DescribeRepositoryCreationTemplatesRequest,
   DescribeRepositoryCreationTemplatesResponse,
   GetLifecyclePolicyPreviewRequest,
@@ -26,6 +29,7 @@ import type {
   StartLifecyclePolicyPreviewRequest,
   StartLifecyclePolicyPreviewResponse,
   Tag,
+  UpdatePullThroughCacheRuleRequest,
   UpdateRepositoryCreationTemplateRequest,
   UpdateRepositoryCreationTemplateResponse,
 } from '@edgecr/protocol';
@@ -40,6 +44,15 @@ import { putImageTagMutability } from '../images/tagMutability.ts';
 import { DEFAULT_LIFECYCLE_INTERVAL_SECONDS, LifecycleRules } from '../lifecycle/lifecycleRules.ts';
 import type { BlobStore } from '../ports/blobStore.ts';
 import type { CatalogStore, CatalogTransaction } from '../ports/catalogStore.ts';
+import {
+  createRule,
+  deleteRule,
+  describeRules,
+  requireRule,
+  sourceOf,
+  updateRule,
+} from '../pullThrough/cacheRules.ts';
+import type { ImagePull, PullThroughRuleRecord } from '../pullThrough/records.ts';
 import type { TemplateRecord } from '../templates/records.ts';
 import {
   createTemplate,
@@ -305,6 +318,63 @@ export class CatalogRules {
       deleteTemplate(tables, this.registryId, prefix),
     );
     return { registryId: this.registryId, repositoryCreationTemplate: template };
+  }
+
+  /** CreatePullThroughCacheRule (pullThrough/cacheRules.ts has the rules, as for the methods below). */
+  createPullThroughCacheRule(input: CreatePullThroughCacheRuleRequest): Promise<PullThroughRuleRecord> {
+    return this.store.transaction((tables) => createRule(tables, this.registryId, input, this.seconds()));
+  }
+
+  describePullThroughCacheRules(
+    input: DescribePullThroughCacheRulesRequest,
+  ): Promise<DescribePullThroughCacheRulesResponse> {
+    return this.store.transaction((tables) => describeRules(tables, this.registryId, input));
+  }
+
+  updatePullThroughCacheRule(input: UpdatePullThroughCacheRuleRequest): Promise<PullThroughRuleRecord> {
+    return this.store.transaction((tables) => updateRule(tables, this.registryId, input, this.seconds()));
+  }
+
+  deletePullThroughCacheRule(prefix: string): Promise<PullThroughRuleRecord> {
+    return this.store.transaction((tables) => deleteRule(tables, this.registryId, prefix));
+  }
+
+  /** The rule of a prefix (ValidatePullThroughCacheRule), or PullThroughCacheRuleNotFoundException. */
+  pullThroughRule(prefix: string): Promise<PullThroughRuleRecord> {
+    return this.store.transaction((tables) => requireRule(tables, this.registryId, prefix));
+  }
+
+  /**
+   * BatchGetImage for a pull, with where the repository's images come from upstream (pull-through cache
+   * rules) read in the same transaction: a pull costs one call either way. A missing repository a rule covers
+   * is `answer: null` (the pull creates it); one no rule covers is RepositoryNotFoundException, as ever.
+   */
+  pullImage(input: BatchGetImageRequest): Promise<ImagePull> {
+    const tags = input.imageIds.flatMap((id) => (id.imageTag === undefined ? [] : [id.imageTag]));
+    return this.store.transaction((tables) => {
+      const source = sourceOf(tables, input.repositoryName, tags);
+      if (source && !tables.repository(input.repositoryName)) return { answer: null, source };
+      return { answer: batchGetImage(this.imageContext(tables), input), source };
+    });
+  }
+
+  /** Records that a pull-through repository's tag was checked upstream now. */
+  upstreamChecked(repositoryName: string, tag: string): Promise<void> {
+    return this.store.transaction((tables) => tables.putUpstreamCheck(repositoryName, tag, this.now()));
+  }
+
+  /**
+   * The repository a pull through the cache fills, created from the creation template applied for
+   * PULL_THROUGH_CACHE that covers it when missing (as ECR). One transaction, so racing first pulls all succeed.
+   */
+  async pullThroughTarget(repositoryName: string): Promise<'present' | 'created'> {
+    const policy = await this.store.transaction((tables) => {
+      if (tables.repository(repositoryName)) return null;
+      const template = templateFor(tables, repositoryName, 'PULL_THROUGH_CACHE');
+      return this.insertRepository(tables, { repositoryName }, template).policy;
+    });
+    if (policy) await this.lifecycle.schedule();
+    return policy === null ? 'present' : 'created';
   }
 
   /** PutImageTagMutability. */
