@@ -78,10 +78,10 @@ function repositoryKey(registryId: string, repositoryName: string): string {
 /** The catalog calls after which this isolate forgets what it kept about the repository they name. */
 const CHANGES = new Set<string>(['deleteLayer', 'batchDeleteImage', 'deleteRepository', 'putImage']);
 
-type BatchGetImage = CatalogHandle['batchGetImage'];
+type PullImage = CatalogHandle['pullImage'];
 
 /**
- * A hosting whose catalogs answer `findLayer` (a layer found) and a one-image `batchGetImage` from the memo while
+ * A hosting whose catalogs answer `findLayer` (a layer found) and a one-image `pullImage` from the memo while
  * it holds, and ask the Registry object otherwise. Authorisation is the doors' and runs before any of this: the
  * memo only spares the object a question whose answer it gave a moment ago. A miss is never kept, so a blob or
  * image pushed a moment ago is found at once.
@@ -103,26 +103,27 @@ export function memoisedHosting(
         if (layer) memo.remember(key, layer, settings.holdingCacheSeconds);
         return layer;
       };
-      const batchGetImage: BatchGetImage = async (input) => {
+      const pullImage: PullImage = async (input) => {
         const [id, ...others] = input.imageIds;
-        if (!id || others.length > 0) return await catalog.batchGetImage(input);
+        if (!id || others.length > 0) return await catalog.pullImage(input);
         const reference = `${id.imageDigest ?? ''}\n${id.imageTag ?? ''}`;
         const accepted = (input.acceptedMediaTypes ?? []).join(',');
         const key = `${repositoryKey(registryId, input.repositoryName)}image\n${reference}\n${accepted}`;
-        const kept = memo.recall(key) as Awaited<ReturnType<BatchGetImage>> | undefined;
+        const kept = memo.recall(key) as Awaited<ReturnType<PullImage>> | undefined;
         if (kept) return kept;
-        const answer = await catalog.batchGetImage(input);
-        const image = answer.images?.[0];
-        if (answer.images?.length === 1 && !answer.failures?.length && image?.imageManifest) {
+        const pull = await catalog.pullImage(input);
+        const { answer } = pull;
+        const image = answer?.images?.[0];
+        if (answer?.images?.length === 1 && !answer.failures?.length && image?.imageManifest) {
           const seconds = id.imageDigest ? settings.holdingCacheSeconds : settings.tagCacheSeconds;
-          memo.remember(key, answer, seconds, image.imageManifest.length * 2);
+          memo.remember(key, pull, seconds, image.imageManifest.length * 2);
         }
-        return answer;
+        return pull;
       };
       return new Proxy(catalog, {
         get(target, method, receiver) {
           if (method === 'findLayer') return findLayer;
-          if (method === 'batchGetImage') return batchGetImage;
+          if (method === 'pullImage') return pullImage;
           const value = Reflect.get(target, method, receiver);
           if (typeof value !== 'function' || !CHANGES.has(String(method))) return value;
           return async (...args: unknown[]) => {

@@ -27,4 +27,8 @@ export interface Settings {
   urlSigningKey: string | undefined;
   /** The access keys (the `EDGECR_CREDENTIALS` JSON), unparsed; without them every request is refused. */
   credentials: string | undefined;
+  /** Upstream registries' credentials by name (the `UPSTREAM_CREDENTIALS` JSON), unparsed; never logged. */
+  upstreamCredentials?: string | undefined;
+  /** How long a tag cached through a pull-through cache rule is served before it is checked upstream again. */
+  pullThroughRefreshSeconds?: number;
 }

@@ -1,5 +1,5 @@
 import { MiB, OCI_MANIFEST, sha256Digest, streamOf } from '@edgecr/protocol';
-import { MemoryHost } from '@edgecr/registry';
+import { createUpstreamSession, MemoryHost, PullThrough } from '@edgecr/registry';
 import { describe, expect, it } from 'vitest';
 import { type EcrContext, ecrHandler } from '../src/index.ts';
 
@@ -13,6 +13,11 @@ function endpoint(overrides: Partial<EcrContext> = {}): EcrContext {
     downloadUrl: async ({ repositoryName, digest }) => `https://dl.example/${repositoryName}/${digest}`,
     requireImageReference: false,
     authorizationData: async () => [{ authorizationToken: 't', expiresAt: 1, proxyEndpoint: 'https://x' }],
+    pullThrough: new PullThrough(registry, {
+      sessionFor: () => createUpstreamSession(),
+      refreshSeconds: 86_400,
+    }),
+    upstreamCredentials: () => new Map(),
     ...overrides,
   };
 }

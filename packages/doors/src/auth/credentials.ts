@@ -51,15 +51,16 @@ export const REQUIRED_PERMISSION: Record<OperationName, Permission> = {
   CreateRepositoryCreationTemplate: 'admin',
   UpdateRepositoryCreationTemplate: 'admin',
   DeleteRepositoryCreationTemplate: 'admin',
-  // Modelled, not served yet (UnknownOperationException): ECR's managed policies' split, for when they are.
-  GetRepositoryPolicy: 'pull',
+  // Pull-through cache rules: reading in ECR's read-only policy, changing and validating only in full access.
   DescribePullThroughCacheRules: 'pull',
-  SetRepositoryPolicy: 'admin',
-  DeleteRepositoryPolicy: 'admin',
   CreatePullThroughCacheRule: 'admin',
   UpdatePullThroughCacheRule: 'admin',
   DeletePullThroughCacheRule: 'admin',
   ValidatePullThroughCacheRule: 'admin',
+  // Modelled, not served yet (UnknownOperationException): ECR's managed policies' split, for when they are.
+  GetRepositoryPolicy: 'pull',
+  SetRepositoryPolicy: 'admin',
+  DeleteRepositoryPolicy: 'admin',
 };
 
 const ACCESS_KEY_ID = /^[A-Z0-9]{16,128}$/;

@@ -1,9 +1,10 @@
 import type { AuthorizationData, OperationName, Operations, UploadLayerPartRequest } from '@edgecr/protocol';
-import type { RegistryService } from '@edgecr/registry';
+import type { PullThrough, RegistryService, UpstreamCredentials } from '@edgecr/registry';
 import { issueAuthorizationToken } from '../auth/authorizationToken.ts';
 import { type AccessKey, reachesRepository } from '../auth/credentials.ts';
 import { signDownloadUrl } from '../downloads.ts';
 import { type Endpoint, registryService } from '../endpoint.ts';
+import { pullThrough, upstreamCredentials } from '../pullThrough.ts';
 
 /** What the ECR door's handlers need besides the request: the registry and what depends on the endpoint. */
 export interface EcrContext {
@@ -21,6 +22,10 @@ export interface EcrContext {
   requireImageReference: boolean;
   /** GetAuthorizationToken's answer for the caller. */
   authorizationData(): Promise<AuthorizationData[]>;
+  /** The pull path through the registry's pull-through cache rules. */
+  pullThrough: PullThrough;
+  /** The operator's upstream credentials by name (a rule's `credentialArn` must name one). */
+  upstreamCredentials(): Map<string, UpstreamCredentials>;
 }
 
 /** UploadLayerPart's input at the door: the blob is a stream of its decoded bytes, never held whole. */
@@ -43,8 +48,9 @@ export type EcrHandler<Op extends OperationName> = (
 export function ecrContext(endpoint: Endpoint, key: AccessKey, origin: string): EcrContext {
   const { settings } = endpoint;
   const registryId = key.registryId;
+  const registry = registryService(endpoint, registryId);
   return {
-    registry: registryService(endpoint, registryId),
+    registry,
     region: settings.region,
     host: new URL(origin).host,
     reaches: (repositoryName) => reachesRepository(key, repositoryName),
@@ -54,5 +60,7 @@ export function ecrContext(endpoint: Endpoint, key: AccessKey, origin: string): 
       const expiresAt = Math.floor(Date.now() / 1000) + settings.authorizationTokenTtlSeconds;
       return [{ ...issueAuthorizationToken(key, expiresAt), expiresAt, proxyEndpoint: origin }];
     },
+    pullThrough: pullThrough(endpoint, registry),
+    upstreamCredentials: () => upstreamCredentials(endpoint),
   };
 }

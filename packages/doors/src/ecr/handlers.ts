@@ -1,12 +1,21 @@
-import { EcrError, formatTarget, type OperationName, type Repository } from '@edgecr/protocol';
+import {
+  type BatchGetImageRequest,
+  type BatchGetImageResponse,
+  EcrError,
+  formatTarget,
+  type OperationName,
+  type Repository,
+} from '@edgecr/protocol';
 import {
   imageAlreadyExists,
   layerInaccessible,
   layerNotFound,
+  type PullThroughSource,
   pageReferrers,
   type RepositoryRecord,
   repositoryNotFound,
   repositoryOfArn,
+  requireCredential,
 } from '@edgecr/registry';
 import type { EcrContext, EcrHandler } from './context.ts';
 
@@ -41,6 +50,32 @@ function taggedRepository(resourceArn: string, context: EcrContext): string {
   const { registryId, repositoryName } = repositoryOfArn(resourceArn, context.region);
   if (registryId !== context.registry.registryId) throw repositoryNotFound(registryId, repositoryName);
   return repositoryName;
+}
+
+/**
+ * Brings in from upstream, under a pull-through cache rule, each image a BatchGetImage asks for that the
+ * repository lacks (or whose tag is due for its check).
+ * @returns Whether anything was stored: the images are read again.
+ */
+async function pulledThrough(
+  input: BatchGetImageRequest,
+  answer: BatchGetImageResponse | null,
+  source: PullThroughSource,
+  context: EcrContext,
+): Promise<boolean> {
+  let pulled = false;
+  for (const id of input.imageIds) {
+    const reference = id.imageTag ?? id.imageDigest;
+    if (reference === undefined) continue;
+    const held = answer?.images?.find(
+      ({ imageId }) =>
+        (id.imageTag !== undefined && imageId?.imageTag === id.imageTag) ||
+        (id.imageDigest !== undefined && imageId?.imageDigest === id.imageDigest),
+    );
+    const digest = held?.imageId?.imageDigest ?? null;
+    pulled = (await context.pullThrough.manifest(input.repositoryName, reference, digest, source)) || pulled;
+  }
+  return pulled;
 }
 
 /**
@@ -109,6 +144,43 @@ const ECR_HANDLERS: { [Op in OperationName]?: EcrHandler<Op> } = {
     return await context.registry.catalog.deleteRepositoryCreationTemplate(input.prefix);
   },
 
+  async CreatePullThroughCacheRule(input, context) {
+    requireCredential(input.credentialArn, context.upstreamCredentials());
+    const { updatedAt: _updatedAt, ...rule } =
+      await context.registry.catalog.createPullThroughCacheRule(input);
+    return rule;
+  },
+
+  async DescribePullThroughCacheRules(input, context) {
+    return await context.registry.catalog.describePullThroughCacheRules(input);
+  },
+
+  async UpdatePullThroughCacheRule(input, context) {
+    requireCredential(input.credentialArn, context.upstreamCredentials());
+    const {
+      createdAt: _createdAt,
+      upstreamRegistryUrl: _url,
+      upstreamRegistry: _registry,
+      ...rule
+    } = await context.registry.catalog.updatePullThroughCacheRule(input);
+    return rule;
+  },
+
+  async DeletePullThroughCacheRule(input, context) {
+    const {
+      updatedAt: _updatedAt,
+      upstreamRegistry: _registry,
+      ...rule
+    } = await context.registry.catalog.deletePullThroughCacheRule(input.ecrRepositoryPrefix);
+    return rule;
+  },
+
+  async ValidatePullThroughCacheRule(input, context) {
+    const rule = await context.registry.catalog.pullThroughRule(input.ecrRepositoryPrefix);
+    const { createdAt: _createdAt, updatedAt: _updatedAt, upstreamRegistry: _registry, ...shown } = rule;
+    return { ...shown, ...(await context.pullThrough.validate(rule)) };
+  },
+
   async DescribeRegistry(_input, context) {
     // edgecr replicates nothing: ECR's answer for a registry without replication rules.
     return { registryId: context.registry.registryId, replicationConfiguration: { rules: [] } };
@@ -137,7 +209,15 @@ const ECR_HANDLERS: { [Op in OperationName]?: EcrHandler<Op> } = {
   },
 
   async BatchGetImage(input, context) {
-    return await context.registry.catalog.batchGetImage(input);
+    const { catalog, registryId } = context.registry;
+    const { answer, source } = await catalog.pullImage(input);
+    if (source && (await pulledThrough(input, answer, source, context))) {
+      const again = await catalog.pullImage(input);
+      if (again.answer) return again.answer;
+    }
+    // A repository no pull created.
+    if (!answer) throw repositoryNotFound(registryId, input.repositoryName);
+    return answer;
   },
 
   async DescribeImages(input, context) {
