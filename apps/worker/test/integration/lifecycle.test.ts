@@ -219,14 +219,9 @@ describe('lifecycle policies through the ECR door', () => {
   });
 
   it('answers UnknownOperationException for a modelled operation not served yet, before reading its input', async () => {
-    const { status, json } = await call('CreatePullThroughCacheRule', {
-      ecrRepositoryPrefix: 7,
-      upstreamRegistryUrl: [],
-    });
+    const { status, json } = await call('SetRepositoryPolicy', { repositoryName: 7, policyText: [] });
     expect(status).toBe(400);
     expect(json.__type).toBe('UnknownOperationException');
-    expect(json.message).toBe(
-      'Unknown operation AmazonEC2ContainerRegistry_V20150921.CreatePullThroughCacheRule',
-    );
+    expect(json.message).toBe('Unknown operation AmazonEC2ContainerRegistry_V20150921.SetRepositoryPolicy');
   });
 });
