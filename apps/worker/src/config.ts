@@ -1,6 +1,6 @@
 import type { Settings } from '@edgecr/doors';
 import { LAYER_PART_SIZE } from '@edgecr/protocol';
-import { DEFAULT_LIFECYCLE_INTERVAL_SECONDS } from '@edgecr/registry';
+import { DEFAULT_LIFECYCLE_INTERVAL_SECONDS, DEFAULT_PULL_THROUGH_REFRESH_SECONDS } from '@edgecr/registry';
 
 /**
  * The size of every R2 part but the last: the `partSize` InitiateLayerUpload announces (ECR's 10 MiB). R2 demands
@@ -78,5 +78,10 @@ export function readSettings(env: Env): WorkerSettings {
     urlSigningKey: env.URL_SIGNING_KEY || undefined,
     credentials: env.EDGECR_CREDENTIALS || undefined,
     ...(env.PUBLIC_REGISTRY_ID && { publicRegistryId: env.PUBLIC_REGISTRY_ID }),
+    upstreamCredentials: env.UPSTREAM_CREDENTIALS || undefined,
+    // A configuration from before pull-through cache rules names none: ECR's 24 hours.
+    pullThroughRefreshSeconds: env.PULL_THROUGH_REFRESH_SECONDS
+      ? positiveInteger(env, 'PULL_THROUGH_REFRESH_SECONDS')
+      : DEFAULT_PULL_THROUGH_REFRESH_SECONDS,
   };
 }

@@ -85,10 +85,10 @@ const CHANGES = new Set<string>([
   'deleteRepositoryPolicy',
 ]);
 
-type BatchGetImage = CatalogHandle['batchGetImage'];
+type PullImage = CatalogHandle['pullImage'];
 
 /**
- * A hosting whose catalogs answer `findLayer` (a layer found), a one-image `batchGetImage` and a repository's
+ * A hosting whose catalogs answer `findLayer` (a layer found), a one-image `pullImage` and a repository's
  * `accessPolicy` (learnt from the other two's answers, which carry it) from the memo while it holds, and ask
  * the Registry object otherwise. Authorisation is the doors' and runs before any of this: the
  * memo only spares the object a question whose answer it gave a moment ago. A miss is never kept, so a blob or
@@ -130,27 +130,28 @@ export function memoisedHosting(
         }
         return layer;
       };
-      const batchGetImage: BatchGetImage = async (input) => {
+      const pullImage: PullImage = async (input) => {
         const [id, ...others] = input.imageIds;
-        if (!id || others.length > 0) return await catalog.batchGetImage(input);
+        if (!id || others.length > 0) return await catalog.pullImage(input);
         const reference = `${id.imageDigest ?? ''}\n${id.imageTag ?? ''}`;
         const accepted = (input.acceptedMediaTypes ?? []).join(',');
         const key = `${repositoryKey(registryId, input.repositoryName)}image\n${reference}\n${accepted}`;
-        const kept = memo.recall(key) as Awaited<ReturnType<BatchGetImage>> | undefined;
+        const kept = memo.recall(key) as Awaited<ReturnType<PullImage>> | undefined;
         if (kept) return kept;
-        const answer = await catalog.batchGetImage(input);
-        keepPolicy(input.repositoryName, answer.policyText);
-        const image = answer.images?.[0];
-        if (answer.images?.length === 1 && !answer.failures?.length && image?.imageManifest) {
+        const pull = await catalog.pullImage(input);
+        const { answer } = pull;
+        if (answer) keepPolicy(input.repositoryName, answer.policyText);
+        const image = answer?.images?.[0];
+        if (answer?.images?.length === 1 && !answer.failures?.length && image?.imageManifest) {
           const seconds = id.imageDigest ? settings.holdingCacheSeconds : settings.tagCacheSeconds;
-          memo.remember(key, answer, seconds, image.imageManifest.length * 2);
+          memo.remember(key, pull, seconds, image.imageManifest.length * 2);
         }
-        return answer;
+        return pull;
       };
       return new Proxy(catalog, {
         get(target, method, receiver) {
           if (method === 'findLayer') return findLayer;
-          if (method === 'batchGetImage') return batchGetImage;
+          if (method === 'pullImage') return pullImage;
           if (method === 'accessPolicy') return accessPolicy;
           const value = Reflect.get(target, method, receiver);
           if (typeof value !== 'function' || !CHANGES.has(String(method))) return value;

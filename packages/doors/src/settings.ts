@@ -30,4 +30,8 @@ export interface Settings {
    * one registry the keys belong to, or none when they span several.
    */
   publicRegistryId?: string;
+  /** Upstream registries' credentials by name (the `UPSTREAM_CREDENTIALS` JSON), unparsed; never logged. */
+  upstreamCredentials?: string | undefined;
+  /** How long a tag cached through a pull-through cache rule is served before it is checked upstream again. */
+  pullThroughRefreshSeconds?: number;
 }

@@ -1,5 +1,5 @@
 import { MiB, OCI_MANIFEST, sha256Digest, streamOf } from '@edgecr/protocol';
-import { MemoryHost } from '@edgecr/registry';
+import { createUpstreamSession, MemoryHost, PullThrough } from '@edgecr/registry';
 import { describe, expect, it } from 'vitest';
 import { type EcrContext, ecrHandler } from '../src/index.ts';
 
@@ -15,6 +15,11 @@ function endpoint(overrides: Partial<EcrContext> = {}): EcrContext {
     authorizationData: async () => [{ authorizationToken: 't', expiresAt: 1, proxyEndpoint: 'https://x' }],
     admit: () => undefined,
     caller: { account: '123456789012', arn: 'arn:aws:iam::123456789012:user/AKIAEDGECRNODETEST01' },
+    pullThrough: new PullThrough(registry, {
+      sessionFor: () => createUpstreamSession(),
+      refreshSeconds: 86_400,
+    }),
+    upstreamCredentials: () => new Map(),
     ...overrides,
   };
 }

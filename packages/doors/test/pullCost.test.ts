@@ -116,16 +116,16 @@ describe('the Registry object calls of a pull of a three-layer image, every answ
 
   it('through /v2/: N+3 cold, and the same again warm', async () => {
     await ociPull();
-    expect(taken()).toEqual({ batchGetImage: 2, findLayer: 4 });
+    expect(taken()).toEqual({ pullImage: 2, findLayer: 4 });
     await ociPull();
-    expect(taken()).toEqual({ batchGetImage: 2, findLayer: 4 });
+    expect(taken()).toEqual({ pullImage: 2, findLayer: 4 });
   });
 
   it('through the ECR API: BatchGetImage, then two per blob (its URL and its download)', async () => {
     await ecrPull();
-    expect(taken()).toEqual({ batchGetImage: 1, findLayer: 8 });
+    expect(taken()).toEqual({ pullImage: 1, findLayer: 8 });
     await ecrPull();
-    expect(taken()).toEqual({ batchGetImage: 1, findLayer: 8 });
+    expect(taken()).toEqual({ pullImage: 1, findLayer: 8 });
   });
 });
 
@@ -134,24 +134,24 @@ describe('the Registry object calls of the same pulls with the pull memo', () =>
 
   it('through /v2/: N+2 cold, the tag alone once its few seconds pass, nothing within them', async () => {
     await ociPull();
-    expect(taken()).toEqual({ batchGetImage: 1, findLayer: 4 });
+    expect(taken()).toEqual({ pullImage: 1, findLayer: 4 });
     await ociPull();
     expect(taken()).toEqual({});
     clock.now += 10_000;
     await ociPull();
-    expect(taken()).toEqual({ batchGetImage: 1 });
+    expect(taken()).toEqual({ pullImage: 1 });
     // Past the holding time every fact is asked again.
     clock.now += 61_000;
     await ociPull();
-    expect(taken()).toEqual({ batchGetImage: 1, findLayer: 4 });
+    expect(taken()).toEqual({ pullImage: 1, findLayer: 4 });
   });
 
   it('through the ECR API: BatchGetImage and one call per blob cold, the tag alone warm', async () => {
     await ecrPull();
-    expect(taken()).toEqual({ batchGetImage: 1, findLayer: 4 });
+    expect(taken()).toEqual({ pullImage: 1, findLayer: 4 });
     clock.now += 10_000;
     await ecrPull();
-    expect(taken()).toEqual({ batchGetImage: 1 });
+    expect(taken()).toEqual({ pullImage: 1 });
   });
 
   it('never answers a key that may not read the repository, right after a permitted pull', async () => {

@@ -44,6 +44,26 @@ export {
 } from './ports/blobStore.ts';
 export type { CatalogStore, CatalogTransaction, LayerLink } from './ports/catalogStore.ts';
 export type { PartCommit, PartPolicy, UploadRecord, UploadRef, UploadStore } from './ports/uploadStore.ts';
+export {
+  credentialNameOf,
+  parseUpstreamCredentials,
+  requireCredential,
+} from './pullThrough/credentials.ts';
+export type { UpstreamReason } from './pullThrough/errors.ts';
+export {
+  DEFAULT_PULL_THROUGH_REFRESH_SECONDS,
+  PullThrough,
+  type PullThroughOptions,
+} from './pullThrough/pullThrough.ts';
+export type { ImagePull, PullThroughRuleRecord, PullThroughSource } from './pullThrough/records.ts';
+export {
+  createUpstreamSession,
+  UpstreamAuthError,
+  type UpstreamCredentials,
+  type UpstreamSession,
+  type UpstreamSessionOptions,
+} from './pullThrough/upstreamSession.ts';
+export { upstreamOrigin } from './pullThrough/upstreamUrl.ts';
 export { SerialQueue } from './serialQueue.ts';
 export {
   CATALOG_METHODS,

@@ -55,6 +55,14 @@ export const CATALOG_METHODS = [
   'getRepositoryPolicy',
   'deleteRepositoryPolicy',
   'accessPolicy',
+  'createPullThroughCacheRule',
+  'describePullThroughCacheRules',
+  'updatePullThroughCacheRule',
+  'deletePullThroughCacheRule',
+  'pullThroughRule',
+  'pullImage',
+  'upstreamChecked',
+  'pullThroughTarget',
 ] as const satisfies readonly (keyof CatalogRules)[];
 
 /** The catalog rules an upload reaches (see LayerCatalog); never a door. */

@@ -3,6 +3,7 @@ import type {
   CatalogTransaction,
   LayerRecord,
   LifecycleRecord,
+  PullThroughRuleRecord,
   RepositoryRecord,
   TemplateRecord,
 } from '@edgecr/registry';
@@ -146,6 +147,35 @@ function tables(sql: SqlStorage): CatalogTransaction {
     deleteTemplate(prefix) {
       sql.exec('DELETE FROM creation_template WHERE prefix = ?', prefix);
     },
+    pullThroughRules() {
+      return sql
+        .exec<{ record: string }>('SELECT record FROM pull_through_rule')
+        .toArray()
+        .map((row) => JSON.parse(row.record) as PullThroughRuleRecord);
+    },
+    putPullThroughRule(record) {
+      sql.exec(
+        'INSERT OR REPLACE INTO pull_through_rule VALUES (?, ?)',
+        record.ecrRepositoryPrefix,
+        JSON.stringify(record),
+      );
+    },
+    deletePullThroughRule(prefix) {
+      sql.exec('DELETE FROM pull_through_rule WHERE prefix = ?', prefix);
+    },
+    upstreamCheck(name, tag) {
+      const row = sql
+        .exec<{ checked_at: number }>(
+          'SELECT checked_at FROM upstream_check WHERE repository = ? AND tag = ?',
+          name,
+          tag,
+        )
+        .toArray()[0];
+      return row ? row.checked_at : null;
+    },
+    putUpstreamCheck(name, tag, at) {
+      sql.exec('INSERT OR REPLACE INTO upstream_check VALUES (?, ?, ?)', name, tag, at);
+    },
     unreferencedLinks(limit) {
       return sql
         .exec<{ repository: string; digest: string; linked_at: number }>(
@@ -189,7 +219,7 @@ function migrate(sql: SqlStorage): void {
 
 /**
  * One registry's catalog in its Durable Object's SQLite storage: repositories, blobs, links, the image
- * tables (sqlImageTables.ts), each repository's lifecycle state and the repository creation templates. A transaction is `transactionSync`: the rules run between reads and writes with
+ * tables (sqlImageTables.ts), each repository's lifecycle state, the repository creation templates and the pull-through cache rules (with when each cached tag was last checked upstream). A transaction is `transactionSync`: the rules run between reads and writes with
  * no I/O, so each is serialisable.
  */
 export class SqlCatalogStore implements CatalogStore {
@@ -207,6 +237,9 @@ export class SqlCatalogStore implements CatalogStore {
       ${IMAGE_SCHEMA}
       CREATE TABLE IF NOT EXISTS lifecycle (repository TEXT PRIMARY KEY, record TEXT NOT NULL);
       CREATE TABLE IF NOT EXISTS creation_template (prefix TEXT PRIMARY KEY, record TEXT NOT NULL);
+      CREATE TABLE IF NOT EXISTS pull_through_rule (prefix TEXT PRIMARY KEY, record TEXT NOT NULL);
+      CREATE TABLE IF NOT EXISTS upstream_check (
+        repository TEXT NOT NULL, tag TEXT NOT NULL, checked_at INTEGER NOT NULL, PRIMARY KEY (repository, tag));
     `);
     migrate(storage.sql);
     storage.sql.exec('CREATE INDEX IF NOT EXISTS repository_layer_by_time ON repository_layer (linked_at)');

@@ -217,16 +217,4 @@ describe('lifecycle policies through the ECR door', () => {
     const deleted = await call('DeleteLifecyclePolicy', { repositoryName: repository });
     expect(deleted.json.__type).toBe('LifecyclePolicyNotFoundException');
   });
-
-  it('answers UnknownOperationException for a modelled operation not served yet, before reading its input', async () => {
-    const { status, json } = await call('CreatePullThroughCacheRule', {
-      ecrRepositoryPrefix: 7,
-      upstreamRegistryUrl: [],
-    });
-    expect(status).toBe(400);
-    expect(json.__type).toBe('UnknownOperationException');
-    expect(json.message).toBe(
-      'Unknown operation AmazonEC2ContainerRegistry_V20150921.CreatePullThroughCacheRule',
-    );
-  });
 });

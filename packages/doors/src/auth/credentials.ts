@@ -55,7 +55,7 @@ export const REQUIRED_PERMISSION: Record<OperationName, Permission> = {
   GetRepositoryPolicy: 'pull',
   SetRepositoryPolicy: 'admin',
   DeleteRepositoryPolicy: 'admin',
-  // Modelled, not served yet (UnknownOperationException): ECR's managed policies' split, for when they are.
+  // Pull-through cache rules: reading in ECR's read-only policy, changing and validating only in full access.
   DescribePullThroughCacheRules: 'pull',
   CreatePullThroughCacheRule: 'admin',
   UpdatePullThroughCacheRule: 'admin',

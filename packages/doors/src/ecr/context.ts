@@ -1,10 +1,11 @@
 import type { AuthorizationData, OperationName, Operations, UploadLayerPartRequest } from '@edgecr/protocol';
-import type { PolicyCaller, RegistryService } from '@edgecr/registry';
+import type { PolicyCaller, PullThrough, RegistryService, UpstreamCredentials } from '@edgecr/registry';
 import { policyCaller, requireAccess } from '../auth/access.ts';
 import { issueAuthorizationToken } from '../auth/authorizationToken.ts';
 import { type AccessKey, keyAllows } from '../auth/credentials.ts';
 import { signDownloadUrl } from '../downloads.ts';
 import { type Endpoint, registryService } from '../endpoint.ts';
+import { pullThrough, upstreamCredentials } from '../pullThrough.ts';
 
 /** What the ECR door's handlers need besides the request: the registry and what depends on the endpoint. */
 export interface EcrContext {
@@ -29,6 +30,10 @@ export interface EcrContext {
   admit(operation: OperationName, repositoryName: string, policyText: string | undefined): void;
   /** Who the caller is to a repository policy (SetRepositoryPolicy's lock-out check). */
   caller: PolicyCaller;
+  /** The pull path through the registry's pull-through cache rules. */
+  pullThrough: PullThrough;
+  /** The operator's upstream credentials by name (a rule's `credentialArn` must name one). */
+  upstreamCredentials(): Map<string, UpstreamCredentials>;
 }
 
 /** UploadLayerPart's input at the door: the blob is a stream of its decoded bytes, never held whole. */
@@ -59,8 +64,9 @@ export function ecrContext(
 ): EcrContext {
   const { settings } = endpoint;
   const target = (repositoryName: string) => ({ region: settings.region, registryId, repositoryName });
+  const registry = registryService(endpoint, registryId);
   return {
-    registry: registryService(endpoint, registryId),
+    registry,
     region: settings.region,
     host: new URL(origin).host,
     reaches: (repositoryName) => keyAllows(key, 'DescribeRepositories', target(repositoryName)),
@@ -74,5 +80,7 @@ export function ecrContext(
       requireAccess(key, operation, target(repositoryName), policyText);
     },
     caller: policyCaller(key),
+    pullThrough: pullThrough(endpoint, registry),
+    upstreamCredentials: () => upstreamCredentials(endpoint),
   };
 }

@@ -109,7 +109,6 @@ async function dispatch(request: Request, endpoint: Endpoint, origin: string): P
   const { settings } = endpoint;
   const caller = authenticate(request, settings);
   const operation = parseTarget(request.headers.get('x-amz-target'));
-  // A modelled operation edgecr does not serve yet is unknown, before its input is read or checked.
   const handler = ecrHandler(operation);
   if (!isJsonContentType(request.headers.get('content-type'))) {
     throw new EcrError('SerializationException', `The content type must be ${JSON_CONTENT_TYPE}`);

@@ -1,12 +1,19 @@
-import { EcrError, formatTarget, type OperationName, type Repository } from '@edgecr/protocol';
+import type {
+  BatchGetImageRequest,
+  BatchGetImageResponse,
+  OperationName,
+  Repository,
+} from '@edgecr/protocol';
 import {
   imageAlreadyExists,
   layerInaccessible,
   layerNotFound,
+  type PullThroughSource,
   pageReferrers,
   type RepositoryRecord,
   repositoryNotFound,
   repositoryOfArn,
+  requireCredential,
 } from '@edgecr/registry';
 import type { EcrContext, EcrHandler } from './context.ts';
 
@@ -44,13 +51,37 @@ function taggedRepository(resourceArn: string, context: EcrContext): string {
 }
 
 /**
- * The ECR operations edgecr serves, each from a validated input to the registry service to ECR's output.
- * The model holds operations still to be built (ECR's control plane, one area at a time); those have no
- * handler here and answer UnknownOperationException, as an operation outside the model does. Doors (the
- * Worker's AWS JSON 1.1 endpoint, an in-process endpoint in tests) validate, authorise and frame; these only
- * map.
+ * Brings in from upstream, under a pull-through cache rule, each image a BatchGetImage asks for that the
+ * repository lacks (or whose tag is due for its check).
+ * @returns Whether anything was stored: the images are read again.
  */
-const ECR_HANDLERS: { [Op in OperationName]?: EcrHandler<Op> } = {
+async function pulledThrough(
+  input: BatchGetImageRequest,
+  answer: BatchGetImageResponse | null,
+  source: PullThroughSource,
+  context: EcrContext,
+): Promise<boolean> {
+  let pulled = false;
+  for (const id of input.imageIds) {
+    const reference = id.imageTag ?? id.imageDigest;
+    if (reference === undefined) continue;
+    const held = answer?.images?.find(
+      ({ imageId }) =>
+        (id.imageTag !== undefined && imageId?.imageTag === id.imageTag) ||
+        (id.imageDigest !== undefined && imageId?.imageDigest === id.imageDigest),
+    );
+    const digest = held?.imageId?.imageDigest ?? null;
+    pulled = (await context.pullThrough.manifest(input.repositoryName, reference, digest, source)) || pulled;
+  }
+  return pulled;
+}
+
+/**
+ * Every operation of the model, each from a validated input to the registry service to ECR's output (the type
+ * makes a modelled operation without a handler a compile error). Doors (the Worker's AWS JSON 1.1 endpoint, an
+ * in-process endpoint in tests) validate, authorise and frame; these only map.
+ */
+const ECR_HANDLERS: { [Op in OperationName]: EcrHandler<Op> } = {
   async CreateRepository(input, context) {
     return { repository: toRepository(await context.registry.catalog.createRepository(input), context) };
   },
@@ -122,6 +153,43 @@ const ECR_HANDLERS: { [Op in OperationName]?: EcrHandler<Op> } = {
     return await context.registry.catalog.deleteRepositoryPolicy(input.repositoryName);
   },
 
+  async CreatePullThroughCacheRule(input, context) {
+    requireCredential(input.credentialArn, context.upstreamCredentials());
+    const { updatedAt: _updatedAt, ...rule } =
+      await context.registry.catalog.createPullThroughCacheRule(input);
+    return rule;
+  },
+
+  async DescribePullThroughCacheRules(input, context) {
+    return await context.registry.catalog.describePullThroughCacheRules(input);
+  },
+
+  async UpdatePullThroughCacheRule(input, context) {
+    requireCredential(input.credentialArn, context.upstreamCredentials());
+    const {
+      createdAt: _createdAt,
+      upstreamRegistryUrl: _url,
+      upstreamRegistry: _registry,
+      ...rule
+    } = await context.registry.catalog.updatePullThroughCacheRule(input);
+    return rule;
+  },
+
+  async DeletePullThroughCacheRule(input, context) {
+    const {
+      updatedAt: _updatedAt,
+      upstreamRegistry: _registry,
+      ...rule
+    } = await context.registry.catalog.deletePullThroughCacheRule(input.ecrRepositoryPrefix);
+    return rule;
+  },
+
+  async ValidatePullThroughCacheRule(input, context) {
+    const rule = await context.registry.catalog.pullThroughRule(input.ecrRepositoryPrefix);
+    const { createdAt: _createdAt, updatedAt: _updatedAt, upstreamRegistry: _registry, ...shown } = rule;
+    return { ...shown, ...(await context.pullThrough.validate(rule)) };
+  },
+
   async DescribeRegistry(_input, context) {
     // edgecr replicates nothing: ECR's answer for a registry without replication rules.
     return { registryId: context.registry.registryId, replicationConfiguration: { rules: [] } };
@@ -150,9 +218,22 @@ const ECR_HANDLERS: { [Op in OperationName]?: EcrHandler<Op> } = {
   },
 
   async BatchGetImage(input, context) {
-    const { policyText, ...answer } = await context.registry.catalog.batchGetImage(input);
-    context.admit('BatchGetImage', input.repositoryName, policyText);
-    return answer;
+    const { catalog, registryId } = context.registry;
+    const { answer, source } = await catalog.pullImage(input);
+    // A Deny in the repository's policy refuses before anything is brought in from upstream.
+    context.admit('BatchGetImage', input.repositoryName, answer?.policyText);
+    if (source && (await pulledThrough(input, answer, source, context))) {
+      const again = await catalog.pullImage(input);
+      if (again.answer) {
+        const { policyText, ...pulled } = again.answer;
+        context.admit('BatchGetImage', input.repositoryName, policyText);
+        return pulled;
+      }
+    }
+    // A repository no pull created.
+    if (!answer) throw repositoryNotFound(registryId, input.repositoryName);
+    const { policyText: _policyText, ...pulled } = answer;
+    return pulled;
   },
 
   async DescribeImages(input, context) {
@@ -237,13 +318,9 @@ const ECR_HANDLERS: { [Op in OperationName]?: EcrHandler<Op> } = {
 
 /**
  * The handler of an operation.
- * @throws EcrError `UnknownOperationException` for a modelled operation edgecr does not serve yet.
  * @example
  * const output = await ecrHandler('CreateRepository')({ repositoryName: 'app' }, context);
  */
 export function ecrHandler<Op extends OperationName>(operation: Op): EcrHandler<Op> {
-  const handler = ECR_HANDLERS[operation] as EcrHandler<Op> | undefined;
-  if (!handler)
-    throw new EcrError('UnknownOperationException', `Unknown operation ${formatTarget(operation)}`);
-  return handler;
+  return ECR_HANDLERS[operation] as EcrHandler<Op>;
 }

@@ -9,7 +9,9 @@ import {
   OciError,
   SUBJECT_HEADER,
 } from '@edgecr/protocol';
+import { repositoryNotFound } from '@edgecr/registry';
 import { readBounded } from '../body/readBounded.ts';
+import { pullThrough } from '../pullThrough.ts';
 import { admit, permit } from './auth.ts';
 import { created, type OciRequest } from './context.ts';
 
@@ -42,8 +44,9 @@ function acceptedMediaTypes(header: string | null): string[] | undefined {
 /**
  * GET/HEAD `/v2/<name>/manifests/<reference>`: BatchGetImage's rules, so a pull is recorded
  * (`lastRecordedPullTime`) and a tag is converted between Docker schema 2 and OCI when `Accept` leaves out
- * the stored type, as ECR does. A digest names exact bytes: asked for by digest, the manifest is served as
- * stored whatever `Accept` says. `If-None-Match` naming the digest answers 304 without the bytes.
+ * the stored type, as ECR does. Under a pull-through cache rule, what the repository lacks (or a tag due for
+ * its check) is brought in from upstream first (pullThrough.ts). A digest names exact bytes: asked for by
+ * digest, the manifest is served as stored whatever `Accept` says. `If-None-Match` naming the digest answers 304 without the bytes.
  */
 export async function getManifest(
   call: OciRequest,
@@ -53,16 +56,25 @@ export async function getManifest(
   await permit(call, 'BatchGetImage', name, true);
   const accepted =
     reference.kind === 'tag' ? acceptedMediaTypes(call.request.headers.get('accept')) : undefined;
-  const {
-    images = [],
-    failures = [],
-    policyText,
-  } = await call.registry.catalog.batchGetImage({
+  const input = {
     repositoryName: name,
     imageIds: [imageIdOf(reference)],
     ...(accepted && { acceptedMediaTypes: accepted }),
-  });
-  admit(call, 'BatchGetImage', name, policyText);
+  };
+  // Under a pull-through cache rule, what the repository lacks (the repository itself too), or a tag due for
+  // its check, is brought in from upstream, then read again. The repository's policy decides first (a
+  // missing repository has none: only a key's own permission lets a pull create it).
+  let { answer, source } = await call.registry.catalog.pullImage(input);
+  admit(call, 'BatchGetImage', name, answer?.policyText);
+  const found = answer?.images?.[0];
+  const held = found?.imageManifest ? (found.imageId?.imageDigest ?? null) : null;
+  const named = reference.kind === 'tag' ? reference.tag : reference.digest.digest;
+  if (await pullThrough(call.endpoint, call.registry).manifest(name, named, held, source)) {
+    ({ answer } = await call.registry.catalog.pullImage(input));
+    admit(call, 'BatchGetImage', name, answer?.policyText);
+  }
+  if (!answer) throw repositoryNotFound(call.registry.registryId, name);
+  const { images = [], failures = [] } = answer;
   const image = images[0];
   if (!image?.imageManifest) {
     throw new OciError('MANIFEST_UNKNOWN', failures[0]?.failureReason ?? `manifest unknown in ${name}`);

@@ -45,7 +45,9 @@ const SAME_EVERYWHERE: Readonly<Record<string, OciErrorCode>> = {
  * - `LayersNotFoundException`, `LayerInaccessibleException`: `BLOB_UNKNOWN`, or `MANIFEST_BLOB_UNKNOWN`
  *   for a manifest;
  * - `InvalidParameterException`, `ValidationException`: `MANIFEST_INVALID` for a manifest, else
- *   `UNSUPPORTED` 400.
+ *   `UNSUPPORTED` 400;
+ * - `UnableToGetUpstreamImageException`, `UnableToGetUpstreamLayerException` (a pull-through cache's
+ *   upstream failed): see fromUpstream.
  * @example
  * catch (e) { if (e instanceof EcrError) throw ociErrorFromEcr(e, 'blob') ?? e; }
  */
@@ -77,7 +79,26 @@ export function ociErrorFromEcr(error: EcrError<string>, subject: OciSubject): O
       return subject === 'manifest'
         ? new OciError('MANIFEST_INVALID', error.message, options)
         : new OciError('UNSUPPORTED', error.message, { ...options, status: 400 });
+    case 'UnableToGetUpstreamImageException':
+    case 'UnableToGetUpstreamLayerException':
+      return fromUpstream(error, subject);
     default:
       return undefined;
   }
+}
+
+/**
+ * A pull-through cache's upstream failure, its reason (the message's first word, ECR's name for it) also in
+ * `detail.reason`: `UpstreamTooManyRequests` is 429 `TOOMANYREQUESTS` (the client may retry later),
+ * `UpstreamAccessDenied` 403 `DENIED`, and `UpstreamUnavailable` (unreachable, failing, or an answer that was
+ * not what it named) 502 with `MANIFEST_UNKNOWN` / `BLOB_UNKNOWN`: nothing here has the content, and the gateway
+ * status says the fault is upstream.
+ */
+function fromUpstream(error: EcrError<string>, subject: OciSubject): OciError {
+  const reason = error.message.split(':', 1)[0];
+  const options = { cause: error, detail: { reason } };
+  if (reason === 'UpstreamTooManyRequests') return new OciError('TOOMANYREQUESTS', error.message, options);
+  if (reason === 'UpstreamAccessDenied') return new OciError('DENIED', error.message, options);
+  const code = subject === 'manifest' ? 'MANIFEST_UNKNOWN' : 'BLOB_UNKNOWN';
+  return new OciError(code, error.message, { ...options, status: 502 });
 }

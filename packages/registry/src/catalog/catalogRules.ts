@@ -22,6 +22,7 @@ import { CatalogContext, type CatalogOptions } from './context.ts';
 import * as controlPlane from './controlPlane.ts';
 import * as layers from './layerCatalog.ts';
 import * as maintenance from './maintenance.ts';
+import * as pullThroughCache from './pullThroughCache.ts';
 import * as repositories from './repositories.ts';
 
 /**
@@ -36,6 +37,7 @@ import * as repositories from './repositories.ts';
  * - layerCatalog.ts: the layers as the doors and the uploads reach them (the rules in layers.ts);
  * - controlPlane.ts: repository tags, creation templates and repository policies; lifecycle policies are the context's
  *   LifecycleRules (src/lifecycle);
+ * - pullThroughCache.ts: pull-through cache rules and a pull's read of an image with its rule;
  * - maintenance.ts: the host's wake-up, the wake-ups the catalog asks for, the sweep, reclaiming bytes.
  *
  * A new operation is a function `(ctx: CatalogContext, ...args)` in its area's file (a new area: a new file
@@ -56,6 +58,7 @@ export class CatalogRules {
   // Repositories (repositories.ts).
   readonly createRepository = this.run(repositories.createRepository);
   readonly pushTarget = this.run(repositories.pushTarget);
+  readonly pullThroughTarget = this.run(repositories.pullThroughTarget);
   readonly describeRepositories = this.run(repositories.describeRepositories);
   readonly deleteRepository = this.run(repositories.deleteRepository);
 
@@ -89,6 +92,15 @@ export class CatalogRules {
   readonly getRepositoryPolicy = this.run(controlPlane.getRepositoryPolicy);
   readonly deleteRepositoryPolicy = this.run(controlPlane.deleteRepositoryPolicy);
   readonly accessPolicy = this.run(controlPlane.accessPolicy);
+
+  // Pull-through cache rules and a pull's read (pullThroughCache.ts).
+  readonly createPullThroughCacheRule = this.run(pullThroughCache.createPullThroughCacheRule);
+  readonly describePullThroughCacheRules = this.run(pullThroughCache.describePullThroughCacheRules);
+  readonly updatePullThroughCacheRule = this.run(pullThroughCache.updatePullThroughCacheRule);
+  readonly deletePullThroughCacheRule = this.run(pullThroughCache.deletePullThroughCacheRule);
+  readonly pullThroughRule = this.run(pullThroughCache.pullThroughRule);
+  readonly pullImage = this.run(pullThroughCache.pullImage);
+  readonly upstreamChecked = this.run(pullThroughCache.upstreamChecked);
 
   // The host's wake-ups, the sweep (maintenance.ts).
   readonly wake = this.run(maintenance.wake);

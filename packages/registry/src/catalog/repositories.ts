@@ -1,6 +1,6 @@
 /**
- * The catalog's repositories: CreateRepository, the repository an OCI push goes to, DescribeRepositories and
- * DeleteRepository, each one transaction over the context, the blob store's I/O after the commit.
+ * The catalog's repositories: CreateRepository, the repository a push or a pull through the cache goes to,
+ * DescribeRepositories and DeleteRepository, each one transaction over the context, the blob store's I/O after the commit.
  * @module
  */
 
@@ -79,6 +79,23 @@ export async function pushTarget(
     if (tables.repository(repositoryName)) return null;
     const template = templateFor(tables, repositoryName, 'CREATE_ON_PUSH');
     if (!template) throw repositoryNotFound(ctx.registryId, repositoryName);
+    return insertRepository(ctx, tables, { repositoryName }, template).policy;
+  });
+  if (policy) await ctx.lifecycle.schedule();
+  return policy === null ? 'present' : 'created';
+}
+
+/**
+ * The repository a pull through the cache fills, created from the creation template applied for
+ * PULL_THROUGH_CACHE that covers it when missing (as ECR). One transaction, so racing first pulls all succeed.
+ */
+export async function pullThroughTarget(
+  ctx: CatalogContext,
+  repositoryName: string,
+): Promise<'present' | 'created'> {
+  const policy = await ctx.store.transaction((tables) => {
+    if (tables.repository(repositoryName)) return null;
+    const template = templateFor(tables, repositoryName, 'PULL_THROUGH_CACHE');
     return insertRepository(ctx, tables, { repositoryName }, template).policy;
   });
   if (policy) await ctx.lifecycle.schedule();

@@ -1,6 +1,7 @@
 import type { RepositoryRecord } from '../catalog/records.ts';
 import type { LifecycleRecord } from '../lifecycle/records.ts';
 import type { CatalogStore, CatalogTransaction, LayerLink } from '../ports/catalogStore.ts';
+import type { PullThroughRuleRecord } from '../pullThrough/records.ts';
 import type { TemplateRecord } from '../templates/records.ts';
 import { copyImages, type ImageTables, imageView, referenced } from './imageTables.ts';
 
@@ -10,6 +11,10 @@ interface Tables extends ImageTables {
   lifecycles: Map<string, LifecycleRecord>;
   /** prefix → its repository creation template. */
   templates: Map<string, TemplateRecord>;
+  /** prefix → its pull-through cache rule. */
+  pullThroughRules: Map<string, PullThroughRuleRecord>;
+  /** repository name and tag → when the tag was last checked upstream. */
+  upstreamChecks: Map<string, number>;
   /** Released object keys (true: deleted since). */
   deletions: Map<string, boolean>;
 }
@@ -18,6 +23,8 @@ function copy(tables: Tables): Tables {
   return {
     lifecycles: new Map(tables.lifecycles),
     templates: new Map(tables.templates),
+    pullThroughRules: new Map(tables.pullThroughRules),
+    upstreamChecks: new Map(tables.upstreamChecks),
     deletions: new Map(tables.deletions),
     repositories: new Map(tables.repositories),
     blobs: new Map(tables.blobs),
@@ -95,6 +102,12 @@ function view(tables: Tables): CatalogTransaction {
     templates: () => [...tables.templates.values()].map((record) => structuredClone(record)),
     putTemplate: (record) => void tables.templates.set(record.prefix, structuredClone(record)),
     deleteTemplate: (prefix) => void tables.templates.delete(prefix),
+    pullThroughRules: () => [...tables.pullThroughRules.values()].map((record) => structuredClone(record)),
+    putPullThroughRule: (record) =>
+      void tables.pullThroughRules.set(record.ecrRepositoryPrefix, structuredClone(record)),
+    deletePullThroughRule: (prefix) => void tables.pullThroughRules.delete(prefix),
+    upstreamCheck: (name, tag) => tables.upstreamChecks.get(`${name}:${tag}`) ?? null,
+    putUpstreamCheck: (name, tag, at) => void tables.upstreamChecks.set(`${name}:${tag}`, at),
     queueObjectDeletions: (keys) => {
       for (const key of keys) tables.deletions.set(key, false);
     },
@@ -115,6 +128,8 @@ export class MemoryCatalogStore implements CatalogStore {
   private tables: Tables = {
     lifecycles: new Map(),
     templates: new Map(),
+    pullThroughRules: new Map(),
+    upstreamChecks: new Map(),
     deletions: new Map(),
     repositories: new Map(),
     blobs: new Map(),

@@ -2,6 +2,7 @@ import type { Tag } from '@edgecr/protocol';
 import type { LayerRecord, RepositoryRecord } from '../catalog/records.ts';
 import type { ImageStore } from '../images/store.ts';
 import type { LifecycleRecord } from '../lifecycle/records.ts';
+import type { PullThroughRuleRecord } from '../pullThrough/records.ts';
 import type { TemplateRecord } from '../templates/records.ts';
 
 /** A repository's link to a layer, with when it was made (epoch milliseconds). */
@@ -64,6 +65,16 @@ export interface CatalogTransaction extends ImageStore {
   putTemplate(record: TemplateRecord): void;
   /** Forgets the creation template of a prefix. */
   deleteTemplate(prefix: string): void;
+  /** Every pull-through cache rule of the registry, in no particular order. */
+  pullThroughRules(): PullThroughRuleRecord[];
+  /** Stores a pull-through cache rule, replacing the one of its prefix. */
+  putPullThroughRule(record: PullThroughRuleRecord): void;
+  /** Forgets the pull-through cache rule of a prefix. */
+  deletePullThroughRule(prefix: string): void;
+  /** When a pull-through repository's tag was last checked upstream (epoch ms), or null. */
+  upstreamCheck(repositoryName: string, tag: string): number | null;
+  /** Records that a pull-through repository's tag was checked upstream at `at` (epoch ms). */
+  putUpstreamCheck(repositoryName: string, tag: string, at: number): void;
   /**
    * Records object keys whose bytes go once this transaction commits (a released blob's): the record outlives
    * a host that dies, or a BlobStore that fails, between the commit and the deletion.

@@ -1,0 +1,227 @@
+// The pull-through cache end to end: CNCF distribution as an anonymous upstream behind a counting proxy, a
+// real `wrangler dev`, and skopeo, crane and the AWS CLI as clients.
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { type LocalStack, removeState, startLocalStack } from '@edgecr/testkit/localStack';
+import { crane, type RegistryTarget, skopeoCopy, skopeoRawManifest } from '@edgecr/testkit/ociClients';
+import { type OciLayout, writeOciLayout } from '@edgecr/testkit/ociLayout';
+import { type ReferenceRegistry, startReferenceRegistry } from '@edgecr/testkit/referenceRegistry';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { aws, loginPassword } from './_aws.ts';
+import { startUpstreamProxy, type UpstreamProxy } from './_upstreamProxy.ts';
+
+/** The refresh interval the stack runs with: short, so a tag moved upstream is seen within the test. */
+const REFRESH_SECONDS = 3;
+
+describe('pull-through cache rules with an upstream CNCF distribution', () => {
+  let stack: LocalStack;
+  let upstream: ReferenceRegistry;
+  let proxy: UpstreamProxy;
+  let registry: RegistryTarget;
+  let dir: string;
+
+  /** Pushes a two-platform layout to the upstream (directly, not through the counting proxy). */
+  async function pushUpstream(name: string, seed: string, tag = 'v1'): Promise<OciLayout> {
+    const layout = writeOciLayout(join(dir, `${seed}-layout`), { tag, seed });
+    await skopeoCopy(`oci:${layout.dir}:${tag}`, `docker://${upstream.registry.host}/${name}:${tag}`, {
+      dest: upstream.registry,
+    });
+    return layout;
+  }
+
+  /** The GETs the upstream got for blobs, by path. */
+  function blobGets(): number[] {
+    return [...proxy.gets].filter(([path]) => path.includes('/blobs/')).map(([, count]) => count);
+  }
+
+  async function ociGet(path: string): Promise<Response> {
+    const auth = `Basic ${btoa(`AWS:${registry.password}`)}`;
+    return await fetch(`${stack.endpoint}/v2/${path}`, {
+      headers: { authorization: auth, accept: 'application/vnd.oci.image.index.v1+json' },
+    });
+  }
+
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'edgecr-pull-through-'));
+    upstream = await startReferenceRegistry();
+    proxy = await startUpstreamProxy(upstream.registry.host);
+    stack = await startLocalStack({
+      vars: {
+        PULL_THROUGH_REFRESH_SECONDS: String(REFRESH_SECONDS),
+        UPSTREAM_CREDENTIALS: JSON.stringify({ hub: { username: 'me', accessToken: 'never-shown' } }),
+      },
+    });
+    registry = { host: `127.0.0.1:${stack.port}`, username: 'AWS', password: await loginPassword(stack) };
+    // As JSON: given as a parameter, the AWS CLI would fetch an http:// URL and send what it read instead.
+    const input = { ecrRepositoryPrefix: 'hub', upstreamRegistryUrl: `http://${proxy.host}` };
+    const rule = await aws(stack, [
+      'create-pull-through-cache-rule',
+      '--cli-input-json',
+      JSON.stringify(input),
+    ]);
+    expect(rule.ok, rule.stderr).toBe(true);
+  });
+  afterAll(async () => {
+    await stack?.stop();
+    if (stack) removeState(stack);
+    await proxy?.stop();
+    await upstream?.stop();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('keeps rules as ECR does and refuses overlapping prefixes, URLs with paths or credentials, unknown secrets', async () => {
+    const described = await aws(stack, ['describe-pull-through-cache-rules']);
+    expect(described.json.pullThroughCacheRules).toEqual([
+      expect.objectContaining({ ecrRepositoryPrefix: 'hub', upstreamRegistryUrl: `http://${proxy.host}` }),
+    ]);
+    const again = await aws(stack, [
+      ...[
+        'create-pull-through-cache-rule',
+        '--ecr-repository-prefix',
+        'hub',
+        '--upstream-registry-url',
+        'ghcr.io',
+      ],
+    ]);
+    expect(again.stderr).toContain('(PullThroughCacheRuleAlreadyExistsException)');
+    for (const [prefix, url] of [
+      ['hub/inner', 'ghcr.io'],
+      ['ghcr', 'https://ghcr.io/some/path'],
+      ['ghcr', 'https://user:pass@ghcr.io'],
+    ] as const) {
+      const input = { ecrRepositoryPrefix: prefix, upstreamRegistryUrl: url };
+      const refused = await aws(stack, [
+        'create-pull-through-cache-rule',
+        '--cli-input-json',
+        JSON.stringify(input),
+      ]);
+      expect(refused.stderr, `${prefix} ${url}`).toContain('(InvalidParameterException)');
+    }
+    const arn = (name: string) =>
+      `arn:aws:secretsmanager:us-east-1:123456789012:secret:ecr-pullthroughcache/${name}`;
+    const unknown = await aws(stack, [
+      ...[
+        'create-pull-through-cache-rule',
+        '--ecr-repository-prefix',
+        'ghcr',
+        '--upstream-registry-url',
+        'ghcr.io',
+      ],
+      ...['--credential-arn', arn('nobody')],
+    ]);
+    expect(unknown.stderr).toContain('(SecretNotFoundException)');
+    const withSecret = await aws(stack, [
+      ...[
+        'create-pull-through-cache-rule',
+        '--ecr-repository-prefix',
+        'ghcr',
+        '--upstream-registry-url',
+        'ghcr.io',
+      ],
+      ...['--credential-arn', arn('hub'), '--upstream-registry', 'github-container-registry'],
+    ]);
+    expect(withSecret.ok, withSecret.stderr).toBe(true);
+    expect(JSON.stringify(withSecret.json)).not.toContain('never-shown');
+    expect((await aws(stack, ['delete-pull-through-cache-rule', '--ecr-repository-prefix', 'ghcr'])).ok).toBe(
+      true,
+    );
+    const gone = await aws(stack, ['describe-pull-through-cache-rules', '--ecr-repository-prefixes', 'ghcr']);
+    expect(gone.stderr).toContain('(PullThroughCacheRuleNotFoundException)');
+
+    const valid = await aws(stack, ['validate-pull-through-cache-rule', '--ecr-repository-prefix', 'hub']);
+    expect(valid.json).toMatchObject({ ecrRepositoryPrefix: 'hub', isValid: true });
+  });
+
+  it('pulls a two-platform image byte for byte on first pull, fetching each blob once, and serves it with the upstream down', async () => {
+    const layout = await pushUpstream('library/app', 'first');
+    const back = join(dir, 'back');
+    await skopeoCopy(`docker://${registry.host}/hub/library/app:v1`, `oci:${back}:v1`, { src: registry });
+    for (const [digest, bytes] of layout.blobs) {
+      const copy = readFileSync(join(back, 'blobs', 'sha256', digest.slice('sha256:'.length)));
+      expect(Buffer.compare(copy, bytes), digest).toBe(0);
+    }
+    expect(blobGets()).toEqual([1, 1, 1, 1]);
+
+    // Cached images are ordinary images.
+    const images = await aws(stack, ['describe-images', '--repository-name', 'hub/library/app']);
+    expect(
+      images.json.imageDetails.map((image: { imageDigest: string }) => image.imageDigest).sort(),
+    ).toEqual([layout.index.digest, ...layout.images.map((image) => image.manifest.digest)].sort());
+
+    proxy.mode = 'down';
+    try {
+      const again = join(dir, 'again');
+      await skopeoCopy(`docker://${registry.host}/hub/library/app:v1`, `oci:${again}:v1`, { src: registry });
+      expect(readFileSync(join(again, 'index.json'), 'utf8')).toContain(layout.index.digest.slice(7));
+      const uncached = await ociGet('hub/library/other/manifests/v1');
+      expect(uncached.status).toBe(502);
+      expect(await uncached.text()).toContain('UpstreamUnavailable');
+      proxy.mode = 'throttle';
+      const throttled = await ociGet('hub/library/other/manifests/v1');
+      expect(throttled.status).toBe(429);
+      expect(await throttled.text()).toContain('UpstreamTooManyRequests');
+    } finally {
+      proxy.mode = 'pass';
+    }
+  });
+
+  it('makes one upstream fetch per blob for 16 concurrent first pulls', async () => {
+    const layout = await pushUpstream('library/busy', 'busy');
+    const pulls = await Promise.all(
+      Array.from({ length: 16 }, async () => {
+        const response = await ociGet('hub/library/busy/manifests/v1');
+        return { status: response.status, body: await response.text() };
+      }),
+    );
+    for (const pull of pulls) {
+      expect(pull.status, pull.body).toBe(200);
+      expect(pull.body).toBe(new TextDecoder().decode(layout.blobs.get(layout.index.digest)));
+    }
+    expect(proxy.gets.get('/v2/library/busy/manifests/v1')).toBe(1);
+    for (const digest of layout.blobs.keys()) {
+      const gets = proxy.gets.get(`/v2/library/busy/blobs/${digest}`);
+      if (gets !== undefined) expect(gets, digest).toBe(1);
+    }
+    expect(blobGets()).toEqual([1, 1, 1, 1, 1, 1, 1, 1]);
+  });
+
+  it('sees a tag moved upstream once the refresh interval has passed; crane and the AWS CLI pull through too', async () => {
+    await pushUpstream('library/moving', 'before');
+    const first = await crane(registry, ['digest', `${registry.host}/hub/library/moving:v1`]);
+    const moved = await pushUpstream('library/moving', 'after');
+    expect((await crane(registry, ['digest', `${registry.host}/hub/library/moving:v1`])).stdout).toBe(
+      first.stdout,
+    );
+    await new Promise((resolve) => setTimeout(resolve, (REFRESH_SECONDS + 1) * 1000));
+    expect((await crane(registry, ['digest', `${registry.host}/hub/library/moving:v1`])).stdout.trim()).toBe(
+      moved.index.digest,
+    );
+
+    const viaEcr = await pushUpstream('library/ecr', 'ecr-door');
+    const got = await aws(stack, [
+      ...['batch-get-image', '--repository-name', 'hub/library/ecr', '--image-ids', 'imageTag=v1'],
+    ]);
+    expect(got.ok, got.stderr).toBe(true);
+    expect(got.json.images[0].imageId.imageDigest).toBe(viaEcr.index.digest);
+    expect(await skopeoRawManifest(registry, 'hub/library/ecr:v1')).toBe(
+      new TextDecoder().decode(viaEcr.blobs.get(viaEcr.index.digest)),
+    );
+  });
+
+  it('stores nothing for a garbage manifest or a blob that does not match its digest', async () => {
+    await pushUpstream('library/bad', 'bad');
+    for (const mode of ['garbage-manifest', 'corrupt-blob'] as const) {
+      proxy.mode = mode;
+      try {
+        const response = await ociGet('hub/library/bad/manifests/v1');
+        expect(response.status, mode).toBe(502);
+        expect(await response.text()).toContain('UpstreamUnavailable');
+      } finally {
+        proxy.mode = 'pass';
+      }
+      const repository = await aws(stack, ['describe-repositories', '--repository-names', 'hub/library/bad']);
+      expect(repository.stderr, mode).toContain('(RepositoryNotFoundException)');
+    }
+  });
+});
