@@ -34,6 +34,7 @@ import { batchDeleteImage, checkRepositoryDeletable } from '../images/batchDelet
 import { batchGetImage } from '../images/batchGetImage.ts';
 import { describeImages, listImages } from '../images/listing.ts';
 import { type ImagePut, putImage } from '../images/putImage.ts';
+import { type PullRecord, recordPulls } from '../images/recordPulls.ts';
 import { type ReferrerDescriptor, type ReferrersQuery, referrers } from '../images/referrers.ts';
 import { canonicalDigest, type ImageContext } from '../images/store.ts';
 import { putImageTagMutability } from '../images/tagMutability.ts';
@@ -199,9 +200,14 @@ export class CatalogRules {
     return this.store.transaction((tables) => putImage(this.imageContext(tables), input, alias));
   }
 
-  /** BatchGetImage (records the pull time of what it returns). */
+  /** BatchGetImage (a read: the doors record the pull with recordPulls). */
   batchGetImage(input: BatchGetImageRequest): Promise<BatchGetImageResponse> {
     return this.images(batchGetImage, input);
+  }
+
+  /** Records the pulls a door served (images/recordPulls.ts), at most once a day per image. */
+  recordPulls(input: PullRecord): Promise<void> {
+    return this.images(recordPulls, input);
   }
 
   /** DescribeImages. */
