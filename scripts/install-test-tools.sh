@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs the real OCI clients and referees the tests drive (idempotent; .ci/run calls it):
-#   - from Debian's apt: skopeo (an OCI client) and docker-registry (CNCF distribution 2.8, a reference
-#     registry for comparisons and benchmarks), only when missing;
+#   - from Debian's apt: skopeo (an OCI client), docker-registry (CNCF distribution 2.8, a reference
+#     registry for comparisons and benchmarks) and containerd (its `ctr` pulls; the test starts the daemon
+#     itself), only when missing;
 #   - built with the machine's Go into the project-local .tools/bin (gitignored), never onto the system:
 #     the OCI distribution-spec conformance suite, crane and oras, each pinned to an exact version.
 # A Go tool already built at its pinned version is skipped: .tools/bin/<tool>.version records what was built.
@@ -14,6 +15,7 @@ BIN="$ROOT/.tools/bin"
 missing=()
 command -v skopeo >/dev/null 2>&1 || missing+=(skopeo)
 command -v docker-registry >/dev/null 2>&1 || missing+=(docker-registry)
+command -v ctr >/dev/null 2>&1 || missing+=(containerd)
 if [ "${#missing[@]}" -gt 0 ]; then
   echo "Installing ${missing[*]} from apt"
   apt-get update -qq
