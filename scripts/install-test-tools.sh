@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Installs the real OCI clients and referees the tests drive (idempotent; .ci/run calls it):
-#   - from Debian's apt: skopeo (an OCI client) and docker-registry (CNCF distribution 2.8, a reference
-#     registry for comparisons and benchmarks) and openssl (the certificate of the test token issuer), only
-#     when missing;
+#   - from Debian's apt: skopeo (an OCI client), docker-registry (CNCF distribution 2.8, a reference
+#     registry for comparisons and benchmarks), openssl (the certificate of the test token issuer) and
+#     containerd (its `ctr` pulls; the test starts the daemon itself), only when missing;
 #   - built with the machine's Go into the project-local .tools/bin (gitignored), never onto the system:
 #     the OCI distribution-spec conformance suite, crane and oras, each pinned to an exact version.
 # A Go tool already built at its pinned version is skipped: .tools/bin/<tool>.version records what was built.
@@ -16,6 +16,7 @@ missing=()
 command -v skopeo >/dev/null 2>&1 || missing+=(skopeo)
 command -v docker-registry >/dev/null 2>&1 || missing+=(docker-registry)
 command -v openssl >/dev/null 2>&1 || missing+=(openssl)
+command -v ctr >/dev/null 2>&1 || missing+=(containerd)
 if [ "${#missing[@]}" -gt 0 ]; then
   echo "Installing ${missing[*]} from apt"
   apt-get update -qq

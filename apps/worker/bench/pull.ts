@@ -1,6 +1,7 @@
 // Pull benchmark (issue 18): local R2's multipart reads against single objects in the same stack, then pulls
 // from edgecr (`wrangler dev`) next to CNCF distribution 2.8 on loopback, same clients, same run: a 256 MiB
-// blob GET, manifest GETs by tag and by digest and a small blob GET under 16 and 64 connections (wrk), and a
+// blob GET, manifest GETs by tag and by digest and a small blob GET under 16 and 64 connections (wrk), each
+// beside a bare Worker answering a constant under `wrangler dev` (the stack's own ceiling, same window), and a
 // storm of 32 concurrent skopeo pulls, every byte checked.
 // Run: pnpm --filter @edgecr/worker bench (or `pnpm run bench` at the root). BENCH_ROUNDS rounds (medians; at
 // least 5 for local R2); BENCH_QUICK=1 runs each wrk load 4 s instead of 8. The machine is shared: compare
@@ -37,9 +38,13 @@ const dir = mkdtempSync(join(tmpdir(), 'edgecr-bench-pull-'));
 const removeDir = deferCleanup(() => rmSync(dir, { recursive: true, force: true }));
 const distribution = await startDistribution();
 const stack = await startLocalStack();
+// The same bare Worker as the ceiling above, running beside edgecr: each load figure is measured against it too.
+const bare = await startLocalStack({ script: 'bench/workerd/r2Objects.ts' });
 const stopStack = deferCleanup(async () => {
   await stack.stop();
+  await bare.stop();
   removeState(stack);
+  removeState(bare);
 });
 try {
   const repository = 'bench/pull';
@@ -73,8 +78,11 @@ try {
     repository: `${repository}-big`,
   })) as typeof targets;
   checks.push(await bigBlobCheck(bigTargets, images.big, ROUNDS));
-  const load16and64 = await loadChecks(targets, images.small, seconds);
-  printTable(['load (wrk, 2 threads)', 'registry', 'req/s', 'p50', 'p99', 'errors'], load16and64.rows);
+  const load16and64 = await loadChecks(targets, images.small, seconds, `${bare.endpoint}/ping`);
+  printTable(
+    ['load (wrk, 2 threads)', 'registry', 'req/s', 'p50', 'p99', 'errors', 'edgecr / ceiling'],
+    load16and64.rows,
+  );
   checks.push(...load16and64.checks);
   const stormResult = await stormChecks(targets, images.small, 32);
   console.log('');

@@ -80,11 +80,16 @@ const SCENARIOS: Scenario[] = [
   { figure: 'small blob GET (config)', path: (image) => `blobs/${image.config}`, rateTarget: 0.75 },
 ];
 
-/** Every scenario under 16 and 64 connections, edgecr then the reference; rate and p99 checks, and a table. */
+/**
+ * Every scenario under 16 and 64 connections, edgecr then the reference, then `ceiling` (a bare Worker under
+ * `wrangler dev` answering a constant: what the local stack itself serves, measured in the same window as
+ * each figure); rate and p99 checks against the reference, and a table with edgecr's share of the ceiling.
+ */
 export async function loadChecks(
   targets: [PullTarget, PullTarget],
   small: PullImage,
   seconds: number,
+  ceiling: string,
 ): Promise<{ checks: Check[]; rows: string[][] }> {
   const checks: Check[] = [];
   const rows: string[][] = [];
@@ -97,15 +102,18 @@ export async function loadChecks(
         results.push(await wrk(url, { connections, seconds, headers }));
       }
       const [ours, theirs] = results as [WrkResult, WrkResult];
+      const bare = await wrk(ceiling, { connections, seconds });
       const figure = `${scenario.figure}, ${connections} conn.`;
+      const names = [...targets.map((target) => target.name), "bare Worker (the stack's ceiling)"];
       rows.push(
-        ...results.map((result, i) => [
+        ...[ours, theirs, bare].map((result, i) => [
           figure,
-          (targets[i] as PullTarget).name,
+          names[i] as string,
           result.rps.toFixed(0),
           `${result.p50.toFixed(1)} ms`,
           `${result.p99.toFixed(1)} ms`,
           String(result.errors),
+          i === 0 ? `${((ours.rps / bare.rps) * 100).toFixed(0)}% of the ceiling` : '',
         ]),
       );
       checks.push(

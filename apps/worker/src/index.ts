@@ -23,6 +23,7 @@ function endpoint(env: Env, context: ExecutionContext): Endpoint {
     settings: readSettings(env),
     pulls,
     edge: workersEdgeCache(caches.default, context),
+    defer: (work) => context.waitUntil(work),
   };
 }
 

@@ -2,6 +2,11 @@ import { digestEtag, notModified, resolveRange } from '@edgecr/protocol';
 import type { BlobStore, RepositoryLayer } from '@edgecr/registry';
 import type { EdgeCache } from './edgeCache.ts';
 
+/** Where a blob's bytes are kept at the edge: under its digest alone, whichever repository holds it. */
+export function blobKey(digest: string): string {
+  return `blobs/${digest}`;
+}
+
 /** A blob read as a GET or HEAD asked for it: whole, the range it named, or a range past its end. */
 export type BlobRead =
   | { kind: 'unsatisfiable'; contentRange: string }
@@ -41,7 +46,8 @@ export async function readBlob(
   };
   const status = range ? 206 : 200;
   if (request.method === 'HEAD') return { kind: 'bytes', status, headers, body: null };
-  const cached = await edge?.match(layer.digest, range);
+  const key = blobKey(layer.digest);
+  const cached = await edge?.match(key, range);
   if (cached) return { kind: 'bytes', status, headers, body: cached };
   const object = await blobs.get(layer.objectKey, range);
   if (!object) {
@@ -52,6 +58,6 @@ export async function readBlob(
   if (!edge || range) return { kind: 'bytes', status, headers, body: object.body };
   // The Cache API keeps whole objects only (never a 206): a whole read is kept, and ranges answered from it.
   const [served, stored] = object.body.tee();
-  edge.put(layer.digest, stored, layer.size);
+  edge.put(key, stored, layer.size);
   return { kind: 'bytes', status, headers, body: served };
 }

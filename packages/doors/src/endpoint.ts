@@ -1,7 +1,8 @@
 import { type BlobStore, type RegistryHosting, RegistryService } from '@edgecr/registry';
 import type { BodyStreams } from './body/bodyStreams.ts';
 import type { EdgeCache } from './edgeCache.ts';
-import { memoisedHosting, type PullMemo } from './pullMemo.ts';
+import { pullHosting } from './pullHosting.ts';
+import type { PullMemo } from './pullMemo.ts';
 import type { Settings } from './settings.ts';
 
 /**
@@ -20,8 +21,16 @@ export interface Endpoint {
    * pull asks the Registry object.
    */
   pulls?: PullMemo;
-  /** Where blob bytes are kept at the edge, by digest; without it every read goes to the blob store. */
+  /**
+   * Where blob bytes, and for a bounded time the facts of pulls, are kept at the edge; without it every blob
+   * read goes to the blob store.
+   */
   edge?: EdgeCache;
+  /**
+   * Runs work after the answer is sent (on Cloudflare the request's `waitUntil`): the recording of pulls.
+   * Without it the work runs on its own, unawaited.
+   */
+  defer?: (work: Promise<unknown>) => void;
 }
 
 /**
@@ -31,9 +40,12 @@ export interface Endpoint {
  */
 export function registryService(endpoint: Endpoint, registryId: string): RegistryService {
   const { settings } = endpoint;
-  const hosting = endpoint.pulls
-    ? memoisedHosting(endpoint.hosting, endpoint.pulls, settings)
-    : endpoint.hosting;
+  const hosting = pullHosting(endpoint.hosting, {
+    memo: endpoint.pulls,
+    edge: endpoint.edge,
+    settings,
+    defer: endpoint.defer ?? (() => {}),
+  });
   return new RegistryService(registryId, hosting, {
     partSize: settings.partSize,
     uploadTtlSeconds: settings.uploadTtlSeconds,

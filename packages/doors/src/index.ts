@@ -25,6 +25,7 @@ export { ecrHandler } from './ecr/handlers.ts';
 export { type EdgeCache, MemoryEdgeCache } from './edgeCache.ts';
 export { type Endpoint, registryService } from './endpoint.ts';
 export { handleOci, OCI_PATH_PREFIX } from './oci/door.ts';
-export { memoisedHosting, PullMemo, type PullMemoSettings } from './pullMemo.ts';
+export { type PullLayer, pullHosting } from './pullHosting.ts';
+export { PullMemo, type PullMemoSettings } from './pullMemo.ts';
 export { route } from './router.ts';
 export type { Settings } from './settings.ts';

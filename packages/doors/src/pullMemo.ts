@@ -1,6 +1,4 @@
-import type { CatalogHandle, RegistryHosting } from '@edgecr/registry';
-
-/** How long the answers a pull reads are kept in this isolate (see docs/pulls.md); 0 keeps none. */
+/** How long the answers a pull reads are kept (see docs/pulls.md); 0 keeps none. */
 export interface PullMemoSettings {
   /** How long "repository R holds digest D" (a layer, or an image asked for by digest) is believed. */
   holdingCacheSeconds: number;
@@ -17,22 +15,32 @@ interface Entry {
 /** What a kept answer costs beyond its bytes, so that many small answers also stay bounded. */
 const ENTRY_OVERHEAD = 256;
 
+/** How many repositories' last change an isolate remembers (far more than change within a holding time). */
+const MAX_CHANGED = 10_000;
+
 /**
  * Answers of a pull's catalog reads kept in this isolate for a bounded time: the facts "repository R holds
- * blob D" and "repository R holds image D", and a tag's image for a few seconds. It is bounded by bytes (the
- * oldest answers go first) and forgets a repository's answers when a change goes through this isolate; a
- * change through another isolate is seen once the answer expires. One lives as long as its isolate.
+ * blob D" and "repository R holds image D", a tag's image for a few seconds, and which pulls it has recorded.
+ * It is bounded by bytes (the oldest answers go first), and forgets a repository's answers when a change goes
+ * through this isolate, remembering when, so that nothing kept elsewhere (at the edge) from before the change is
+ * believed here; a change through another isolate is seen once the answer expires. One lives as long as its
+ * isolate.
  * @example
  * const memo = new PullMemo();
- * const hosting = memoisedHosting(endpoint.hosting, memo, settings);
+ * const hosting = pullHosting(endpoint.hosting, { memo, settings, defer });
  */
 export class PullMemo {
   private readonly entries = new Map<string, Entry>();
+  private readonly changes = new Map<string, number>();
   private held = 0;
 
+  /**
+   * @param maxBytes the bound on what is kept.
+   * @param now the clock, epoch milliseconds.
+   */
   constructor(
     private readonly maxBytes = 16 * 1024 * 1024,
-    private readonly now: () => number = Date.now,
+    readonly now: () => number = Date.now,
   ) {}
 
   /** The answer kept under key, while it holds. */
@@ -48,8 +56,7 @@ export class PullMemo {
   remember(key: string, value: unknown, seconds: number, size = 0): void {
     const bytes = size + key.length + ENTRY_OVERHEAD;
     if (seconds <= 0 || bytes > this.maxBytes / 4) return;
-    const old = this.entries.get(key);
-    if (old) this.drop(key, old);
+    this.discard(key);
     this.entries.set(key, { value, until: this.now() + seconds * 1000, bytes });
     this.held += bytes;
     // A Map iterates in insertion order: the first entries are the oldest.
@@ -59,10 +66,27 @@ export class PullMemo {
     }
   }
 
-  /** Forgets every answer about one repository of one registry. */
+  /** Forgets the answer kept under key. */
+  discard(key: string): void {
+    const entry = this.entries.get(key);
+    if (entry) this.drop(key, entry);
+  }
+
+  /** Forgets every answer about one repository of one registry, and notes that it changed now. */
   forget(registryId: string, repositoryName: string): void {
     const prefix = repositoryKey(registryId, repositoryName);
     for (const [key, entry] of this.entries) if (key.startsWith(prefix)) this.drop(key, entry);
+    this.changes.delete(prefix);
+    this.changes.set(prefix, this.now());
+    for (const oldest of this.changes.keys()) {
+      if (this.changes.size <= MAX_CHANGED) break;
+      this.changes.delete(oldest);
+    }
+  }
+
+  /** When a change to the repository last went through this isolate (epoch milliseconds), or 0. */
+  changedAt(registryId: string, repositoryName: string): number {
+    return this.changes.get(repositoryKey(registryId, repositoryName)) ?? 0;
   }
 
   private drop(key: string, entry: Entry): void {
@@ -71,101 +95,11 @@ export class PullMemo {
   }
 }
 
-function repositoryKey(registryId: string, repositoryName: string): string {
-  return `${registryId}\n${repositoryName}\n`;
-}
-
-/** The catalog calls after which this isolate forgets what it kept about the repository they name. */
-const CHANGES = new Set<string>([
-  'deleteLayer',
-  'batchDeleteImage',
-  'deleteRepository',
-  'putImage',
-  'setRepositoryPolicy',
-  'deleteRepositoryPolicy',
-]);
-
-type PullImage = CatalogHandle['pullImage'];
-
 /**
- * A hosting whose catalogs answer `findLayer` (a layer found), a one-image `pullImage` and a repository's
- * `accessPolicy` (learnt from the other two's answers, which carry it) from the memo while it holds, and ask
- * the Registry object otherwise. Authorisation is the doors' and runs before any of this: the
- * memo only spares the object a question whose answer it gave a moment ago. A miss is never kept, so a blob or
- * image pushed a moment ago is found at once.
+ * The prefix of every key about one repository of one registry.
+ * @example
+ * memo.recall(`${repositoryKey('123456789012', 'app')}layer\nsha256:…`);
  */
-export function memoisedHosting(
-  hosting: RegistryHosting,
-  memo: PullMemo,
-  settings: PullMemoSettings,
-): RegistryHosting {
-  return {
-    upload: (uploadId) => hosting.upload(uploadId),
-    catalog(registryId) {
-      const catalog = hosting.catalog(registryId);
-      // A repository's policy, learnt from a pull's answers (which carry it) or asked for; "none" is kept too.
-      const policyKey = (repositoryName: string) => `${repositoryKey(registryId, repositoryName)}policy`;
-      const keepPolicy = (repositoryName: string, policyText: string | undefined) =>
-        memo.remember(
-          policyKey(repositoryName),
-          policyText === undefined ? {} : { policyText },
-          settings.holdingCacheSeconds,
-          policyText?.length ?? 0,
-        );
-      const accessPolicy: CatalogHandle['accessPolicy'] = async (repositoryName) => {
-        const kept = memo.recall(policyKey(repositoryName)) as { policyText?: string } | undefined;
-        if (kept) return kept;
-        const policy = await catalog.accessPolicy(repositoryName);
-        keepPolicy(repositoryName, policy.policyText);
-        return policy;
-      };
-      const findLayer: CatalogHandle['findLayer'] = async (repositoryName, digest) => {
-        const key = `${repositoryKey(registryId, repositoryName)}layer\n${digest}`;
-        const kept = memo.recall(key) as Awaited<ReturnType<CatalogHandle['findLayer']>> | undefined;
-        if (kept) return kept;
-        const layer = await catalog.findLayer(repositoryName, digest);
-        if (layer) {
-          memo.remember(key, layer, settings.holdingCacheSeconds);
-          keepPolicy(repositoryName, layer.policyText);
-        }
-        return layer;
-      };
-      const pullImage: PullImage = async (input) => {
-        const [id, ...others] = input.imageIds;
-        if (!id || others.length > 0) return await catalog.pullImage(input);
-        const reference = `${id.imageDigest ?? ''}\n${id.imageTag ?? ''}`;
-        const accepted = (input.acceptedMediaTypes ?? []).join(',');
-        const key = `${repositoryKey(registryId, input.repositoryName)}image\n${reference}\n${accepted}`;
-        const kept = memo.recall(key) as Awaited<ReturnType<PullImage>> | undefined;
-        if (kept) return kept;
-        const pull = await catalog.pullImage(input);
-        const { answer } = pull;
-        if (answer) keepPolicy(input.repositoryName, answer.policyText);
-        const image = answer?.images?.[0];
-        if (answer?.images?.length === 1 && !answer.failures?.length && image?.imageManifest) {
-          const seconds = id.imageDigest ? settings.holdingCacheSeconds : settings.tagCacheSeconds;
-          memo.remember(key, pull, seconds, image.imageManifest.length * 2);
-        }
-        return pull;
-      };
-      return new Proxy(catalog, {
-        get(target, method, receiver) {
-          if (method === 'findLayer') return findLayer;
-          if (method === 'pullImage') return pullImage;
-          if (method === 'accessPolicy') return accessPolicy;
-          const value = Reflect.get(target, method, receiver);
-          if (typeof value !== 'function' || !CHANGES.has(String(method))) return value;
-          return async (...args: unknown[]) => {
-            const repositoryName = (args[0] as { repositoryName?: string } | string | undefined) ?? '';
-            const name = typeof repositoryName === 'string' ? repositoryName : repositoryName.repositoryName;
-            try {
-              return await value.apply(target, args);
-            } finally {
-              if (name) memo.forget(registryId, name);
-            }
-          };
-        },
-      });
-    },
-  };
+export function repositoryKey(registryId: string, repositoryName: string): string {
+  return `${registryId}\n${repositoryName}\n`;
 }

@@ -3,7 +3,14 @@
 import { formatTarget, JSON_CONTENT_TYPE, MiB, type OperationName } from '@edgecr/protocol';
 import { MemoryHost, type RegistryHosting } from '@edgecr/registry';
 import { signRequest } from '@edgecr/sigv4';
-import { type Endpoint, PullMemo, portableBodyStreams, route, type Settings } from '../src/index.ts';
+import {
+  type Endpoint,
+  MemoryEdgeCache,
+  PullMemo,
+  portableBodyStreams,
+  route,
+  type Settings,
+} from '../src/index.ts';
 
 export const ORIGIN = 'http://edgecr.test';
 export const REGISTRY_ID = '123456789012';
@@ -47,18 +54,34 @@ export function memoryEndpoint(overrides: Partial<Endpoint> = {}, settings?: Par
   };
 }
 
+/** A counting endpoint (see countingEndpoint) and what a test reads and drives of it. */
+export interface Counted {
+  endpoint: Endpoint;
+  /** Every catalog call, `registryId method`, in order. */
+  calls: string[];
+  /** The clock of the catalog, the memo and the edge cache, epoch milliseconds. */
+  clock: { now: number };
+  /** The edge cache, when asked for. */
+  edge: MemoryEdgeCache | undefined;
+  /** Resolves once every piece of work deferred past an answer so far (and every edge write) has finished. */
+  settled(): Promise<void>;
+  /** An endpoint on the same host and edge with a memo of its own: another isolate of the same data center. */
+  isolate(): Endpoint;
+}
+
 /**
  * An endpoint on a fresh memory host whose catalog handles record every call (`registryId method`): the one
- * seam where a door reaches the Registry object, so a test counts what a request costs there.
+ * seam where a door reaches the Registry object, so a test counts what a request costs there. With `memo`
+ * it keeps a pull memo, with `edge` an edge cache as well; work deferred past an answer is held for `settled`.
  */
-export function countingEndpoint(options: { memo?: boolean; settings?: Partial<Settings> } = {}): {
-  endpoint: Endpoint;
-  calls: string[];
-  clock: { now: number };
-} {
+export function countingEndpoint(
+  options: { memo?: boolean; edge?: boolean; settings?: Partial<Settings> } = {},
+): Counted {
   const clock = { now: Date.now() };
-  const host = new MemoryHost();
+  const now = () => clock.now;
+  const host = new MemoryHost({ now });
   const calls: string[] = [];
+  const deferred: Promise<unknown>[] = [];
   const hosting: RegistryHosting = {
     catalog(registryId) {
       const handle = host.catalog(registryId);
@@ -75,11 +98,28 @@ export function countingEndpoint(options: { memo?: boolean; settings?: Partial<S
     },
     upload: (uploadId) => host.upload(uploadId),
   };
-  const pulls = options.memo ? new PullMemo(undefined, () => clock.now) : undefined;
+  const edge = options.edge ? new MemoryEdgeCache(now) : undefined;
+  const isolate = () =>
+    memoryEndpoint(
+      {
+        hosting,
+        blobs: host.blobs,
+        ...(options.memo && { pulls: new PullMemo(undefined, now) }),
+        ...(edge && { edge }),
+        defer: (work) => deferred.push(work),
+      },
+      options.settings,
+    );
   return {
-    endpoint: memoryEndpoint({ hosting, blobs: host.blobs, ...(pulls && { pulls }) }, options.settings),
+    endpoint: isolate(),
     calls,
     clock,
+    edge,
+    async settled() {
+      await Promise.all(deferred.splice(0));
+      await edge?.settled();
+    },
+    isolate,
   };
 }
 

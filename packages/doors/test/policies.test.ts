@@ -265,7 +265,7 @@ describe('anonymous pulls on /v2/', () => {
     const headers = { accept: OCI_MANIFEST };
     expect((await oci(endpoint, '/v2/app/manifests/v1', { headers, auth })).status).toBe(200);
     expect((await oci(endpoint, `/v2/app/blobs/${image.config}`, { auth })).status).toBe(200);
-    expect(calls.map((call) => call.split(' ')[1])).toEqual(['batchGetImage', 'findLayer']);
+    expect(calls.map((call) => call.split(' ')[1])).toEqual(['pullImage', 'findLayer']);
     calls.splice(0);
     expect((await oci(endpoint, '/v2/app/manifests/v1', { headers })).status).toBe(200);
     expect((await oci(endpoint, `/v2/app/blobs/${image.config}`, { headers })).status).toBe(200);

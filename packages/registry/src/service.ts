@@ -34,6 +34,7 @@ export const CATALOG_METHODS = [
   'deleteLayer',
   'putImage',
   'batchGetImage',
+  'recordPulls',
   'describeImages',
   'listImages',
   'batchDeleteImage',

@@ -1,5 +1,5 @@
 // The edge cache adapter on workerd's own Cache API: whole objects stored after the answer (waitUntil), ranges
-// answered from them with the right bytes, and a miss where nothing is kept.
+// answered from them with the right bytes, a miss where nothing is kept, and a fact kept for a time and dropped.
 import { createExecutionContext, waitOnExecutionContext } from 'cloudflare:test';
 import { describe, expect, it } from 'vitest';
 import { workersEdgeCache } from '../../src/adapters/workersEdgeCache.ts';
@@ -29,5 +29,23 @@ describe('the Workers Cache API edge cache', () => {
       bytes.subarray(100_000, 112_345),
     );
     expect(await edge.match(`sha256:${'b'.repeat(64)}`, { offset: 0, length: 10 })).toBeUndefined();
+  });
+
+  it('keeps a fact for its time and drops it after the answer', async () => {
+    const key = `facts/123456789012/image/sha256:${'c'.repeat(63)}${Math.floor(Math.random() * 10)}/team/app`;
+    const text = JSON.stringify({ at: Date.now(), value: { ok: true } });
+    const bytes = new TextEncoder().encode(text);
+    const context = createExecutionContext();
+    const edge = workersEdgeCache(caches.default, context);
+    edge.put(key, new Response(bytes).body as ReadableStream<Uint8Array>, bytes.length, 60);
+    await waitOnExecutionContext(context);
+    expect(new TextDecoder().decode(await read(await edge.match(key)))).toBe(text);
+    const response = await caches.default.match(`https://edgecr.cache.internal/${key}`);
+    expect(response?.headers.get('cache-control')).toBe('public, max-age=60');
+    await response?.body?.cancel();
+    const dropping = createExecutionContext();
+    workersEdgeCache(caches.default, dropping).drop(key);
+    await waitOnExecutionContext(dropping);
+    expect(await edge.match(key)).toBeUndefined();
   });
 });

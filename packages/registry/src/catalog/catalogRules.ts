@@ -13,6 +13,7 @@ import type {
 import { batchGetImage } from '../images/batchGetImage.ts';
 import { describeImages, listImages } from '../images/listing.ts';
 import { putImage } from '../images/putImage.ts';
+import { recordPulls } from '../images/recordPulls.ts';
 import { referrers } from '../images/referrers.ts';
 import type { ImageContext } from '../images/store.ts';
 import { putImageTagMutability } from '../images/tagMutability.ts';
@@ -65,6 +66,7 @@ export class CatalogRules {
   // Images (src/images).
   readonly putImage = this.image(putImage);
   readonly batchGetImage = this.image(batchGetImage);
+  readonly recordPulls = this.image(recordPulls);
   readonly describeImages = this.image(describeImages);
   readonly listImages = this.image(listImages);
   readonly putImageTagMutability = this.image(putImageTagMutability);

@@ -184,6 +184,7 @@ export function imagesSuite(factories: ConformanceFactories): void {
         acceptedMediaTypes: [OCI_MANIFEST],
       });
       expect(oci.images?.[0]?.imageManifestMediaType).toBe(OCI_MANIFEST);
+      await registry.catalog.recordPulls({ repositoryName, imageIds: [{ imageTag: 'v1' }] });
       const described = await registry.catalog.describeImages({ repositoryName });
       expect(described.imageDetails).toEqual([
         expect.objectContaining({ imageDigest: digest, imageTags: ['v1'], imageSizeInBytes: layer.size }),

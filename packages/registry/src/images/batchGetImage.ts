@@ -10,13 +10,6 @@ import { requireRepository, resolveImageId } from './imageIds.ts';
 import type { ImageContext } from './store.ts';
 
 /**
- * How stale `lastRecordedPullTime` may be. ECR documents that it refreshes the time at least once every 24
- * hours rather than on every pull; edgecr refreshes it at most once an hour, so a busy image costs one
- * catalog write an hour instead of one per pull.
- */
-export const PULL_TIME_RESOLUTION_SECONDS = 3600;
-
-/**
  * BatchGetImage's answer, with the repository's policy text when it has one: the door checks a Deny with it
  * (and takes it off before answering) rather than asking the catalog again.
  */
@@ -35,8 +28,8 @@ export type PulledImages = BatchGetImageResponse & { policyText?: string };
  * be given in an accepted type fails with `ImageNotFound` (the model has no closer failure code) and a reason
  * naming its media type.
  *
- * Every image returned gets its pull recorded (`lastRecordedPullTime`), at most once per
- * {@link PULL_TIME_RESOLUTION_SECONDS}.
+ * It only reads: the pull of what it returns is recorded by `recordPulls` (recordPulls.ts), which the doors send after the
+ * answer (and for answers they kept), so that a pull waits for no write.
  * @throws EcrError `RepositoryNotFoundException`.
  * @example
  * const { images } = batchGetImage(ctx, { repositoryName: 'app', imageIds: [{ imageTag: 'latest' }] });
@@ -70,11 +63,6 @@ export function batchGetImage(ctx: ImageContext, input: BatchGetImageRequest): P
         continue;
       }
       manifest = converted;
-    }
-    const now = ctx.now();
-    const last = found.image.lastRecordedPullTime;
-    if (last === undefined || now - last >= PULL_TIME_RESOLUTION_SECONDS) {
-      ctx.store.recordPull(repositoryName, digest, now);
     }
     images.push({
       registryId: ctx.registryId,

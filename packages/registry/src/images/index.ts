@@ -5,11 +5,12 @@
  */
 
 export { batchDeleteImage, checkRepositoryDeletable, repositoryHasImages } from './batchDeleteImage.ts';
-export { batchGetImage, PULL_TIME_RESOLUTION_SECONDS, type PulledImages } from './batchGetImage.ts';
+export { batchGetImage, type PulledImages } from './batchGetImage.ts';
 export { type ConvertedManifest, convertManifest } from './convert.ts';
 export { IMAGE_TAG } from './imageIds.ts';
 export { DEFAULT_MAX_RESULTS, describeImages, listImages } from './listing.ts';
 export { type ImagePut, putImage } from './putImage.ts';
+export { PULL_TIME_RESOLUTION_SECONDS, type PullRecord, recordPulls } from './recordPulls.ts';
 export {
   pageReferrers,
   type ReferrerDescriptor,

@@ -6,7 +6,13 @@ import {
   parseManifest,
 } from '@edgecr/protocol';
 import { describe, expect, it } from 'vitest';
-import { batchGetImage, describeImages, PULL_TIME_RESOLUTION_SECONDS, putImage } from '../../src/index.ts';
+import {
+  batchGetImage,
+  describeImages,
+  PULL_TIME_RESOLUTION_SECONDS,
+  putImage,
+  recordPulls,
+} from '../../src/index.ts';
 import { blobs, digestOf, dockerList, dockerManifest, REGISTRY, REPO, setup, upload } from './_fixtures.ts';
 
 type Blob = ReturnType<typeof blobs>[number];
@@ -118,21 +124,33 @@ describe('batchGetImage', () => {
     expect(accepted.images?.[0]?.imageManifest).toBe(list);
   });
 
-  it('records the pull time of what it returns, at most once per resolution', () => {
+  it('only reads: a pull is recorded by recordPulls, at most once a day per image', () => {
     const { store, digest } = repository();
     let clock = 2_000_000_000;
     const ctx = { store, registryId: REGISTRY, now: () => clock };
     const pullTime = () =>
       describeImages(ctx, { repositoryName: REPO }).imageDetails?.[0]?.lastRecordedPullTime;
-    expect(pullTime()).toBeUndefined();
     batchGetImage(ctx, { repositoryName: REPO, imageIds: [{ imageTag: 'v1' }] });
+    expect(pullTime()).toBeUndefined();
+    recordPulls(ctx, { repositoryName: REPO, imageIds: [{ imageTag: 'v1' }] });
     expect(pullTime()).toBe(2_000_000_000);
+    expect(PULL_TIME_RESOLUTION_SECONDS).toBe(86_400);
     clock += PULL_TIME_RESOLUTION_SECONDS - 1;
-    batchGetImage(ctx, { repositoryName: REPO, imageIds: [{ imageDigest: digest }] });
+    recordPulls(ctx, { repositoryName: REPO, imageIds: [{ imageDigest: digest }] });
     expect(pullTime()).toBe(2_000_000_000);
     clock += 1;
-    batchGetImage(ctx, { repositoryName: REPO, imageIds: [{ imageDigest: digest }] });
+    recordPulls(ctx, { repositoryName: REPO, imageIds: [{ imageDigest: digest }] });
     expect(pullTime()).toBe(2_000_000_000 + PULL_TIME_RESOLUTION_SECONDS);
+  });
+
+  it('records nothing, and fails nothing, for an image or repository gone since the pull', () => {
+    const { ctx, store } = repository();
+    recordPulls(ctx, { repositoryName: REPO, imageIds: [{ imageTag: 'gone' }, { imageTag: 'v1' }] });
+    expect(describeImages(ctx, { repositoryName: REPO }).imageDetails?.[0]?.lastRecordedPullTime).toEqual(
+      expect.any(Number),
+    );
+    expect(() => recordPulls(ctx, { repositoryName: 'other', imageIds: [{ imageTag: 'v1' }] })).not.toThrow();
+    expect(store.repository('other')).toBeNull();
   });
 
   it('refuses an unknown repository', () => {
