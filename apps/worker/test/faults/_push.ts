@@ -1,5 +1,5 @@
 // Pushes through the real push engine (@edgecr/client) into the fault-injected Worker, and reads images back.
-import { runInDurableObject, SELF } from 'cloudflare:test';
+import { env, listDurableObjectIds, runDurableObjectAlarm, runInDurableObject, SELF } from 'cloudflare:test';
 import {
   EcrClient,
   fetchTransport,
@@ -14,22 +14,13 @@ import { expect } from 'vitest';
 import type { LayerUpload } from '../../src/hosts/layerUpload.ts';
 import { KEYS, ORIGIN, randomBytes, sha256Digest } from '../integration/_api.ts';
 import { basicAuth, oci } from '../integration/_oci.ts';
-import { expireUpload, REGISTRY_ID, uploadObject } from '../integration/_races.ts';
+import { REGISTRY_ID } from '../integration/_races.ts';
 
 /** An answer the Worker gave other than 2xx. */
 export interface FailedAnswer {
   status: number;
   body: string;
 }
-
-/** What the engine's pushes met: every answer other than 2xx, and every upload they initiated. */
-export interface PushLog {
-  failed: FailedAnswer[];
-  uploadIds: string[];
-}
-
-/** A new, empty log. */
-export const pushLog = (): PushLog => ({ failed: [], uploadIds: [] });
 
 /** The engine's own retries, without its waits: a fault costs a retry, not seconds. */
 const QUICK_RETRIES: RetryPolicy = {
@@ -73,30 +64,27 @@ export async function testImage(seed: number, layerSize: number, tag = 'v1'): Pr
   };
 }
 
-/** A transport on the Worker's fetch that notes every answer other than 2xx and every upload id. */
-function recordingTransport(log: PushLog): HttpTransport {
+/** A transport on the Worker's fetch that notes every answer other than 2xx. */
+function recordingTransport(failed: FailedAnswer[]): HttpTransport {
   const transport = fetchTransport((input, init) => SELF.fetch(input as string, init));
   return async (request) => {
     const response = await transport(request);
-    if (response.status >= 300) log.failed.push({ status: response.status, body: response.text });
-    else if (request.headers['x-amz-target']?.endsWith('.InitiateLayerUpload')) {
-      log.uploadIds.push(JSON.parse(response.text).uploadId);
-    }
+    if (response.status >= 300) failed.push({ status: response.status, body: response.text });
     return response;
   };
 }
 
-/** Pushes `image` to `repository` with the push engine, as the CLI does, noting what it met in `log`. */
+/** Pushes `image` to `repository` with the push engine, as the CLI does; `failed` gets its non-2xx answers. */
 export function pushWithEngine(
   image: ArchiveImage,
   repositoryName: string,
-  log: PushLog,
+  failed: FailedAnswer[],
 ): Promise<ImagePushResult> {
   const api = new EcrClient({
     endpoint: ORIGIN,
     region: 'us-east-1',
     credentials: KEYS.admin,
-    transport: recordingTransport(log),
+    transport: recordingTransport(failed),
   });
   return pushImage(image, {
     api,
@@ -131,18 +119,23 @@ export function expectServerExceptions(failed: FailedAnswer[]): void {
 }
 
 /**
- * Every upload the pushes left is expired (its deadline moved to the past, its alarm run): what an upload
- * a fault cut short still holds goes, and nothing the catalog holds.
+ * Every upload object of this test that still holds an upload is expired (its deadline moved to the past, its
+ * alarm run): what an upload a fault cut short still holds goes, and nothing the catalog holds.
  */
-export async function expireUploads(log: PushLog): Promise<void> {
-  for (const uploadId of log.uploadIds) {
+export async function expireUploads(): Promise<void> {
+  for (const id of await listDurableObjectIds(env.UPLOADS)) {
+    const stub = env.UPLOADS.get(id);
     const open = await runInDurableObject(
-      uploadObject(uploadId),
+      stub,
       (_instance: LayerUpload, state) =>
         state.storage.sql.exec("SELECT 1 FROM sqlite_master WHERE name = 'upload'").toArray().length > 0,
     );
     // A finished upload keeps nothing, not even its table.
-    if (open) await expireUpload(uploadId);
+    if (!open) continue;
+    await runInDurableObject(stub, (_instance: LayerUpload, state) => {
+      state.storage.sql.exec(`UPDATE upload SET state = json_set(state, '$.expiresAt', 0)`);
+    });
+    await runDurableObjectAlarm(stub);
   }
 }
 
