@@ -9,7 +9,6 @@ import {
   expectServerExceptions,
   expireUploads,
   type FailedAnswer,
-  pushLog,
   pushWithEngine,
   testImage,
 } from './_push.ts';
