@@ -50,13 +50,25 @@ export class PullMemo {
     if (seconds <= 0 || bytes > this.maxBytes / 4) return;
     const old = this.entries.get(key);
     if (old) this.drop(key, old);
-    this.entries.set(key, { value, until: this.now() + seconds * 1000, bytes });
+    // Expired answers go from the oldest end, so an isolate keeps about the last minute's answers, not every
+    // answer until the bound: its memory stays flat however many images it has served.
+    const now = this.now();
+    for (const [oldest, entry] of this.entries) {
+      if (entry.until > now) break;
+      this.drop(oldest, entry);
+    }
+    this.entries.set(key, { value, until: now + seconds * 1000, bytes });
     this.held += bytes;
     // A Map iterates in insertion order: the first entries are the oldest.
     for (const [oldest, entry] of this.entries) {
       if (this.held <= this.maxBytes) break;
       this.drop(oldest, entry);
     }
+  }
+
+  /** How many answers are kept (expired ones included until they are dropped). */
+  get size(): number {
+    return this.entries.size;
   }
 
   /** Forgets every answer about one repository of one registry. */
