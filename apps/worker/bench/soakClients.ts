@@ -1,6 +1,7 @@
 // The soak's clients: each pushes images with the push engine (@edgecr/client), pulls its own back and checks
 // every byte, deletes some, and lists, until the deadline or its operation budget; any failure is counted.
 import { createHash } from 'node:crypto';
+import { Agent } from 'node:http';
 import {
   BatchDeleteImageCommand,
   BatchGetImageCommand,
@@ -135,9 +136,19 @@ export async function readBack(ecr: ECRClient, image: LiveImage): Promise<void> 
   }
 }
 
-/** An AWS SDK client for the stack, with the SDK's own retries off: the soak counts every failure. */
+/**
+ * An AWS SDK client for the stack, with the SDK's own retries off (the soak counts every failure) and a
+ * connection per request: a kept-alive socket the server closed while idle fails the next request on it
+ * ("socket hang up"), a race of the client's, not the registry's.
+ */
 export const sdkClient = (endpoint: string) =>
-  new ECRClient({ endpoint, region: 'us-east-1', credentials: LOCAL_CREDENTIALS, maxAttempts: 1 });
+  new ECRClient({
+    endpoint,
+    region: 'us-east-1',
+    credentials: LOCAL_CREDENTIALS,
+    maxAttempts: 1,
+    requestHandler: { httpAgent: new Agent({ keepAlive: false }) },
+  });
 
 /** Runs the clients to the deadline; resolves with what they did. */
 export async function runWorkload(options: WorkloadOptions): Promise<WorkloadTally> {
