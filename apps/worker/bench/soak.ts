@@ -145,6 +145,19 @@ function compareBytes(persistTo: string) {
   }
 }
 
+/** compareBytes once workerd, exiting after wrangler, has let go of its databases (30 s at most). */
+async function stateOnceReleased(persistTo: string) {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return compareBytes(persistTo);
+    } catch (error) {
+      const busy = (error as { errcode?: number }).errcode === 5; // SQLITE_BUSY
+      if (!busy || attempt === 60) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 500));
+    }
+  }
+}
+
 /** Runs the soak on a fresh local stack and reports; the stack and its state are removed afterwards. */
 export async function runSoak(options: SoakOptions): Promise<SoakReport> {
   const stack = await startLocalStack();
@@ -172,7 +185,7 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
     }
     const memory = [...samples].map(([isolate, s]) => memoryOf(isolate, s, options, elapsedMs));
     await stack.stop();
-    return { tally, elapsedMs, imagesReadBack, memory, ...compareBytes(stack.persistTo) };
+    return { tally, elapsedMs, imagesReadBack, memory, ...(await stateOnceReleased(stack.persistTo)) };
   } finally {
     await stack.stop();
     removeState(stack);
