@@ -29,6 +29,13 @@ const TEST_CREDENTIALS = {
   },
 };
 
+/** The Worker's bindings in workerd, the same for the plain and the fault-injected entry. */
+const WORKERD_BINDINGS = {
+  URL_SIGNING_KEY: TEST_URL_SIGNING_KEY,
+  EDGECR_CREDENTIALS: JSON.stringify(TEST_CREDENTIALS),
+  ALLOWED_ORIGINS: 'https://uploader.example',
+};
+
 export default defineConfig({
   test: {
     // .ci/run adds up every package's report (scripts/test-summary.mjs).
@@ -40,15 +47,23 @@ export default defineConfig({
           cloudflareTest({
             wrangler: { configPath: './wrangler.jsonc' },
             miniflare: {
-              bindings: {
-                URL_SIGNING_KEY: TEST_URL_SIGNING_KEY,
-                EDGECR_CREDENTIALS: JSON.stringify(TEST_CREDENTIALS),
-                ALLOWED_ORIGINS: 'https://uploader.example',
-              },
+              bindings: WORKERD_BINDINGS,
             },
           }),
         ],
         test: { name: 'workerd', include: ['test/integration/**/*.test.ts'], testTimeout: 120_000 },
+      },
+      {
+        // The same Worker with R2 behind a fault schedule (test/faults/entry.ts): failed, timed-out calls and
+        // objects reset mid-request.
+        plugins: [
+          cloudflareTest({
+            main: './test/faults/entry.ts',
+            wrangler: { configPath: './wrangler.jsonc' },
+            miniflare: { bindings: WORKERD_BINDINGS },
+          }),
+        ],
+        test: { name: 'faults', include: ['test/faults/**/*.test.ts'], testTimeout: 120_000 },
       },
       {
         // Real clients (AWS SDK v3, AWS CLI) against a real `wrangler dev` process started by the setup.

@@ -37,7 +37,10 @@ const COMMAND_TIMEOUT_MS = 60_000;
 
 /** Opens a session with `target`. */
 export async function openSession(target: InspectorTarget): Promise<InspectorSession> {
-  const socket = new WebSocket(target.webSocketDebuggerUrl);
+  // `wrangler dev`'s inspector proxy accepts only local origins; Node's WebSocket sends none unless told.
+  const socket = new WebSocket(target.webSocketDebuggerUrl, {
+    headers: { origin: 'http://localhost' },
+  } as unknown as string[]);
   await new Promise((resolve, reject) => {
     socket.onopen = resolve;
     socket.onerror = () => reject(new Error(`cannot open the inspector session of ${target.title}`));

@@ -33,6 +33,8 @@ export class PullMemo {
   private readonly entries = new Map<string, Entry>();
   private readonly changes = new Map<string, number>();
   private held = 0;
+  /** When expired answers are next swept out (epoch ms). */
+  private nextSweep = 0;
 
   /**
    * @param maxBytes the bound on what is kept.
@@ -57,7 +59,14 @@ export class PullMemo {
     const bytes = size + key.length + ENTRY_OVERHEAD;
     if (seconds <= 0 || bytes > this.maxBytes / 4) return;
     this.discard(key);
-    this.entries.set(key, { value, until: this.now() + seconds * 1000, bytes });
+    // Expired answers are dropped (a sweep at most once a second), so an isolate keeps about the answers of
+    // their lifetimes, not every answer until the bound: its memory stays flat however many images it served.
+    const now = this.now();
+    if (now >= this.nextSweep) {
+      this.nextSweep = now + 1000;
+      for (const [older, entry] of this.entries) if (entry.until <= now) this.drop(older, entry);
+    }
+    this.entries.set(key, { value, until: now + seconds * 1000, bytes });
     this.held += bytes;
     // A Map iterates in insertion order: the first entries are the oldest.
     for (const [oldest, entry] of this.entries) {
@@ -70,6 +79,11 @@ export class PullMemo {
   discard(key: string): void {
     const entry = this.entries.get(key);
     if (entry) this.drop(key, entry);
+  }
+
+  /** How many answers are kept (expired ones included until they are dropped). */
+  get size(): number {
+    return this.entries.size;
   }
 
   /** Forgets every answer about one repository of one registry, and notes that it changed now. */

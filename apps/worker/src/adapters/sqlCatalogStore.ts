@@ -9,8 +9,21 @@ import type {
 } from '@edgecr/registry';
 import { IMAGE_SCHEMA, imageTables } from './sqlImageTables.ts';
 
+/** How long the catalog remembers released object keys, and its clock. */
+export interface SqlCatalogOptions {
+  /**
+   * How long after its bytes were deleted a released object key is still known as released
+   * (`objectReleased`); afterwards its row is pruned. Unset: kept for ever.
+   */
+  releasedRetentionMs?: number;
+  /** The clock, ms since the epoch; injectable for tests. */
+  now?: () => number;
+}
+
 /** The catalog's tables in one SQLite statement each. */
-function tables(sql: SqlStorage): CatalogTransaction {
+function tables(sql: SqlStorage, options: SqlCatalogOptions): CatalogTransaction {
+  const now = options.now ?? Date.now;
+  const retention = options.releasedRetentionMs ?? Number.POSITIVE_INFINITY;
   const exists = (query: string, ...bindings: unknown[]) => sql.exec(query, ...bindings).toArray().length > 0;
   const toBlob = (row: { digest: string; size: number; object_key: string }): LayerRecord => ({
     digest: row.digest,
@@ -200,7 +213,14 @@ function tables(sql: SqlStorage): CatalogTransaction {
         .map((row) => row.object_key);
     },
     forgetObjectDeletions(keys) {
-      for (const key of keys) sql.exec('UPDATE object_deletion SET deleted = 1 WHERE object_key = ?', key);
+      // `deleted` holds when the bytes went (0: not yet), so that the rows past the retention can go: each
+      // deletion prunes the rows that expired before it, and the table holds about a retention's deletions.
+      const at = now();
+      for (const key of keys)
+        sql.exec('UPDATE object_deletion SET deleted = ? WHERE object_key = ?', at, key);
+      if (Number.isFinite(retention)) {
+        sql.exec('DELETE FROM object_deletion WHERE deleted > 0 AND deleted < ?', at - retention);
+      }
     },
     objectReleased: (key) => exists('SELECT 1 FROM object_deletion WHERE object_key = ?', key),
   };
@@ -218,14 +238,27 @@ function migrate(sql: SqlStorage): void {
 }
 
 /**
+ * Object deletions done before their time was recorded (`deleted` was 1) count as done now, so they are kept
+ * the whole retention.
+ */
+function migrateDeletions(sql: SqlStorage, now: number): void {
+  sql.exec('UPDATE object_deletion SET deleted = ? WHERE deleted = 1', now);
+}
+
+/**
  * One registry's catalog in its Durable Object's SQLite storage: repositories, blobs, links, the image
- * tables (sqlImageTables.ts), each repository's lifecycle state, the repository creation templates and the pull-through cache rules (with when each cached tag was last checked upstream). A transaction is `transactionSync`: the rules run between reads and writes with
- * no I/O, so each is serialisable.
+ * tables (sqlImageTables.ts), each repository's lifecycle state, the repository creation templates and the
+ * pull-through cache rules (with when each cached tag was last checked upstream). A transaction is
+ * `transactionSync`: the rules run between reads and writes with no I/O, so each is serialisable. Released
+ * object keys are pruned once `releasedRetentionMs` has passed since their bytes went.
  */
 export class SqlCatalogStore implements CatalogStore {
   private readonly tables: CatalogTransaction;
 
-  constructor(private readonly storage: DurableObjectStorage) {
+  constructor(
+    private readonly storage: DurableObjectStorage,
+    options: SqlCatalogOptions = {},
+  ) {
     storage.sql.exec(`
       CREATE TABLE IF NOT EXISTS repository (name TEXT PRIMARY KEY, record TEXT NOT NULL);
       CREATE TABLE IF NOT EXISTS blob (
@@ -242,12 +275,14 @@ export class SqlCatalogStore implements CatalogStore {
         repository TEXT NOT NULL, tag TEXT NOT NULL, checked_at INTEGER NOT NULL, PRIMARY KEY (repository, tag));
     `);
     migrate(storage.sql);
+    storage.sql.exec('CREATE INDEX IF NOT EXISTS object_deletion_by_time ON object_deletion (deleted)');
+    migrateDeletions(storage.sql, (options.now ?? Date.now)());
     storage.sql.exec('CREATE INDEX IF NOT EXISTS repository_layer_by_time ON repository_layer (linked_at)');
     // The links of one blob (an anonymous mount's holders, `held`), without reading every link.
     storage.sql.exec(
       'CREATE INDEX IF NOT EXISTS repository_layer_by_digest ON repository_layer (digest, repository)',
     );
-    this.tables = tables(storage.sql);
+    this.tables = tables(storage.sql, options);
   }
 
   async transaction<T>(fn: (tables: CatalogTransaction) => T): Promise<T> {

@@ -3,7 +3,16 @@ import { CATALOG_METHODS, CatalogRules, LAYER_CATALOG_METHODS } from '@edgecr/re
 import { type Outcome, serve } from '../adapters/outcome.ts';
 import { R2BlobStore } from '../adapters/r2BlobStore.ts';
 import { SqlCatalogStore } from '../adapters/sqlCatalogStore.ts';
-import { readSettings } from '../config.ts';
+import { readSettings, type WorkerSettings } from '../config.ts';
+
+/**
+ * How long a released object key stays known as released: an upload whose registration of it lost its answer
+ * may ask again until the upload expires, at most one upload TTL after the registration (its deadline was set
+ * by its last part, before). A second TTL covers an expiry alarm that fires late.
+ */
+function releasedRetentionMs(settings: WorkerSettings): number {
+  return 2 * settings.uploadTtlSeconds * 1000;
+}
 
 /** What the object serves: the doors' catalog rules and the uploads'. */
 const REGISTRY_METHODS = [...CATALOG_METHODS, ...LAYER_CATALOG_METHODS];
@@ -23,7 +32,7 @@ export class Registry extends DurableObject<Env> {
     // One object per registry, named by its 12-digit id (`idFromName(registryId)`).
     this.rules = new CatalogRules(
       ctx.id.name as string,
-      new SqlCatalogStore(ctx.storage),
+      new SqlCatalogStore(ctx.storage, { releasedRetentionMs: releasedRetentionMs(settings) }),
       new R2BlobStore(env.LAYERS),
       {
         unreferencedLayerGraceSeconds: settings.unreferencedLayerGraceSeconds,

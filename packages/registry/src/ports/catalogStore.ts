@@ -82,7 +82,10 @@ export interface CatalogTransaction extends ImageStore {
   queueObjectDeletions(objectKeys: string[]): void;
   /** Object keys queued for deletion and not yet deleted, at most `limit`. */
   queuedObjectDeletions(limit: number): string[];
-  /** Takes keys off the queue once their bytes are deleted; they stay known as released. */
+  /**
+   * Takes keys off the queue once their bytes are deleted; they stay known as released at least as long as an
+   * upload may still register them (its TTL after the release), and may be forgotten afterwards.
+   */
   forgetObjectDeletions(objectKeys: string[]): void;
   /**
    * Whether a blob at `objectKey` was ever released (queued for deletion, deleted or not yet): an upload whose
