@@ -17,7 +17,7 @@ export type FactKind = 'layer' | 'image';
  * this isolate (so a delete here is never undone by an answer kept there before it).
  * @example
  * const kept = new KeptAnswers('123456789012', memo, edge);
- * const layer = await kept.recallFact('app', 'layer', digest, 60);
+ * const layer = (await kept.recallFact('app', 'layer', digest, 60))?.value;
  */
 export class KeptAnswers {
   constructor(
@@ -36,16 +36,20 @@ export class KeptAnswers {
     return this.memo.now();
   }
 
-  /** A fact kept here or at the edge, while it holds; undefined when the catalog must be asked. */
+  /**
+   * A fact kept here or at the edge and when it stops holding (epoch ms), so what it carries is believed no
+   * longer; undefined when the catalog must be asked.
+   */
   async recallFact(
     repositoryName: string,
     kind: FactKind,
     digest: string,
     seconds: number,
-  ): Promise<unknown> {
+  ): Promise<{ value: unknown; until: number } | undefined> {
     const key = this.key(repositoryName, kind, digest);
     const local = this.memo.recall(key);
-    if (local !== undefined || !this.edge || seconds <= 0) return local;
+    if (local !== undefined) return { value: local, until: this.memo.until(key) };
+    if (!this.edge || seconds <= 0) return undefined;
     const body = await this.edge.match(this.edgeKey(repositoryName, kind, digest));
     if (!body) return undefined;
     let fact: EdgeFact;
@@ -57,7 +61,7 @@ export class KeptAnswers {
     const left = fact.at + seconds * 1000 - this.now();
     if (left <= 0 || fact.at <= this.memo.changedAt(this.registryId, repositoryName)) return undefined;
     this.memo.remember(key, fact.value, left / 1000, JSON.stringify(fact.value).length);
-    return fact.value;
+    return { value: fact.value, until: this.now() + left };
   }
 
   /**

@@ -45,22 +45,28 @@ export function pullHosting(hosting: RegistryHosting, layer: PullLayer): Registr
       const kept = memo && new KeptAnswers(registryId, memo, edge);
       const holding = settings.holdingCacheSeconds;
 
-      // A repository's policy, learnt from the catalog's answers (which carry it) or asked for; "none" too.
-      const keepPolicy = (repositoryName: string, policyText: string | undefined, askedAt: number) => {
+      // A repository's policy, learnt from the answers that carry it (the catalog's, or kept ones until they
+      // stop holding) or asked for; "none" is kept too.
+      const keepPolicy = (
+        repositoryName: string,
+        policyText: string | undefined,
+        askedAt: number,
+        until = askedAt + holding * 1000,
+      ) => {
+        if (!kept) return;
         const value = policyText === undefined ? {} : { policyText };
-        kept?.keepLocal(
-          kept.key(repositoryName, 'policy'),
-          repositoryName,
-          value,
-          askedAt,
-          holding,
-          policyText?.length ?? 0,
-        );
+        const seconds = (until - kept.now()) / 1000;
+        const size = policyText?.length ?? 0;
+        kept.keepLocal(kept.key(repositoryName, 'policy'), repositoryName, value, askedAt, seconds, size);
       };
       const findLayer: CatalogHandle['findLayer'] = async (repositoryName, digest) => {
         if (!kept) return await catalog.findLayer(repositoryName, digest);
         const known = await kept.recallFact(repositoryName, 'layer', digest, holding);
-        if (known) return known as RepositoryLayer;
+        if (known) {
+          const layer = known.value as RepositoryLayer;
+          keepPolicy(repositoryName, layer.policyText, kept.now(), known.until);
+          return layer;
+        }
         const askedAt = kept.now();
         const found = await catalog.findLayer(repositoryName, digest);
         if (found) {
@@ -93,14 +99,16 @@ export function pullHosting(hosting: RegistryHosting, layer: PullLayer): Registr
           id.imageTag ?? '',
           `${accepted}`,
         );
-        const known = byDigest
-          ? ((await kept.recallFact(repositoryName, 'image', id.imageDigest as string, holding)) as
-              | ImagePull
-              | undefined)
-          : (memo.recall(tagKey) as ImagePull | undefined);
+        const recalled = byDigest
+          ? await kept.recallFact(repositoryName, 'image', id.imageDigest as string, holding)
+          : { value: memo.recall(tagKey), until: memo.until(tagKey) };
+        const known = recalled?.value as ImagePull | undefined;
         // A digest names bytes of one media type: a kept image outside the accepted ones is the catalog's to refuse.
         const type = known?.answer?.images?.[0]?.imageManifestMediaType ?? '';
-        if (known && (accepted === undefined || accepted.includes(type))) return known;
+        if (known && recalled && (accepted === undefined || accepted.includes(type))) {
+          keepPolicy(repositoryName, known.answer?.policyText, kept.now(), recalled.until);
+          return known;
+        }
         const askedAt = kept.now();
         const pull = await catalog.pullImage(input);
         const { answer } = pull;

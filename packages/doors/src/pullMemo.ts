@@ -54,6 +54,11 @@ export class PullMemo {
     return undefined;
   }
 
+  /** When the answer kept under key stops holding (epoch ms); 0 when none is kept. */
+  until(key: string): number {
+    return this.entries.get(key)?.until ?? 0;
+  }
+
   /** Keeps an answer for `seconds`; one larger than a quarter of the bound is not kept. */
   remember(key: string, value: unknown, seconds: number, size = 0): void {
     const bytes = size + key.length + ENTRY_OVERHEAD;

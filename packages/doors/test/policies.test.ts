@@ -10,6 +10,7 @@ const PULLER = { accessKeyId: 'AKIAEDGECRPULLONLY01', secretAccessKey: 'edgecr-n
 
 let endpoint: Endpoint;
 let calls: string[];
+let clock: { now: number };
 let auth: string;
 let image: { config: string; digest: string };
 
@@ -53,7 +54,7 @@ async function pushImage() {
 }
 
 beforeEach(async () => {
-  ({ endpoint, calls } = countingEndpoint({ memo: true }));
+  ({ endpoint, calls, clock } = countingEndpoint({ memo: true }));
   const credentials = JSON.parse(endpoint.settings.credentials as string);
   credentials[OTHER.accessKeyId] = {
     secretAccessKey: OTHER.secretAccessKey,
@@ -261,11 +262,14 @@ describe('anonymous pulls on /v2/', () => {
 
   it("cost the Registry object no call beyond the pull's own answers, the policy learnt from them", async () => {
     await setPolicy(PUBLIC_PULL);
+    // An answer asked in the same millisecond as a change may predate it and is not kept: time moves on.
+    clock.now += 1;
     calls.splice(0);
     const headers = { accept: OCI_MANIFEST };
     expect((await oci(endpoint, '/v2/app/manifests/v1', { headers, auth })).status).toBe(200);
     expect((await oci(endpoint, `/v2/app/blobs/${image.config}`, { auth })).status).toBe(200);
-    expect(calls.map((call) => call.split(' ')[1])).toEqual(['pullImage', 'findLayer']);
+    // The two reads, and the pull recorded after the answer (once a day).
+    expect(calls.map((call) => call.split(' ')[1]).sort()).toEqual(['findLayer', 'pullImage', 'recordPulls']);
     calls.splice(0);
     expect((await oci(endpoint, '/v2/app/manifests/v1', { headers })).status).toBe(200);
     expect((await oci(endpoint, `/v2/app/blobs/${image.config}`, { headers })).status).toBe(200);

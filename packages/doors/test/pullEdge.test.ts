@@ -55,7 +55,9 @@ describe('kept answers and authorisation', () => {
       }
     }
     await pulls.settled();
-    expect(pulls.taken()).toEqual({});
+    // Refused by its own permission, the key may still be let in by the repository's policy: the isolate
+    // that holds none of the pull's answers asks for it once, and keeps it.
+    expect(pulls.taken()).toEqual({ accessPolicy: 1 });
   });
 });
 
