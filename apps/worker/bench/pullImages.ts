@@ -1,6 +1,7 @@
 // The images the pull benchmark pulls, written as OCI image layouts and pushed by skopeo to edgecr and to
 // distribution alike: `big`, one layer of 256 MiB (the blob GET), and `small`, a config and three 256 KiB
-// layers (manifest and small blob GETs, the pull storm). Layers are random bytes: nothing compresses them.
+// layers (manifest and small blob GETs, the pull storm); writeImage and random also make the pull-through
+// benchmark's images. Layers are random bytes: nothing compresses them.
 import { createHash, randomBytes } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -21,7 +22,7 @@ export interface PullImage {
 const sha256 = (bytes: Uint8Array) => `sha256:${createHash('sha256').update(bytes).digest('hex')}`;
 
 /** Writes an image of `layers` (their bytes) as an OCI image layout in `dir`, tagged `tag`. */
-function writeImage(dir: string, tag: string, layers: Uint8Array[]): PullImage {
+export function writeImage(dir: string, tag: string, layers: Uint8Array[]): PullImage {
   const blobs = new Map<string, Uint8Array>();
   const put = (bytes: Uint8Array) => {
     const digest = sha256(bytes);
@@ -66,7 +67,7 @@ function writeImage(dir: string, tag: string, layers: Uint8Array[]): PullImage {
 }
 
 /** Random bytes, in 64 MiB steps (one `randomBytes` call is capped below 2 GiB, and memory is kept even). */
-function random(size: number): Uint8Array {
+export function random(size: number): Uint8Array {
   const bytes = new Uint8Array(size);
   for (let offset = 0; offset < size; offset += 64 * MiB)
     bytes.set(randomBytes(Math.min(64 * MiB, size - offset)), offset);

@@ -53,6 +53,7 @@ function tables(sql: SqlStorage, options: SqlCatalogOptions): CatalogTransaction
     },
     deleteRepository(name) {
       sql.exec('DELETE FROM repository WHERE name = ?', name);
+      sql.exec('DELETE FROM upstream_check WHERE repository = ?', name);
     },
     setRepositoryTags(name, tags) {
       sql.exec(

@@ -102,6 +102,26 @@ export function storesSuite(factories: ConformanceFactories): void {
       });
     });
 
+    it('forgets the upstream checks of a deleted repository, and of no other', async () => {
+      await factories.withCatalogStore(async (store) => {
+        await store.transaction((t) => {
+          for (const name of ['hub/app', 'hub/app/x']) {
+            t.insertRepository(repo(name));
+            t.putUpstreamCheck(name, 'v1', 7);
+            t.putUpstreamCheck(name, 'v2', 8);
+          }
+        });
+        await store.transaction((t) => t.deleteRepository('hub/app'));
+        const checks = await store.transaction((t) =>
+          ['hub/app', 'hub/app/x'].flatMap((name) => [
+            t.upstreamCheck(name, 'v1'),
+            t.upstreamCheck(name, 'v2'),
+          ]),
+        );
+        expect(checks).toEqual([null, null, 7, 8]);
+      });
+    });
+
     it('links blobs to repositories and unlinks them all at once', async () => {
       await factories.withCatalogStore(async (store) => {
         await store.transaction((t) => {

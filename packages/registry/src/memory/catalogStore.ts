@@ -47,7 +47,12 @@ function view(tables: Tables): CatalogTransaction {
         .map((name) => structuredClone(tables.repositories.get(name) as RepositoryRecord)),
     insertRepository: (record) =>
       void tables.repositories.set(record.repositoryName, structuredClone(record)),
-    deleteRepository: (name) => void tables.repositories.delete(name),
+    deleteRepository: (name) => {
+      tables.repositories.delete(name);
+      // A name holds no ':', so the prefix names this repository's checks alone.
+      for (const key of tables.upstreamChecks.keys())
+        if (key.startsWith(`${name}:`)) tables.upstreamChecks.delete(key);
+    },
     setRepositoryTags: (name, tags) => {
       const record = tables.repositories.get(name) as RepositoryRecord;
       tables.repositories.set(name, { ...record, tags: structuredClone(tags) });

@@ -25,6 +25,7 @@ export interface CatalogTransaction extends ImageStore {
   /** Repositories whose name sorts after `after`, in name order, at most `limit`. */
   repositoriesAfter(after: string, limit: number): RepositoryRecord[];
   insertRepository(record: RepositoryRecord): void;
+  /** Forgets a repository and when its tags were last checked upstream (a namesake created later starts afresh). */
   deleteRepository(name: string): void;
   /** Replaces the tags of an existing repository. */
   setRepositoryTags(name: string, tags: Tag[]): void;
