@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { EcrClient, fetchTransport } from '@edgecr/client';
 import { ociLayoutOneLayer } from '@edgecr/image-archive/testing';
+import { KEEP_ONE_UNTAGGED_AND_ONE_RELEASE } from '@edgecr/testkit/lifecyclePolicy';
 import { type LocalStack, removeState, startLocalStack } from '@edgecr/testkit/localStack';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cliEnv, LOCAL_KEY, runCli } from './_cli.ts';
@@ -33,28 +34,8 @@ afterAll(async () => {
   if (home) await rm(home, { recursive: true, force: true });
 });
 
-/** Keep the newest untagged image and the newest release (`v*`); other tagged images stay. */
-const POLICY = JSON.stringify({
-  rules: [
-    {
-      rulePriority: 1,
-      description: 'one untagged image',
-      selection: { tagStatus: 'untagged', countType: 'imageCountMoreThan', countNumber: 1 },
-      action: { type: 'expire' },
-    },
-    {
-      rulePriority: 2,
-      description: 'one release',
-      selection: {
-        tagStatus: 'tagged',
-        tagPatternList: ['v*'],
-        countType: 'imageCountMoreThan',
-        countNumber: 1,
-      },
-      action: { type: 'expire' },
-    },
-  ],
-});
+/** Keep the newest untagged image and the newest release (`v*`); an image of neither kind stays. */
+const POLICY = KEEP_ONE_UNTAGGED_AND_ONE_RELEASE;
 
 /** The rows of a table the CLI printed, each split into its cells; the header first. */
 function rows(stdout: string): string[][] {

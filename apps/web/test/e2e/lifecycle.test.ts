@@ -12,6 +12,7 @@ import {
   LifecyclePolicyNotFoundException,
   PutImageCommand,
 } from '@aws-sdk/client-ecr';
+import { KEEP_ONE_UNTAGGED_AND_ONE_RELEASE } from '@edgecr/testkit/lifecyclePolicy';
 import { describe, expect, it } from 'vitest';
 import { expectAccessible, pressOn, seedImages } from './_console.ts';
 import { localKeys, usePageHarness } from './_harness.ts';
@@ -19,28 +20,8 @@ import { localKeys, usePageHarness } from './_harness.ts';
 const harness = usePageHarness('lifecycle');
 const REPOSITORY = 'console/lifecycle';
 
-/** Keep the newest untagged image and the newest release (`v*`). */
-const POLICY = JSON.stringify({
-  rules: [
-    {
-      rulePriority: 1,
-      description: 'one untagged image',
-      selection: { tagStatus: 'untagged', countType: 'imageCountMoreThan', countNumber: 1 },
-      action: { type: 'expire' },
-    },
-    {
-      rulePriority: 2,
-      description: 'one release',
-      selection: {
-        tagStatus: 'tagged',
-        tagPatternList: ['v*'],
-        countType: 'imageCountMoreThan',
-        countNumber: 1,
-      },
-      action: { type: 'expire' },
-    },
-  ],
-});
+/** Keep the newest untagged image and the newest release (`v*`); an image of neither kind stays. */
+const POLICY = KEEP_ONE_UNTAGGED_AND_ONE_RELEASE;
 
 /**
  * Release v0 (seedImages), then v1, v2 and two untagged images, one a second (the registry keeps push times in

@@ -5,6 +5,7 @@ import { createHash } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { KEEP_ONE_UNTAGGED_AND_ONE_RELEASE } from '@edgecr/testkit/lifecyclePolicy';
 import { type LocalStack, removeState, startLocalStack } from '@edgecr/testkit/localStack';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { aws } from './_aws.ts';
@@ -13,27 +14,7 @@ const sha256 = (bytes: string | Uint8Array) => `sha256:${createHash('sha256').up
 const INTERVAL_SECONDS = 5;
 
 /** Keep the newest untagged image and the newest release (`v*`); an image of neither kind stays. */
-const POLICY = JSON.stringify({
-  rules: [
-    {
-      rulePriority: 1,
-      description: 'one untagged image',
-      selection: { tagStatus: 'untagged', countType: 'imageCountMoreThan', countNumber: 1 },
-      action: { type: 'expire' },
-    },
-    {
-      rulePriority: 2,
-      description: 'one release',
-      selection: {
-        tagStatus: 'tagged',
-        tagPatternList: ['v*'],
-        countType: 'imageCountMoreThan',
-        countNumber: 1,
-      },
-      action: { type: 'expire' },
-    },
-  ],
-});
+const POLICY = KEEP_ONE_UNTAGGED_AND_ONE_RELEASE;
 
 async function until<T>(what: string, probe: () => Promise<T | undefined>, seconds: number): Promise<T> {
   const deadline = Date.now() + seconds * 1000;
