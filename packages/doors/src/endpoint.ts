@@ -27,7 +27,7 @@ export interface Endpoint {
    */
   edge?: EdgeCache;
   /**
-   * Runs work after the answer is sent (on Cloudflare the request's `waitUntil`): the recording of pulls.
+   * Runs work after the answer is sent (the Worker's adapter keeps the request alive for it): the recording of pulls.
    * Without it the work runs on its own, unawaited.
    */
   defer?: (work: Promise<unknown>) => void;

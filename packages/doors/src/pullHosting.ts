@@ -16,7 +16,7 @@ export interface PullLayer {
   /** The edge cache the facts of pulls are shared in (with the memo only). */
   edge?: EdgeCache | undefined;
   settings: PullMemoSettings;
-  /** Runs work after the answer (on Cloudflare `waitUntil`); its failures are its own. */
+  /** Runs work after the answer (the Worker's adapter keeps the request alive for it); its failures are its own. */
   defer: (work: Promise<unknown>) => void;
 }
 
@@ -34,7 +34,7 @@ type ImagePull = Awaited<ReturnType<PullImage>>;
  * for; a policy set or deleted through this isolate forgets it and every answer kept of its repository. Authorisation is the doors' and runs before
  * any of this: a kept answer only spares the object a question it answered a moment ago.
  * @example
- * const hosting = pullHosting(endpoint.hosting, { memo, edge, settings, defer: (work) => ctx.waitUntil(work) });
+ * const hosting = pullHosting(endpoint.hosting, { memo, edge, settings, defer: (work) => pending.push(work) });
  */
 export function pullHosting(hosting: RegistryHosting, layer: PullLayer): RegistryHosting {
   const { memo, edge, settings, defer } = layer;
@@ -77,11 +77,10 @@ export function pullHosting(hosting: RegistryHosting, layer: PullLayer): Registr
       };
 
       const accessPolicy: CatalogHandle['accessPolicy'] = async (repositoryName) => {
-        const known = memo?.recall(kept?.key(repositoryName, 'policy') ?? '') as
-          | { policyText?: string }
-          | undefined;
+        if (!kept) return await catalog.accessPolicy(repositoryName);
+        const known = memo.recall(kept.key(repositoryName, 'policy')) as { policyText?: string } | undefined;
         if (known) return known;
-        const askedAt = kept?.now() ?? 0;
+        const askedAt = kept.now();
         const policy = await catalog.accessPolicy(repositoryName);
         keepPolicy(repositoryName, policy.policyText, askedAt);
         return policy;

@@ -69,7 +69,7 @@ export async function getManifest(
   const found = answer?.images?.[0];
   const held = found?.imageManifest ? (found.imageId?.imageDigest ?? null) : null;
   const named = reference.kind === 'tag' ? reference.tag : reference.digest.digest;
-  if (await pullThrough(call.endpoint, call.registry).manifest(name, named, held, source)) {
+  if (source && (await pullThrough(call.endpoint, call.registry).manifest(name, named, held, source))) {
     ({ answer } = await call.registry.catalog.pullImage(input));
     admit(call, 'BatchGetImage', name, answer?.policyText);
   }
