@@ -63,6 +63,8 @@ export const CATALOG_METHODS = [
   'pullThroughRule',
   'pullImage',
   'upstreamChecked',
+  'storePulledImage',
+  'upstreamBlob',
   'pullThroughTarget',
 ] as const satisfies readonly (keyof CatalogRules)[];
 
