@@ -44,7 +44,9 @@ export function upstreamCredentials(endpoint: Endpoint): Map<string, UpstreamCre
 export function pullThrough(endpoint: Endpoint, registry: RegistryService): PullThrough {
   return new PullThrough(registry, {
     refreshSeconds: endpoint.settings.pullThroughRefreshSeconds ?? DEFAULT_PULL_THROUGH_REFRESH_SECONDS,
-    uploadBody: (body) => rechunked(endpoint.bodies, body, CHUNK_BYTES),
+    // The shared body is a JavaScript stream: the runtime's pipe makes it one its chunk reader reads natively.
+    uploadBody: (body) =>
+      rechunked(endpoint.bodies, body.pipeThrough(endpoint.bodies.pipe(CHUNK_BYTES)), CHUNK_BYTES),
     sessionFor(rule) {
       const name = rule.credentialArn === undefined ? '' : credentialNameOf(rule.credentialArn);
       const key = `${upstreamOrigin(rule.upstreamRegistryUrl)}\n${name}`;
@@ -86,6 +88,7 @@ export async function upstreamBlobResponse(
   }
   const pulled = await through.blob(repositoryName, digest, source, endpoint.defer ?? (() => {}));
   if (pulled.kind === 'stored') return null;
-  if (pulled.size !== undefined) headers['content-length'] = String(pulled.size);
-  return new Response(pulled.body, { headers });
+  if (pulled.size === undefined) return new Response(pulled.body, { headers });
+  headers['content-length'] = String(pulled.size);
+  return new Response(pulled.body.pipeThrough(endpoint.bodies.sized(pulled.size)), { headers });
 }
