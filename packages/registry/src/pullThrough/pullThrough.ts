@@ -10,6 +10,7 @@ import type { RegistryService } from '../service.ts';
 import { type PulledBlob, sharedFill } from './blobFill.ts';
 import { unableToGetUpstream } from './errors.ts';
 import type { PullThroughRuleRecord, PullThroughSource } from './records.ts';
+import { largeReads } from './largeReads.ts';
 import { SharedBody, type SharedBodyLimits, type StoreVerdict } from './sharedBody.ts';
 import {
   fetchManifest,
@@ -23,6 +24,9 @@ import { upstreamOrigin } from './upstreamUrl.ts';
 
 /** ECR's refresh interval of a cached tag: 24 hours. */
 export const DEFAULT_PULL_THROUGH_REFRESH_SECONDS = 86_400;
+
+/** The most a blob's bytes are read from upstream in at a time. */
+const READ_BYTES = 1024 * 1024;
 
 /**
  * How a blob streamed from upstream is shared: 1 MiB queued per reader, its first 8 MiB kept for a puller
@@ -150,7 +154,7 @@ export class PullThrough {
     return await sharedFill(key, keep, async () => {
       const response = await upstreamGet(this.upstreamOf(source), `blobs/${digest}`, 'layer');
       if (!response?.body) throw lacks(digest);
-      const body = new SharedBody(response.body, BLOB_SHARING);
+      const body = new SharedBody(largeReads(response.body, READ_BYTES), BLOB_SHARING);
       const first = body.join() as ReadableStream<Uint8Array>;
       const verdict = this.storeBlob(repositoryName, digest, body.store).then((said) => {
         if (said !== 'verified') body.dropStore();
@@ -269,7 +273,7 @@ export class PullThrough {
   ): Promise<StoreVerdict> {
     let ref: { repositoryName: string; uploadId: string } | undefined;
     try {
-      ref = { repositoryName, uploadId: await this.registry.startBlobUpload(repositoryName) };
+      ref = { repositoryName, uploadId: await this.registry.startPulledBlobUpload(repositoryName) };
       await this.registry.uploadLayerPart(ref, {}, this.options.uploadBody?.(body) ?? body);
       await this.registry.completeBlobUpload(ref, digest);
       return 'verified';
