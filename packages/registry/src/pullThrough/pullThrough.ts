@@ -9,9 +9,9 @@ import { EcrError, isDescriptorDigest } from '@edgecr/protocol';
 import type { RegistryService } from '../service.ts';
 import { type PulledBlob, sharedFill } from './blobFill.ts';
 import { unableToGetUpstream } from './errors.ts';
-import type { PullThroughRuleRecord, PullThroughSource } from './records.ts';
 import { largeReads } from './largeReads.ts';
-import { SharedBody, type SharedBodyLimits, type StoreVerdict } from './sharedBody.ts';
+import type { PullThroughRuleRecord, PullThroughSource } from './records.ts';
+import { ReplayBudget, SharedBody, type SharedBodyLimits, type StoreVerdict } from './sharedBody.ts';
 import {
   fetchManifest,
   type UpstreamManifest,
@@ -30,12 +30,13 @@ const READ_BYTES = 1024 * 1024;
 
 /**
  * How a blob streamed from upstream is shared: 1 MiB queued per reader, its first 8 MiB kept for a puller
- * that joins late (past them a joiner waits for the blob to land), and a client that reads nothing for 30 s
- * cut off so the blob still lands.
+ * that joins late (past them a joiner waits for the blob to land), at most 32 MiB so kept in an isolate of
+ * 128 MB, and a client that reads nothing for 30 s cut off so the blob still lands.
  */
 const BLOB_SHARING: SharedBodyLimits = {
   queueBytes: 1024 * 1024,
   replayBytes: 8 * 1024 * 1024,
+  budget: new ReplayBudget(32 * 1024 * 1024),
   stallMs: 30_000,
 };
 

@@ -7,12 +7,32 @@
 /** What the store made of the bytes: checked against the digest, refused as not matching it, or unknown (it failed). */
 export type StoreVerdict = 'verified' | 'refused' | 'unknown';
 
+/** The bytes every shared body of an isolate may keep for late joiners, together. */
+export class ReplayBudget {
+  constructor(private left: number) {}
+
+  /** Takes `bytes` if they are left. */
+  take(bytes: number): boolean {
+    if (bytes > this.left) return false;
+    this.left -= bytes;
+    return true;
+  }
+
+  give(bytes: number): void {
+    this.left += bytes;
+  }
+}
+
 /** How a shared body paces and bounds what it holds. */
 export interface SharedBodyLimits {
   /** The bytes a reader's queue may hold before the source waits for it. */
   queueBytes: number;
-  /** The first bytes kept for a client that joins late; past them nobody joins. */
+  /**
+   * The first bytes kept for a client that joins late, taken from `budget`; past them (or past what the
+   * budget has left) nobody joins.
+   */
   replayBytes: number;
+  budget: ReplayBudget;
   /** How long a client may leave its full queue unread before it is cut off and the others go on. */
   stallMs: number;
 }
@@ -86,7 +106,7 @@ export class SharedBody {
       for (;;) {
         await this.roomForAll();
         if (this.outlets.size === 0) {
-          this.released = null;
+          this.forget();
           await this.reader.cancel('nobody reads the body any more');
           return;
         }
@@ -95,7 +115,7 @@ export class SharedBody {
         this.deliver(value);
       }
     } catch (error) {
-      this.released = null;
+      this.forget();
       for (const outlet of this.outlets) outlet.controller.error(error);
       this.outlets.clear();
       return;
@@ -103,7 +123,7 @@ export class SharedBody {
     for (const outlet of this.outlets) if (!outlet.client) outlet.controller.close();
     const said = await verdict;
     const clients = [...this.outlets].filter((outlet) => outlet.client);
-    this.released = null;
+    this.forget();
     this.outlets.clear();
     const last = this.held;
     this.held = null;
@@ -169,8 +189,16 @@ export class SharedBody {
     if (!previous) return;
     for (const outlet of this.outlets) if (outlet.client) outlet.controller.enqueue(previous);
     if (!this.released) return;
+    const within = this.releasedBytes + previous.byteLength <= this.limits.replayBytes;
+    if (!within || !this.limits.budget.take(previous.byteLength)) return this.forget();
     this.released.push(previous);
     this.releasedBytes += previous.byteLength;
-    if (this.releasedBytes > this.limits.replayBytes) this.released = null;
+  }
+
+  /** Keeps nothing more for joiners (nobody joins any more), giving the kept bytes back to the budget. */
+  private forget(): void {
+    if (this.released) this.limits.budget.give(this.releasedBytes);
+    this.released = null;
+    this.releasedBytes = 0;
   }
 }

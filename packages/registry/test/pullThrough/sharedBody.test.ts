@@ -1,7 +1,18 @@
 import { describe, expect, it } from 'vitest';
-import { SharedBody, type SharedBodyLimits, type StoreVerdict } from '../../src/pullThrough/sharedBody.ts';
+import {
+  ReplayBudget,
+  SharedBody,
+  type SharedBodyLimits,
+  type StoreVerdict,
+} from '../../src/pullThrough/sharedBody.ts';
 
-const LIMITS: SharedBodyLimits = { queueBytes: 4, replayBytes: 8, stallMs: 200 };
+const limits = (): SharedBodyLimits => ({
+  queueBytes: 4,
+  replayBytes: 8,
+  budget: new ReplayBudget(64),
+  stallMs: 200,
+});
+const LIMITS = limits();
 
 /** A source whose chunks the test pushes, counting how many the body asked for. */
 function controlledSource() {
@@ -107,6 +118,40 @@ describe('SharedBody', () => {
     source.end();
     await running;
     expect((await client).length).toBe(15);
+  });
+
+  it('keeps first bytes for joiners only within the budget its isolate shares, given back as bodies end', async () => {
+    const budget = new ReplayBudget(6);
+    const shared = (source: ReturnType<typeof controlledSource>) => {
+      const body = new SharedBody(source.stream, { ...limits(), budget });
+      const stored = readAll(body.store);
+      const client = readAll(body.join() as ReadableStream<Uint8Array>);
+      return { body, client, running: body.run(stored.then(() => 'verified' as const)) };
+    };
+    const one = controlledSource();
+    const two = controlledSource();
+    const first = shared(one);
+    const second = shared(two);
+    one.push(1, 1, 1, 1);
+    one.push(1);
+    await tick();
+    two.push(2, 2, 2);
+    two.push(2);
+    await tick();
+    // The first keeps 4 bytes of the budget's 6: the second cannot keep its 3.
+    expect(first.body.join()).not.toBeNull();
+    expect(second.body.join()).toBeNull();
+    one.end();
+    await first.running;
+    const three = controlledSource();
+    const third = shared(three);
+    three.push(3, 3, 3, 3, 3);
+    three.push(3);
+    await tick();
+    expect(third.body.join()).not.toBeNull();
+    two.end();
+    three.end();
+    await Promise.all([second.running, third.running, first.client, second.client, third.client]);
   });
 
   it('reads the source only as fast as its slowest reader, and cuts off a client that stops reading', async () => {
