@@ -156,6 +156,7 @@ export class PullThrough {
       const response = await upstreamGet(this.upstreamOf(source), `blobs/${digest}`, 'layer');
       if (!response?.body) throw lacks(digest);
       const body = new SharedBody(largeReads(response.body, READ_BYTES), BLOB_SHARING);
+      // A body nobody has read yet can always be joined.
       const first = body.join() as ReadableStream<Uint8Array>;
       const verdict = this.storeBlob(repositoryName, digest, body.store).then((said) => {
         if (said !== 'verified') body.dropStore();
