@@ -3,6 +3,7 @@ import { constantTimeEqual } from '@edgecr/sigv4';
 import { bytesToHex } from '@noble/hashes/utils.js';
 import { readBlob } from './blobReader.ts';
 import { type Endpoint, registryService } from './endpoint.ts';
+import { upstreamBlobResponse } from './pullThrough.ts';
 import type { Settings } from './settings.ts';
 
 /** Where download URLs live: `/layers/<registryId>/<repositoryName>/<digest>?expires=…&signature=…`. */
@@ -97,13 +98,22 @@ async function download(request: Request, endpoint: Endpoint): Promise<Response>
     return text(403, 'The download URL signature is not valid');
   }
   if (Date.now() / 1000 > expires) return text(403, 'The download URL has expired');
-  const layer = await registryService(endpoint, location.registryId)
-    .catalog.findLayer(location.repositoryName, location.digest)
-    // A repository deleted since the URL was issued holds no layer.
-    .catch((error: unknown) => {
-      if (error instanceof EcrError && error.code === 'RepositoryNotFoundException') return null;
-      throw error;
-    });
+  const registry = registryService(endpoint, location.registryId);
+  const { repositoryName, digest } = location;
+  // A repository deleted since the URL was issued holds no layer.
+  const gone = (error: unknown) => {
+    if (error instanceof EcrError && error.code === 'RepositoryNotFoundException') return null;
+    throw error;
+  };
+  let layer = await registry.catalog.findLayer(repositoryName, digest).catch(gone);
+  // A layer a pull-through image references comes from upstream on its first pull (read here once landed).
+  const upstream = layer ? null : await registry.catalog.upstreamBlob(repositoryName, digest);
+  if (upstream) {
+    const at = { repositoryName, digest, source: upstream.source };
+    const pulled = await upstreamBlobResponse(endpoint, registry, at, request.method);
+    if (pulled) return pulled;
+    layer = await registry.catalog.findLayer(repositoryName, digest).catch(gone);
+  }
   if (!layer) return text(404, 'The layer does not exist');
   const etag = `"${layer.digest}"`;
   const common = { etag, 'accept-ranges': 'bytes', 'cache-control': 'private, max-age=0' };

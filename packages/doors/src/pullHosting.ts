@@ -198,6 +198,13 @@ export function pullHosting(hosting: RegistryHosting, layer: PullLayer): Registr
           kept?.changed(input.repositoryName);
         }
       };
+      const storePulledImage: CatalogHandle['storePulledImage'] = async (input) => {
+        try {
+          return await catalog.storePulledImage(input);
+        } finally {
+          kept?.changed(input.repositoryName);
+        }
+      };
 
       // A policy changed here is believed at once here (other isolates: within the holding time).
       const setRepositoryPolicy: CatalogHandle['setRepositoryPolicy'] = async (input, caller) => {
@@ -225,6 +232,7 @@ export function pullHosting(hosting: RegistryHosting, layer: PullLayer): Registr
         batchDeleteImage,
         deleteRepository,
         putImage,
+        storePulledImage,
       };
       return new Proxy(catalog, {
         get(target, method, receiver) {

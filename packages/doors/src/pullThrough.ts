@@ -1,8 +1,10 @@
+import { CONTENT_DIGEST_HEADER, digestEtag } from '@edgecr/protocol';
 import {
   createUpstreamSession,
   credentialNameOf,
   DEFAULT_PULL_THROUGH_REFRESH_SECONDS,
   PullThrough,
+  type PullThroughSource,
   parseUpstreamCredentials,
   type RegistryService,
   type UpstreamCredentials,
@@ -42,7 +44,9 @@ export function upstreamCredentials(endpoint: Endpoint): Map<string, UpstreamCre
 export function pullThrough(endpoint: Endpoint, registry: RegistryService): PullThrough {
   return new PullThrough(registry, {
     refreshSeconds: endpoint.settings.pullThroughRefreshSeconds ?? DEFAULT_PULL_THROUGH_REFRESH_SECONDS,
-    uploadBody: (body) => rechunked(endpoint.bodies, body, CHUNK_BYTES),
+    // The shared body is a JavaScript stream: the runtime's pipe makes it one its chunk reader reads natively.
+    uploadBody: (body) =>
+      rechunked(endpoint.bodies, body.pipeThrough(endpoint.bodies.pipe(CHUNK_BYTES)), CHUNK_BYTES),
     sessionFor(rule) {
       const name = rule.credentialArn === undefined ? '' : credentialNameOf(rule.credentialArn);
       const key = `${upstreamOrigin(rule.upstreamRegistryUrl)}\n${name}`;
@@ -55,4 +59,36 @@ export function pullThrough(endpoint: Endpoint, registry: RegistryService): Pull
       return session;
     },
   });
+}
+
+/**
+ * Answers a GET or HEAD of a blob an image of a pull-through repository references and the repository does
+ * not hold yet (the catalog's `upstreamBlob` found it so): a GET streams the bytes as they come from upstream
+ * while they are stored (the first pull never waits for the blob to land; `Range` is not honoured: the whole
+ * blob, 200, as HTTP allows); a HEAD asks upstream for the size.
+ * @returns null when the blob landed meanwhile: the caller reads it from the repository.
+ * @throws EcrError `UnableToGetUpstreamLayerException` with the upstream's reason.
+ */
+export async function upstreamBlobResponse(
+  endpoint: Endpoint,
+  registry: RegistryService,
+  at: { repositoryName: string; digest: string; source: PullThroughSource },
+  method: string,
+): Promise<Response | null> {
+  const { repositoryName, digest, source } = at;
+  const through = pullThrough(endpoint, registry);
+  const headers: Record<string, string> = {
+    'content-type': 'application/octet-stream',
+    [CONTENT_DIGEST_HEADER]: digest,
+    etag: digestEtag(digest),
+  };
+  if (method === 'HEAD') {
+    const size = await through.blobSize(digest, source);
+    return new Response(null, { headers: { ...headers, 'content-length': String(size) } });
+  }
+  const pulled = await through.blob(repositoryName, digest, source, endpoint.defer ?? (() => {}));
+  if (pulled.kind === 'stored') return null;
+  if (pulled.size === undefined) return new Response(pulled.body, { headers });
+  headers['content-length'] = String(pulled.size);
+  return new Response(pulled.body.pipeThrough(endpoint.bodies.sized(pulled.size)), { headers });
 }

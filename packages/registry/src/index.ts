@@ -44,6 +44,7 @@ export {
 } from './ports/blobStore.ts';
 export type { CatalogStore, CatalogTransaction, LayerLink } from './ports/catalogStore.ts';
 export type { PartCommit, PartPolicy, UploadRecord, UploadRef, UploadStore } from './ports/uploadStore.ts';
+export type { PulledBlob } from './pullThrough/blobFill.ts';
 export {
   credentialNameOf,
   parseUpstreamCredentials,

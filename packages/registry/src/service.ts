@@ -6,6 +6,7 @@ import {
   type LayerCatalog,
   type LayerUploadRules,
   OCI_PART_POLICY,
+  PULLED_PART_POLICY,
 } from './uploads/layerUploadRules.ts';
 import type { OpenPartRange } from './uploads/receivePart.ts';
 
@@ -63,6 +64,8 @@ export const CATALOG_METHODS = [
   'pullThroughRule',
   'pullImage',
   'upstreamChecked',
+  'storePulledImage',
+  'upstreamBlob',
   'pullThroughTarget',
 ] as const satisfies readonly (keyof CatalogRules)[];
 
@@ -144,6 +147,15 @@ export class RegistryService {
   async startBlobUpload(repositoryName: string): Promise<string> {
     await this.catalog.pushTarget(repositoryName);
     return await this.begin(repositoryName, OCI_PART_POLICY);
+  }
+
+  /**
+   * Starts the upload a pull-through cache stores an upstream blob of an existing repository through (see
+   * PULLED_PART_POLICY).
+   * @returns The upload id.
+   */
+  startPulledBlobUpload(repositoryName: string): Promise<string> {
+    return this.begin(repositoryName, PULLED_PART_POLICY);
   }
 
   /**

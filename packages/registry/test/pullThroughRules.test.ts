@@ -1,4 +1,4 @@
-import { EcrError, MiB } from '@edgecr/protocol';
+import { digestOf, EcrError, MiB } from '@edgecr/protocol';
 import { describe, expect, it } from 'vitest';
 import {
   credentialNameOf,
@@ -82,6 +82,48 @@ describe('pull-through cache rules', () => {
     const checked = await catalog.pullImage(input('hub/nginx'));
     expect(checked.answer?.failures?.[0]?.failureCode).toBe('ImageNotFound');
     expect(checked.source?.checkedAt.v1).toBeTypeOf('number');
+  });
+
+  it('stores a pulled image before its blobs, and sends each blob it references upstream until it lands', async () => {
+    const service = registry();
+    const { catalog } = service;
+    await catalog.createPullThroughCacheRule({ ecrRepositoryPrefix: 'hub', upstreamRegistryUrl: 'ghcr.io' });
+    await catalog.pullThroughTarget('hub/app');
+    const layerBytes = new TextEncoder().encode('a layer still upstream');
+    const layer = await digestOf('sha256', layerBytes);
+    const config = await digestOf('sha256', new TextEncoder().encode('{}'));
+    const manifest = JSON.stringify({
+      schemaVersion: 2,
+      mediaType: 'application/vnd.oci.image.manifest.v1+json',
+      config: { mediaType: 'application/vnd.oci.image.config.v1+json', digest: config, size: 2 },
+      layers: [
+        { mediaType: 'application/vnd.oci.image.layer.v1.tar', digest: layer, size: layerBytes.length },
+      ],
+    });
+    const input = { repositoryName: 'hub/app', imageManifest: manifest, imageTag: 'v1' };
+    expect(await codeOf(catalog.putImage(input))).toBe('LayersNotFoundException');
+    await catalog.storePulledImage(input);
+    const { imageDetails } = await catalog.describeImages({ repositoryName: 'hub/app' });
+    expect(imageDetails).toEqual([
+      expect.objectContaining({ imageTags: ['v1'], imageSizeInBytes: layerBytes.length }),
+    ]);
+
+    const upstream = await catalog.upstreamBlob('hub/app', layer);
+    expect(upstream?.source).toMatchObject({
+      upstreamRepository: 'app',
+      rule: { ecrRepositoryPrefix: 'hub' },
+    });
+    const unreferenced = await digestOf('sha256', new TextEncoder().encode('not in any image'));
+    expect(await catalog.upstreamBlob('hub/app', unreferenced)).toBeNull();
+
+    const ref = { repositoryName: 'hub/app', uploadId: await service.startBlobUpload('hub/app') };
+    await service.uploadLayerPart(ref, {}, new Blob([layerBytes]).stream());
+    await service.completeBlobUpload(ref, layer);
+    expect(await catalog.upstreamBlob('hub/app', layer)).toBeNull();
+    expect(await catalog.findLayer('hub/app', layer)).toMatchObject({
+      size: layerBytes.length,
+      referenced: true,
+    });
   });
 
   it('takes an upstream as a host or an http(s) origin, never with a path or credentials', () => {

@@ -5,7 +5,8 @@ import { bytesToHex } from '@noble/hashes/utils.js';
  * The doors' body streams on workerd's native parts: BYOB `readAtLeast` fills each chunk natively, one await
  * per MiB (gathering 4 KiB pieces in JavaScript took 1.7x as long, and a `TransformStream` 3x: the stage
  * bench, bench/workerd/stages.ts); WebCrypto's DigestStream hashes at ~1 GB/s; an IdentityTransformStream is
- * a byte pipe whose readable end crosses RPC to the upload object.
+ * a byte pipe whose readable end crosses RPC to the upload object; a FixedLengthStream is how workerd sends a
+ * streamed body with its Content-Length (it drops the header on any other stream).
  */
 export const workerdBodyStreams: BodyStreams = {
   chunks(body, size) {
@@ -34,4 +35,5 @@ export const workerdBodyStreams: BodyStreams = {
     };
   },
   pipe: (bytes) => new IdentityTransformStream({ highWaterMark: bytes }),
+  sized: (length) => new FixedLengthStream(length),
 };

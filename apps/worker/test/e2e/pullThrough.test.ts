@@ -166,24 +166,70 @@ describe('pull-through cache rules with an upstream CNCF distribution', () => {
     }
   });
 
-  it('makes one upstream fetch per blob for 16 concurrent first pulls', async () => {
-    const layout = await pushUpstream('library/busy', 'busy');
-    const pulls = await Promise.all(
-      Array.from({ length: 16 }, async () => {
-        const response = await ociGet('hub/library/busy/manifests/v1');
-        return { status: response.status, body: await response.text() };
-      }),
-    );
-    for (const pull of pulls) {
-      expect(pull.status, pull.body).toBe(200);
-      expect(pull.body).toBe(new TextDecoder().decode(layout.blobs.get(layout.index.digest)));
+  it('streams a blob on its first pull: the client has its first bytes before upstream sent the rest', async () => {
+    const layout = await pushUpstream('library/stream', 'stream');
+    const image = layout.images[0] as OciLayout['images'][number];
+    expect((await ociGet(`hub/library/stream/manifests/${image.manifest.digest}`)).status).toBe(200);
+    const bytes = layout.blobs.get(image.layer.digest) as Uint8Array;
+    let release = () => {};
+    proxy.hold = new Promise((resolve) => {
+      release = resolve;
+    });
+    try {
+      const response = await ociGet(`hub/library/stream/blobs/${image.layer.digest}`);
+      expect(response.status).toBe(200);
+      expect(response.headers.get('content-length')).toBe(String(bytes.length));
+      const reader = (response.body as ReadableStream<Uint8Array>).getReader();
+      const first = await reader.read();
+      // Upstream has sent half the blob and waits: what the client has is a prefix of it.
+      const early = first.value as Uint8Array;
+      expect(early.length).toBeGreaterThan(0);
+      expect(early.length).toBeLessThan(bytes.length / 2 + 1);
+      expect(Buffer.compare(Buffer.from(early), Buffer.from(bytes.subarray(0, early.length)))).toBe(0);
+      release();
+      const rest: Uint8Array[] = [early];
+      for (let read = await reader.read(); !read.done; read = await reader.read()) rest.push(read.value);
+      expect(Buffer.compare(Buffer.concat(rest), Buffer.from(bytes))).toBe(0);
+    } finally {
+      release();
+      proxy.hold = undefined;
     }
+    // The same bytes were stored in that pass: served with the upstream down, fetched upstream once.
+    proxy.mode = 'down';
+    try {
+      const again = await ociGet(`hub/library/stream/blobs/${image.layer.digest}`);
+      expect(Buffer.compare(Buffer.from(await again.arrayBuffer()), Buffer.from(bytes))).toBe(0);
+    } finally {
+      proxy.mode = 'pass';
+    }
+    expect(proxy.gets.get(`/v2/library/stream/blobs/${image.layer.digest}`)).toBe(1);
+  });
+
+  it('makes one upstream fetch per blob for 16 concurrent first pulls of a whole image', async () => {
+    const layout = await pushUpstream('library/busy', 'busy');
+    const text = (digest: string) => new TextDecoder().decode(layout.blobs.get(digest));
+    /** A pull as a client makes it: the index, then each platform's manifest, config and layer. */
+    const pull = async () => {
+      const index = await ociGet('hub/library/busy/manifests/v1');
+      expect(await index.text()).toBe(text(layout.index.digest));
+      for (const image of layout.images) {
+        const manifest = await ociGet(`hub/library/busy/manifests/${image.manifest.digest}`);
+        expect(await manifest.text()).toBe(text(image.manifest.digest));
+        for (const blob of [image.config, image.layer]) {
+          const got = await ociGet(`hub/library/busy/blobs/${blob.digest}`);
+          expect(got.status, blob.digest).toBe(200);
+          const bytes = Buffer.from(await got.arrayBuffer());
+          expect(Buffer.compare(bytes, Buffer.from(layout.blobs.get(blob.digest) as Uint8Array))).toBe(0);
+        }
+      }
+    };
+    await Promise.all(Array.from({ length: 16 }, pull));
     expect(proxy.gets.get('/v2/library/busy/manifests/v1')).toBe(1);
     for (const digest of layout.blobs.keys()) {
-      const gets = proxy.gets.get(`/v2/library/busy/blobs/${digest}`);
-      if (gets !== undefined) expect(gets, digest).toBe(1);
+      if (digest === layout.index.digest) continue;
+      const path = layout.images.some((image) => image.manifest.digest === digest) ? 'manifests' : 'blobs';
+      expect(proxy.gets.get(`/v2/library/busy/${path}/${digest}`), digest).toBe(1);
     }
-    expect(blobGets()).toEqual([1, 1, 1, 1, 1, 1, 1, 1]);
   });
 
   it('sees a tag moved upstream once the refresh interval has passed; crane and the AWS CLI pull through too', async () => {
@@ -204,24 +250,53 @@ describe('pull-through cache rules with an upstream CNCF distribution', () => {
     ]);
     expect(got.ok, got.stderr).toBe(true);
     expect(got.json.images[0].imageId.imageDigest).toBe(viaEcr.index.digest);
+    // A layer still upstream has a download URL all the same: fetching it brings the layer in.
+    const { layer } = viaEcr.images[0] as OciLayout['images'][number];
+    const url = await aws(stack, [
+      ...['get-download-url-for-layer', '--repository-name', 'hub/library/ecr'],
+      ...['--layer-digest', layer.digest],
+    ]);
+    expect(url.ok, url.stderr).toBe(true);
+    const downloaded = Buffer.from(await (await fetch(url.json.downloadUrl)).arrayBuffer());
+    expect(Buffer.compare(downloaded, Buffer.from(viaEcr.blobs.get(layer.digest) as Uint8Array))).toBe(0);
     expect(await skopeoRawManifest(registry, 'hub/library/ecr:v1')).toBe(
       new TextDecoder().decode(viaEcr.blobs.get(viaEcr.index.digest)),
     );
   });
 
-  it('stores nothing for a garbage manifest or a blob that does not match its digest', async () => {
-    await pushUpstream('library/bad', 'bad');
-    for (const mode of ['garbage-manifest', 'corrupt-blob'] as const) {
-      proxy.mode = mode;
-      try {
-        const response = await ociGet('hub/library/bad/manifests/v1');
-        expect(response.status, mode).toBe(502);
-        expect(await response.text()).toContain('UpstreamUnavailable');
-      } finally {
-        proxy.mode = 'pass';
-      }
-      const repository = await aws(stack, ['describe-repositories', '--repository-names', 'hub/library/bad']);
-      expect(repository.stderr, mode).toContain('(RepositoryNotFoundException)');
+  it('stores nothing for a garbage manifest, and no blob that does not match its digest', async () => {
+    const layout = await pushUpstream('library/bad', 'bad');
+    proxy.mode = 'garbage-manifest';
+    try {
+      const response = await ociGet('hub/library/bad/manifests/v1');
+      expect(response.status).toBe(502);
+      expect(await response.text()).toContain('UpstreamUnavailable');
+    } finally {
+      proxy.mode = 'pass';
     }
+    const repository = await aws(stack, ['describe-repositories', '--repository-names', 'hub/library/bad']);
+    expect(repository.stderr).toContain('(RepositoryNotFoundException)');
+
+    // A corrupted blob reaches the client cut short (never whole), and is not kept: the next pull fetches it again.
+    const image = layout.images[0] as OciLayout['images'][number];
+    expect((await ociGet('hub/library/bad/manifests/v1')).status).toBe(200);
+    proxy.mode = 'corrupt-blob';
+    try {
+      const response = await ociGet(`hub/library/bad/blobs/${image.layer.digest}`);
+      await expect(response.arrayBuffer()).rejects.toThrow();
+    } finally {
+      proxy.mode = 'pass';
+    }
+    const layers = await aws(stack, [
+      ...['batch-check-layer-availability', '--repository-name', 'hub/library/bad'],
+      ...['--layer-digests', image.layer.digest],
+    ]);
+    expect(layers.json.failures).toEqual([
+      expect.objectContaining({ layerDigest: image.layer.digest, failureCode: 'MissingLayerDigest' }),
+    ]);
+    const good = await ociGet(`hub/library/bad/blobs/${image.layer.digest}`);
+    const bytes = Buffer.from(await good.arrayBuffer());
+    expect(Buffer.compare(bytes, Buffer.from(layout.blobs.get(image.layer.digest) as Uint8Array))).toBe(0);
+    expect(proxy.gets.get(`/v2/library/bad/blobs/${image.layer.digest}`)).toBe(2);
   });
 });

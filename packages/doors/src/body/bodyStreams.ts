@@ -27,6 +27,11 @@ export interface BodyStreams {
   sha256(): IncrementalSha256;
   /** A pipe that holds up to `bytes` between its writer and its reader (whose end may cross RPC). */
   pipe(bytes: number): ReadableWritablePair<Uint8Array, Uint8Array>;
+  /**
+   * A pipe of exactly `length` bytes, for a streamed response body the runtime then sends with that
+   * `Content-Length` (an answer cut short is then seen as such by the client).
+   */
+  sized(length: number): ReadableWritablePair<Uint8Array, Uint8Array>;
 }
 
 /**
@@ -71,6 +76,8 @@ export const portableBodyStreams: BodyStreams = {
     const strategy = { highWaterMark: bytes, size: (chunk: Uint8Array) => chunk.byteLength };
     return new TransformStream<Uint8Array, Uint8Array>({}, strategy, strategy);
   },
+  // A Response elsewhere sends the Content-Length header it is given.
+  sized: () => new TransformStream<Uint8Array, Uint8Array>(),
 };
 
 /** The parts, `length` bytes in all, as one array (the part itself when there is one). */

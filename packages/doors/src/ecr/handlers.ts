@@ -277,9 +277,17 @@ const ECR_HANDLERS: { [Op in OperationName]: EcrHandler<Op> } = {
   async GetDownloadUrlForLayer(input, context) {
     const { registry } = context;
     const layer = await registry.catalog.findLayer(input.repositoryName, input.layerDigest);
+    // A layer a pull-through image references and the repository lacks is fetched by the URL on first use.
+    const upstream = layer
+      ? null
+      : await registry.catalog.upstreamBlob(input.repositoryName, input.layerDigest);
     // A miss carries no policy: asked for, so that a caller the policy denies learns nothing of the layer.
-    const { policyText } = layer ?? (await registry.catalog.accessPolicy(input.repositoryName));
+    const { policyText } = layer ?? upstream ?? (await registry.catalog.accessPolicy(input.repositoryName));
     context.admit('GetDownloadUrlForLayer', input.repositoryName, policyText);
+    if (upstream) {
+      const location = { repositoryName: input.repositoryName, digest: input.layerDigest };
+      return { downloadUrl: await context.downloadUrl(location), layerDigest: input.layerDigest };
+    }
     if (!layer) throw layerNotFound(registry.registryId, input.repositoryName, input.layerDigest);
     if (context.requireImageReference && !layer.referenced) {
       throw layerInaccessible(input.repositoryName, input.layerDigest);

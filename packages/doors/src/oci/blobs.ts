@@ -1,5 +1,6 @@
 import { CONTENT_DIGEST_HEADER, type Digest, OciError } from '@edgecr/protocol';
 import { readBlob } from '../blobReader.ts';
+import { upstreamBlobResponse } from '../pullThrough.ts';
 import { admit, permit } from './auth.ts';
 import type { OciRequest } from './context.ts';
 
@@ -10,8 +11,18 @@ import type { OciRequest } from './context.ts';
  */
 export async function serveBlob(call: OciRequest, name: string, digest: Digest): Promise<Response> {
   await permit(call, 'GetDownloadUrlForLayer', name, true);
-  const layer = await call.registry.catalog.findLayer(name, digest.digest);
+  const { catalog } = call.registry;
+  let layer = await catalog.findLayer(name, digest.digest);
   const unknown = () => new OciError('BLOB_UNKNOWN', `blob ${digest.digest} is not in repository ${name}`);
+  // A blob a pull-through image references comes from upstream on its first pull (read here once landed).
+  const upstream = layer ? null : await catalog.upstreamBlob(name, digest.digest);
+  if (upstream) {
+    admit(call, 'GetDownloadUrlForLayer', name, upstream.policyText);
+    const at = { repositoryName: name, digest: digest.digest, source: upstream.source };
+    const pulled = await upstreamBlobResponse(call.endpoint, call.registry, at, call.request.method);
+    if (pulled) return pulled;
+    layer = await catalog.findLayer(name, digest.digest);
+  }
   if (!layer) {
     // A miss carries no policy: asked for, so that a caller the policy denies learns nothing of the blob.
     await permit(call, 'GetDownloadUrlForLayer', name);

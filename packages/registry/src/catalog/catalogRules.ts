@@ -103,6 +103,8 @@ export class CatalogRules {
   readonly pullThroughRule = this.run(pullThroughCache.pullThroughRule);
   readonly pullImage = this.run(pullThroughCache.pullImage);
   readonly upstreamChecked = this.run(pullThroughCache.upstreamChecked);
+  readonly storePulledImage = this.run(pullThroughCache.storePulledImage);
+  readonly upstreamBlob = this.run(pullThroughCache.upstreamBlob);
 
   // The host's wake-ups, the sweep (maintenance.ts).
   readonly wake = this.run(maintenance.wake);

@@ -10,9 +10,12 @@ import type {
   CreatePullThroughCacheRuleRequest,
   DescribePullThroughCacheRulesRequest,
   DescribePullThroughCacheRulesResponse,
+  PutImageRequest,
   UpdatePullThroughCacheRuleRequest,
 } from '@edgecr/protocol';
 import { batchGetImage } from '../images/batchGetImage.ts';
+import { putImage } from '../images/putImage.ts';
+import { canonicalDigest } from '../images/store.ts';
 import {
   createRule,
   deleteRule,
@@ -21,7 +24,7 @@ import {
   sourceOf,
   updateRule,
 } from '../pullThrough/cacheRules.ts';
-import type { ImagePull, PullThroughRuleRecord } from '../pullThrough/records.ts';
+import type { ImagePull, PullThroughRuleRecord, PullThroughSource } from '../pullThrough/records.ts';
 import type { CatalogContext } from './context.ts';
 
 /** CreatePullThroughCacheRule. */
@@ -78,4 +81,37 @@ export function pullImage(ctx: CatalogContext, input: BatchGetImageRequest): Pro
 /** Records that a pull-through repository's tag was checked upstream now. */
 export function upstreamChecked(ctx: CatalogContext, repositoryName: string, tag: string): Promise<void> {
   return ctx.store.transaction((tables) => tables.putUpstreamCheck(repositoryName, tag, ctx.now()));
+}
+
+/**
+ * Stores an image brought in from upstream (PutImage's rules), its blobs left upstream until they are
+ * pulled, and records its tag, if any, as checked upstream now: one transaction.
+ */
+export function storePulledImage(ctx: CatalogContext, input: PutImageRequest): Promise<void> {
+  return ctx.store.transaction((tables) => {
+    putImage(ctx.imageContext(tables), input, undefined, true);
+    if (input.imageTag !== undefined)
+      tables.putUpstreamCheck(input.repositoryName, input.imageTag, ctx.now());
+  });
+}
+
+/**
+ * Where a blob comes from that an image of a pull-through repository references and the repository does not
+ * hold yet, with the repository's policy; null for any other blob (then it is unknown, as ever).
+ */
+export function upstreamBlob(
+  ctx: CatalogContext,
+  repositoryName: string,
+  digest: string,
+): Promise<{ source: PullThroughSource; policyText?: string } | null> {
+  return ctx.store.transaction((tables) => {
+    const repository = tables.repository(repositoryName);
+    const canonical = canonicalDigest(tables, digest);
+    if (!repository || tables.linked(repositoryName, canonical)) return null;
+    if (!tables.isBlobReferenced(repositoryName, canonical)) return null;
+    const source = sourceOf(tables, repositoryName, []);
+    if (!source) return null;
+    const { policyText } = repository;
+    return { source, ...(policyText !== undefined && { policyText }) };
+  });
 }

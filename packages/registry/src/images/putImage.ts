@@ -30,10 +30,17 @@ import { isTagImmutable } from './tagMutability.ts';
  * `ImageDigestDoesNotMatchException`, `LayersNotFoundException`, `ReferencedImagesNotFoundException`,
  * `ImageTagAlreadyExistsException` and `LimitExceededException` (a new image in a repository holding
  * {@link MAX_IMAGES_PER_REPOSITORY}).
+ * `blobsUpstream` (a pull-through cache's image) lets blobs the repository does not hold yet be referenced:
+ * they come from upstream when first pulled, and the manifest's sizes count for them meanwhile.
  * @example
  * const { state, image } = putImage(ctx, { repositoryName: 'app', imageManifest: text, imageTag: 'v1' });
  */
-export function putImage(ctx: ImageContext, input: PutImageRequest, alias?: string): ImagePut {
+export function putImage(
+  ctx: ImageContext,
+  input: PutImageRequest,
+  alias?: string,
+  blobsUpstream = false,
+): ImagePut {
   const { repositoryName, imageTag: tag } = input;
   const settings = requireRepository(ctx, repositoryName);
   if (tag !== undefined) checkTag(tag);
@@ -46,7 +53,7 @@ export function putImage(ctx: ImageContext, input: PutImageRequest, alias?: stri
   const existing = store.image(repositoryName, digest);
   // What the manifest references is checked before the tag: a manifest that cannot be stored is refused as
   // such whatever tag it comes with.
-  const created = existing ? null : newImage(ctx, repositoryName, manifest);
+  const created = existing ? null : newImage(ctx, repositoryName, manifest, blobsUpstream);
   const tagged = tag === undefined ? null : store.taggedDigest(repositoryName, tag);
   const newAlias = alias !== undefined && store.aliasOf(alias) === null;
   const unchanged = existing !== null && (tag === undefined || tagged === digest) && !newAlias;
@@ -82,6 +89,7 @@ function newImage(
   ctx: ImageContext,
   repositoryName: string,
   manifest: ParsedManifest,
+  blobsUpstream: boolean,
 ): { record: ImageRecord; references: ImageReferences } {
   const { store } = ctx;
   const blobs = [...(manifest.config ? [manifest.config] : []), ...manifest.layers].filter(
@@ -94,7 +102,8 @@ function newImage(
     [...canonical].map(([named, digest]) => [named, store.layerSize(repositoryName, digest)]),
   );
   const missingBlobs = [...sizes].filter(([, size]) => size === null).map(([blobDigest]) => blobDigest);
-  if (missingBlobs.length > 0) throw layersNotFound(ctx.registryId, repositoryName, missingBlobs);
+  if (missingBlobs.length > 0 && !blobsUpstream)
+    throw layersNotFound(ctx.registryId, repositoryName, missingBlobs);
   const named = [...new Set(manifest.manifests.map((child) => child.digest))];
   const children = named.map((child) => canonicalDigest(store, child));
   const childImages = children.map((child) => store.image(repositoryName, child));

@@ -5,10 +5,13 @@
  * @module
  */
 
-import { EcrError, FOREIGN_LAYER_TYPES, isDescriptorDigest } from '@edgecr/protocol';
+import { EcrError, isDescriptorDigest } from '@edgecr/protocol';
 import type { RegistryService } from '../service.ts';
+import { type PulledBlob, sharedFill } from './blobFill.ts';
 import { unableToGetUpstream } from './errors.ts';
+import { largeReads } from './largeReads.ts';
 import type { PullThroughRuleRecord, PullThroughSource } from './records.ts';
+import { ReplayBudget, SharedBody, type SharedBodyLimits, type StoreVerdict } from './sharedBody.ts';
 import {
   fetchManifest,
   type UpstreamManifest,
@@ -22,8 +25,20 @@ import { upstreamOrigin } from './upstreamUrl.ts';
 /** ECR's refresh interval of a cached tag: 24 hours. */
 export const DEFAULT_PULL_THROUGH_REFRESH_SECONDS = 86_400;
 
-/** How many blobs of one image are fetched from upstream at once. */
-const BLOB_CONCURRENCY = 4;
+/** The most a blob's bytes are read from upstream in at a time. */
+const READ_BYTES = 1024 * 1024;
+
+/**
+ * How a blob streamed from upstream is shared: 1 MiB queued per reader, its first 8 MiB kept for a puller
+ * that joins late (past them a joiner waits for the blob to land), at most 32 MiB so kept in an isolate of
+ * 128 MB, and a client that reads nothing for 30 s cut off so the blob still lands.
+ */
+const BLOB_SHARING: SharedBodyLimits = {
+  queueBytes: 1024 * 1024,
+  replayBytes: 8 * 1024 * 1024,
+  budget: new ReplayBudget(32 * 1024 * 1024),
+  stallMs: 30_000,
+};
 
 /** What the pull path needs beyond the registry. */
 export interface PullThroughOptions {
@@ -37,9 +52,14 @@ export interface PullThroughOptions {
   now?: () => number;
 }
 
+/** An upstream that has no blob a cached image names. */
+function lacks(digest: string) {
+  return unableToGetUpstream('layer', 'UpstreamUnavailable', `the upstream does not have blob ${digest}`);
+}
+
 /**
- * What this isolate is fetching from upstream now, by registry, repository and reference or digest: a second
- * pull of the same thing while the first is under way waits for it instead of asking upstream again. The bound
+ * The manifests this isolate is bringing in from upstream now, by registry, repository and reference: a second
+ * pull of the same one while the first is under way waits for it instead of asking upstream again. The bound
  * is one upstream fetch per isolate; isolates do not share it (docs/pull-through.md).
  */
 const inFlight = new Map<string, Promise<unknown>>();
@@ -50,23 +70,6 @@ function once<T>(key: string, run: () => Promise<T>): Promise<T> {
   const started = run().finally(() => inFlight.delete(key));
   inFlight.set(key, started);
   return started;
-}
-
-/** Runs `work` over `items`, at most `limit` at a time. */
-async function pool<T>(items: T[], limit: number, work: (item: T) => Promise<void>): Promise<void> {
-  const queue = [...items];
-  const worker = async () => {
-    for (let item = queue.shift(); item !== undefined; item = queue.shift()) await work(item);
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, queue.length) }, worker));
-}
-
-/** The blobs a manifest stores (config and layers, foreign layers left upstream, as PutImage leaves them). */
-function blobsOf(manifest: UpstreamManifest): string[] {
-  const { config, layers } = manifest.parsed;
-  return [...(config ? [config] : []), ...layers]
-    .filter((blob) => !(FOREIGN_LAYER_TYPES.includes(blob.mediaType) && blob.urls !== undefined))
-    .map((blob) => blob.digest);
 }
 
 /**
@@ -133,6 +136,59 @@ export class PullThrough {
     }
   }
 
+  /**
+   * A blob an image of a pull-through repository references and the repository does not hold yet
+   * (CatalogRules.upstreamBlob says which): fetched from upstream once per isolate, and streamed to the
+   * caller while the same bytes are stored through an upload that checks their digest. A caller that comes
+   * while the blob is under way joins that fetch (from its first byte, while those are kept) or waits for it
+   * to land (`stored`: read it from the repository).
+   * @param keep Keeps the storing alive after the caller's answer (a client may go before the blob lands).
+   * @throws EcrError `UnableToGetUpstreamLayerException` with the upstream's reason.
+   */
+  async blob(
+    repositoryName: string,
+    digest: string,
+    source: PullThroughSource,
+    keep: (work: Promise<unknown>) => void,
+  ): Promise<PulledBlob> {
+    const key = `blob\n${this.registry.registryId}\n${repositoryName}\n${digest}`;
+    return await sharedFill(key, keep, async () => {
+      const response = await upstreamGet(this.upstreamOf(source), `blobs/${digest}`, 'layer');
+      if (!response?.body) throw lacks(digest);
+      const body = new SharedBody(largeReads(response.body, READ_BYTES), BLOB_SHARING);
+      // A body nobody has read yet can always be joined.
+      const first = body.join() as ReadableStream<Uint8Array>;
+      const verdict = this.storeBlob(repositoryName, digest, body.store).then((said) => {
+        if (said !== 'verified') body.dropStore();
+        return said;
+      });
+      const size = Number(response.headers.get('content-length') ?? Number.NaN);
+      const stored = body.run(verdict).then(async () => (await verdict) === 'verified');
+      return { body, first, size: Number.isSafeInteger(size) ? size : undefined, stored };
+    });
+  }
+
+  /**
+   * A blob's size upstream, without its bytes (a HEAD).
+   * @throws EcrError `UnableToGetUpstreamLayerException` with the upstream's reason, or for a blob it lacks.
+   */
+  async blobSize(digest: string, source: PullThroughSource): Promise<number> {
+    const response = await upstreamGet(this.upstreamOf(source), `blobs/${digest}`, 'layer', {
+      method: 'HEAD',
+    });
+    const size = Number(response?.headers.get('content-length') ?? Number.NaN);
+    if (!Number.isSafeInteger(size)) throw lacks(digest);
+    return size;
+  }
+
+  private upstreamOf(source: PullThroughSource): UpstreamRepository {
+    return {
+      session: this.options.sessionFor(source.rule),
+      origin: upstreamOrigin(source.rule.upstreamRegistryUrl),
+      name: source.upstreamRepository,
+    };
+  }
+
   private async fill(
     repositoryName: string,
     reference: string,
@@ -140,11 +196,7 @@ export class PullThrough {
     source: PullThroughSource,
     cached: string | null,
   ): Promise<boolean> {
-    const upstream: UpstreamRepository = {
-      session: this.options.sessionFor(source.rule),
-      origin: upstreamOrigin(source.rule.upstreamRegistryUrl),
-      name: source.upstreamRepository,
-    };
+    const upstream = this.upstreamOf(source);
     try {
       if (cached !== null && tag !== undefined && (await upstreamManifestDigest(upstream, tag)) === cached) {
         await this.registry.catalog.upstreamChecked(repositoryName, tag);
@@ -164,7 +216,7 @@ export class PullThrough {
         }
         children.push(manifest);
       }
-      await this.store(repositoryName, tag, upstream, top, children);
+      await this.store(repositoryName, tag, top, children);
       return true;
     } catch (error) {
       if (cached === null) throw error;
@@ -178,88 +230,59 @@ export class PullThrough {
   }
 
   /**
-   * Stores what upstream gave: the repository (created from its creation template when missing), every blob it
-   * lacks, each child manifest, then the manifest under its tag. A failure removes a repository this made.
+   * Stores what upstream gave: the repository (created from its creation template when missing), each child
+   * manifest, then the manifest under its tag, their blobs left upstream until they are pulled (`blob`). A
+   * failure removes a repository this made.
    */
   private async store(
     repositoryName: string,
     tag: string | undefined,
-    upstream: UpstreamRepository,
     top: UpstreamManifest,
     children: UpstreamManifest[],
   ): Promise<void> {
     const { catalog } = this.registry;
     const created = (await catalog.pullThroughTarget(repositoryName)) === 'created';
     try {
-      const digests = [...new Set([...children, top].flatMap(blobsOf))];
-      const { layers = [] } = await catalog.checkLayers(repositoryName, digests);
-      const held = new Set(layers.map((layer) => layer.layerDigest));
-      await pool(
-        digests.filter((digest) => !held.has(digest)),
-        BLOB_CONCURRENCY,
-        (digest) => this.cacheBlob(repositoryName, upstream, digest),
-      );
       for (const child of children) {
-        await catalog.putImage({
+        await catalog.storePulledImage({
           repositoryName,
           imageManifest: child.text,
           imageManifestMediaType: child.mediaType,
         });
       }
-      await catalog.putImage({
+      await catalog.storePulledImage({
         repositoryName,
         imageManifest: top.text,
         imageManifestMediaType: top.mediaType,
         ...(tag !== undefined && { imageTag: tag }),
       });
-      if (tag !== undefined) await catalog.upstreamChecked(repositoryName, tag);
     } catch (error) {
       if (created) await catalog.deleteRepository(repositoryName, true).catch(() => undefined);
       throw error;
     }
   }
 
-  /** Fetches one blob from upstream into the repository, through an upload that checks its digest. */
-  private cacheBlob(repositoryName: string, upstream: UpstreamRepository, digest: string): Promise<void> {
-    const key = `blob\n${this.registry.registryId}\n${repositoryName}\n${digest}`;
-    return once(key, async () => {
-      const response = await upstreamGet(upstream, `blobs/${digest}`, 'layer');
-      if (!response?.body) {
-        throw unableToGetUpstream(
-          'layer',
-          'UpstreamUnavailable',
-          `the upstream does not have blob ${digest}`,
-        );
-      }
-      await this.storeBlob(repositoryName, digest, response.body);
-    });
-  }
-
   /**
    * Streams a blob's bytes into the repository as an OCI upload would, completed by its digest: bytes that do
    * not hash to it are refused and nothing is kept.
-   * @throws EcrError `UnableToGetUpstreamLayerException` for bytes that do not match the digest.
+   * @returns `verified` (stored), `refused` (the upload would not take these bytes as the digest), or
+   * `unknown` (the store failed; logged).
    */
   private async storeBlob(
     repositoryName: string,
     digest: string,
     body: ReadableStream<Uint8Array>,
-  ): Promise<void> {
-    const uploadId = await this.registry.startBlobUpload(repositoryName);
-    const ref = { repositoryName, uploadId };
+  ): Promise<StoreVerdict> {
+    let ref: { repositoryName: string; uploadId: string } | undefined;
     try {
+      ref = { repositoryName, uploadId: await this.registry.startPulledBlobUpload(repositoryName) };
       await this.registry.uploadLayerPart(ref, {}, this.options.uploadBody?.(body) ?? body);
       await this.registry.completeBlobUpload(ref, digest);
+      return 'verified';
     } catch (error) {
-      await this.registry.cancelUpload(ref).catch(() => undefined);
-      if (error instanceof EcrError && error.code !== 'ServerException') {
-        throw unableToGetUpstream(
-          'layer',
-          'UpstreamUnavailable',
-          `the upstream's blob ${digest} was refused: ${error.message}`,
-        );
-      }
-      throw error;
+      if (ref) await this.registry.cancelUpload(ref).catch(() => undefined);
+      console.warn(`The upstream's blob ${digest} was not stored in ${repositoryName}`, String(error));
+      return error instanceof EcrError && error.code !== 'ServerException' ? 'refused' : 'unknown';
     }
   }
 }
