@@ -1,10 +1,10 @@
 import {
   createUpstreamSession,
   credentialNameOf,
-  DEFAULT_PULL_THROUGH_REFRESH_SECONDS,
   PullThrough,
   parseUpstreamCredentials,
   type RegistryService,
+  refreshSecondsOf,
   type UpstreamCredentials,
   type UpstreamSession,
   upstreamOrigin,
@@ -41,7 +41,7 @@ export function upstreamCredentials(endpoint: Endpoint): Map<string, UpstreamCre
  */
 export function pullThrough(endpoint: Endpoint, registry: RegistryService): PullThrough {
   return new PullThrough(registry, {
-    refreshSeconds: endpoint.settings.pullThroughRefreshSeconds ?? DEFAULT_PULL_THROUGH_REFRESH_SECONDS,
+    refreshSeconds: (rule) => refreshSecondsOf(endpoint.settings.pullThroughRefresh, rule),
     uploadBody: (body) => rechunked(endpoint.bodies, body, CHUNK_BYTES),
     sessionFor(rule) {
       const name = rule.credentialArn === undefined ? '' : credentialNameOf(rule.credentialArn);

@@ -57,6 +57,11 @@ export {
 } from './pullThrough/pullThrough.ts';
 export type { ImagePull, PullThroughRuleRecord, PullThroughSource } from './pullThrough/records.ts';
 export {
+  type PullThroughRefresh,
+  parsePullThroughRefresh,
+  refreshSecondsOf,
+} from './pullThrough/refresh.ts';
+export {
   createUpstreamSession,
   UpstreamAuthError,
   type UpstreamCredentials,
