@@ -49,7 +49,6 @@ export {
   parseUpstreamCredentials,
   requireCredential,
 } from './pullThrough/credentials.ts';
-export type { UpstreamReason } from './pullThrough/errors.ts';
 export {
   DEFAULT_PULL_THROUGH_REFRESH_SECONDS,
   PullThrough,

@@ -157,6 +157,23 @@ describe('pull-through cache rules with an upstream CNCF distribution', () => {
       const uncached = await ociGet('hub/library/other/manifests/v1');
       expect(uncached.status).toBe(502);
       expect(await uncached.text()).toContain('UpstreamUnavailable');
+      // Through the ECR door, several images at once: the cached one is answered, the one upstream could not
+      // give fails alone with the upstream's reason.
+      const both = await aws(stack, [
+        ...['batch-get-image', '--repository-name', 'hub/library/app'],
+        ...['--image-ids', 'imageTag=v1', 'imageTag=v2'],
+      ]);
+      expect(both.ok, both.stderr).toBe(true);
+      expect(both.json.images.map((image: { imageId: unknown }) => image.imageId)).toEqual([
+        { imageTag: 'v1', imageDigest: layout.index.digest },
+      ]);
+      expect(both.json.failures).toEqual([
+        {
+          imageId: { imageTag: 'v2' },
+          failureCode: 'UpstreamUnavailable',
+          failureReason: expect.stringMatching(/^UpstreamUnavailable: /),
+        },
+      ]);
       proxy.mode = 'throttle';
       const throttled = await ociGet('hub/library/other/manifests/v1');
       expect(throttled.status).toBe(429);
