@@ -1,6 +1,10 @@
 import type { Settings } from '@edgecr/doors';
 import { LAYER_PART_SIZE } from '@edgecr/protocol';
-import { DEFAULT_LIFECYCLE_INTERVAL_SECONDS, DEFAULT_PULL_THROUGH_REFRESH_SECONDS } from '@edgecr/registry';
+import {
+  DEFAULT_LIFECYCLE_INTERVAL_SECONDS,
+  type PullThroughRefresh,
+  parsePullThroughRefresh,
+} from '@edgecr/registry';
 
 /**
  * The size of every R2 part but the last: the `partSize` InitiateLayerUpload announces (ECR's 10 MiB). R2 demands
@@ -28,6 +32,15 @@ function seconds(env: Env, name: keyof Env & string, fallback: number): number {
     throw new TypeError(`Setting ${name} must be a whole number of seconds, got ${String(env[name])}`);
   }
   return value;
+}
+
+/** The refresh interval of pull-through cache rules: seconds for all, or a JSON map by rule prefix. */
+function pullThroughRefresh(env: Env): PullThroughRefresh {
+  try {
+    return parsePullThroughRefresh(env.PULL_THROUGH_REFRESH_SECONDS);
+  } catch (error) {
+    throw new TypeError(`Setting PULL_THROUGH_REFRESH_SECONDS ${(error as Error).message}`);
+  }
 }
 
 /** How long an isolate believes a repository holds a digest (docs/pulls.md). */
@@ -80,8 +93,6 @@ export function readSettings(env: Env): WorkerSettings {
     ...(env.PUBLIC_REGISTRY_ID && { publicRegistryId: env.PUBLIC_REGISTRY_ID }),
     upstreamCredentials: env.UPSTREAM_CREDENTIALS || undefined,
     // A configuration from before pull-through cache rules names none: ECR's 24 hours.
-    pullThroughRefreshSeconds: env.PULL_THROUGH_REFRESH_SECONDS
-      ? positiveInteger(env, 'PULL_THROUGH_REFRESH_SECONDS')
-      : DEFAULT_PULL_THROUGH_REFRESH_SECONDS,
+    pullThroughRefresh: pullThroughRefresh(env),
   };
 }

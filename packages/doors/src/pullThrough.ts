@@ -2,11 +2,11 @@ import { CONTENT_DIGEST_HEADER, digestEtag } from '@edgecr/protocol';
 import {
   createUpstreamSession,
   credentialNameOf,
-  DEFAULT_PULL_THROUGH_REFRESH_SECONDS,
   PullThrough,
   type PullThroughSource,
   parseUpstreamCredentials,
   type RegistryService,
+  refreshSecondsOf,
   type UpstreamCredentials,
   type UpstreamSession,
   upstreamOrigin,
@@ -43,7 +43,7 @@ export function upstreamCredentials(endpoint: Endpoint): Map<string, UpstreamCre
  */
 export function pullThrough(endpoint: Endpoint, registry: RegistryService): PullThrough {
   return new PullThrough(registry, {
-    refreshSeconds: endpoint.settings.pullThroughRefreshSeconds ?? DEFAULT_PULL_THROUGH_REFRESH_SECONDS,
+    refreshSeconds: (rule) => refreshSecondsOf(endpoint.settings.pullThroughRefresh, rule),
     // The shared body is a JavaScript stream: the runtime's pipe makes it one its chunk reader reads natively.
     uploadBody: (body) =>
       rechunked(endpoint.bodies, body.pipeThrough(endpoint.bodies.pipe(CHUNK_BYTES)), CHUNK_BYTES),

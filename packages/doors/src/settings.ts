@@ -1,3 +1,5 @@
+import type { PullThroughRefresh } from '@edgecr/registry';
+
 /** What the operator sets (on Cloudflare: the Worker's `vars` and secrets, read by its configuration). */
 export interface Settings {
   /** Region named in repository ARNs. */
@@ -32,6 +34,9 @@ export interface Settings {
   publicRegistryId?: string;
   /** Upstream registries' credentials by name (the `UPSTREAM_CREDENTIALS` JSON), unparsed; never logged. */
   upstreamCredentials?: string | undefined;
-  /** How long a tag cached through a pull-through cache rule is served before it is checked upstream again. */
-  pullThroughRefreshSeconds?: number;
+  /**
+   * How long a tag cached through each pull-through cache rule is served before it is checked upstream again
+   * (parsePullThroughRefresh); ECR's 24 hours when unset.
+   */
+  pullThroughRefresh?: PullThroughRefresh;
 }

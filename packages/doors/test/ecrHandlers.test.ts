@@ -17,7 +17,7 @@ function endpoint(overrides: Partial<EcrContext> = {}): EcrContext {
     caller: { account: '123456789012', arn: 'arn:aws:iam::123456789012:user/AKIAEDGECRNODETEST01' },
     pullThrough: new PullThrough(registry, {
       sessionFor: () => createUpstreamSession(),
-      refreshSeconds: 86_400,
+      refreshSeconds: () => 86_400,
     }),
     upstreamCredentials: () => new Map(),
     ...overrides,

@@ -18,4 +18,5 @@ export * from './mediaTypes.ts';
 export * from './oci/index.ts';
 export * from './streams.ts';
 export type * from './types.ts';
+export * from './upstreamErrors.ts';
 export * from './validate.ts';

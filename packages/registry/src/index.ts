@@ -50,13 +50,17 @@ export {
   parseUpstreamCredentials,
   requireCredential,
 } from './pullThrough/credentials.ts';
-export type { UpstreamReason } from './pullThrough/errors.ts';
 export {
   DEFAULT_PULL_THROUGH_REFRESH_SECONDS,
   PullThrough,
   type PullThroughOptions,
 } from './pullThrough/pullThrough.ts';
 export type { ImagePull, PullThroughRuleRecord, PullThroughSource } from './pullThrough/records.ts';
+export {
+  type PullThroughRefresh,
+  parsePullThroughRefresh,
+  refreshSecondsOf,
+} from './pullThrough/refresh.ts';
 export {
   createUpstreamSession,
   UpstreamAuthError,

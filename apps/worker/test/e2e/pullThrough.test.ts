@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { aws, loginPassword } from './_aws.ts';
 import { startUpstreamProxy, type UpstreamProxy } from './_upstreamProxy.ts';
 
-/** The refresh interval the stack runs with: short, so a tag moved upstream is seen within the test. */
+/** The refresh interval of the test's rule: short, so a tag moved upstream is seen within the test. */
 const REFRESH_SECONDS = 3;
 
 describe('pull-through cache rules with an upstream CNCF distribution', () => {
@@ -48,7 +48,8 @@ describe('pull-through cache rules with an upstream CNCF distribution', () => {
     proxy = await startUpstreamProxy(upstream.registry.host);
     stack = await startLocalStack({
       vars: {
-        PULL_THROUGH_REFRESH_SECONDS: String(REFRESH_SECONDS),
+        // Per rule, as an operator sets it: the `hub` rule's tags are checked again after REFRESH_SECONDS.
+        PULL_THROUGH_REFRESH_SECONDS: JSON.stringify({ hub: REFRESH_SECONDS, '*': 86_400 }),
         UPSTREAM_CREDENTIALS: JSON.stringify({ hub: { username: 'me', accessToken: 'never-shown' } }),
       },
     });
@@ -157,6 +158,23 @@ describe('pull-through cache rules with an upstream CNCF distribution', () => {
       const uncached = await ociGet('hub/library/other/manifests/v1');
       expect(uncached.status).toBe(502);
       expect(await uncached.text()).toContain('UpstreamUnavailable');
+      // Through the ECR door, several images at once: the cached one is answered, the one upstream could not
+      // give fails alone with the upstream's reason.
+      const both = await aws(stack, [
+        ...['batch-get-image', '--repository-name', 'hub/library/app'],
+        ...['--image-ids', 'imageTag=v1', 'imageTag=v2'],
+      ]);
+      expect(both.ok, both.stderr).toBe(true);
+      expect(both.json.images.map((image: { imageId: unknown }) => image.imageId)).toEqual([
+        { imageTag: 'v1', imageDigest: layout.index.digest },
+      ]);
+      expect(both.json.failures).toEqual([
+        {
+          imageId: { imageTag: 'v2' },
+          failureCode: 'UpstreamUnavailable',
+          failureReason: expect.stringMatching(/^UpstreamUnavailable: /),
+        },
+      ]);
       proxy.mode = 'throttle';
       const throttled = await ociGet('hub/library/other/manifests/v1');
       expect(throttled.status).toBe(429);

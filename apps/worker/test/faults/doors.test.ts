@@ -1,9 +1,12 @@
 // R2 faults met by the OCI door (pushes, pulls) and by deletions: a 5xx with an OCI error body, or
-// ServerException on the ECR door; nothing committed half-way; a retry finishes the work.
+// ServerException on the ECR door; nothing committed half-way; a retry finishes the work. A deletion whose
+// bytes fail to go after it committed is answered as done, and the sweep deletes them.
+import { env, runInDurableObject } from 'cloudflare:test';
 import { afterEach, describe, expect, it } from 'vitest';
+import type { Registry } from '../../src/hosts/registry.ts';
 import { call, createRepository, randomBytes, repositoryName, sha256Digest } from '../integration/_api.ts';
 import { basicAuth, oci } from '../integration/_oci.ts';
-import { expectBucketMatchesCatalog } from '../integration/_races.ts';
+import { expectBucketMatchesCatalog, registryObject } from '../integration/_races.ts';
 import { expectImageReadBack, expireUploads, type FailedAnswer, pushWithEngine, testImage } from './_push.ts';
 import { clearFaults, type Fault, injectFaults } from './_r2Faults.ts';
 
@@ -71,9 +74,38 @@ describe('R2 faults on the OCI door', () => {
   }
 });
 
+/** The R2 keys the catalog stores `digests` under (those it stores). */
+function objectKeys(digests: string[]): Promise<string[]> {
+  return runInDurableObject(registryObject(), (_instance: Registry, state) =>
+    digests.flatMap((digest) =>
+      [
+        ...state.storage.sql.exec<{ object_key: string }>(
+          'SELECT object_key FROM blob WHERE digest = ?',
+          digest,
+        ),
+      ].map((row) => row.object_key),
+    ),
+  );
+}
+
+/** Those of `keys` the bucket still holds. */
+async function held(keys: string[]): Promise<string[]> {
+  const found: string[] = [];
+  for (const key of keys) if (await env.LAYERS.head(key)) found.push(key);
+  return found;
+}
+
+/**
+ * What a deletion answers when its R2 delete meets `fault`: the deletion committed before the bytes were asked
+ * to go, so a failed or timed-out delete is the sweep's to finish and the caller is told of success; a reset
+ * object loses the request with it (the 5xx the client retries).
+ */
+const deletionSucceeds = (fault: Fault) => fault === 'fail' || fault === 'timeout';
+
 describe('R2 faults in deletions', () => {
   for (const fault of FAULTS) {
-    it(`a blob DELETE meeting a delete ${fault}: the link goes whole, the bytes by the sweep`, async () => {
+    const answer = deletionSucceeds(fault) ? 'success' : 'a 5xx';
+    it(`a blob DELETE meeting a delete ${fault}: ${answer}, the link gone whole, the bytes by the sweep`, async () => {
       const repository = repositoryName('faults-del');
       await createRepository(repository);
       const auth = await basicAuth();
@@ -88,37 +120,52 @@ describe('R2 faults in deletions', () => {
           })
         ).status,
       ).toBe(201);
+      const keys = await objectKeys([digest]);
+      expect(keys).toHaveLength(1);
       injectFaults({ call: 'delete', fault, site: 'Registry' });
       const first = await oci(`/v2/${repository}/blobs/${digest}`, { method: 'DELETE', auth });
       expect(clearFaults()).toHaveLength(1);
-      await expectOciServerError(first);
+      if (deletionSucceeds(fault)) expect(first.status).toBe(202);
+      else await expectOciServerError(first);
+      // A delete refused before it landed left the bytes: they wait, queued, for the sweep.
+      if (fault === 'fail') expect(await held(keys)).toEqual(keys);
       // The rows went before the bytes: the retry finds the blob gone, and so does a pull.
       const retry = await oci(`/v2/${repository}/blobs/${digest}`, { method: 'DELETE', auth });
       expect([202, 404]).toContain(retry.status);
       expect((await oci(`/v2/${repository}/blobs/${digest}`, { auth })).status).toBe(404);
       // The queued deletion runs on the Registry object's alarm: no orphan.
       await expectBucketMatchesCatalog();
+      expect(await held(keys)).toEqual([]);
     });
 
-    it(`DeleteRepository --force meeting a delete ${fault}: ServerException, then the repository is gone whole`, async () => {
+    it(`DeleteRepository --force meeting a delete ${fault}: ${answer}, then the repository is gone whole`, async () => {
       const repository = repositoryName('faults-repo');
       await createRepository(repository);
       const image = await testImage(4, 30_000);
       await pushWithEngine(image, repository, []);
+      const keys = await objectKeys(image.blobs.map((blob) => blob.digest));
+      expect(keys.length).toBeGreaterThanOrEqual(2);
       injectFaults({ call: 'delete', fault, site: 'Registry' });
       const input = { repositoryName: repository, force: true };
       const first = await call('DeleteRepository', input);
       expect(clearFaults()).toHaveLength(1);
-      expect({ status: first.status, type: first.json.__type }).toEqual({
-        status: 500,
-        type: 'ServerException',
-      });
-      const retry = await call('DeleteRepository', input);
-      expect(retry.status === 200 || retry.json.__type === 'RepositoryNotFoundException').toBe(true);
+      if (deletionSucceeds(fault)) {
+        expect(first.status).toBe(200);
+        expect(first.json.repository).toMatchObject({ repositoryName: repository });
+      } else {
+        expect({ status: first.status, type: first.json.__type }).toEqual({
+          status: 500,
+          type: 'ServerException',
+        });
+        const retry = await call('DeleteRepository', input);
+        expect(retry.status === 200 || retry.json.__type === 'RepositoryNotFoundException').toBe(true);
+      }
+      if (fault === 'fail') expect(await held(keys)).toEqual(keys);
       expect((await call('DescribeRepositories', { repositoryNames: [repository] })).json.__type).toBe(
         'RepositoryNotFoundException',
       );
       await expectBucketMatchesCatalog();
+      expect(await held(keys)).toEqual([]);
     });
   }
 

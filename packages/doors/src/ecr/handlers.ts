@@ -1,20 +1,15 @@
-import type {
-  BatchGetImageRequest,
-  BatchGetImageResponse,
-  OperationName,
-  Repository,
-} from '@edgecr/protocol';
+import type { OperationName, Repository } from '@edgecr/protocol';
 import {
   imageAlreadyExists,
   layerInaccessible,
   layerNotFound,
-  type PullThroughSource,
   pageReferrers,
   type RepositoryRecord,
   repositoryNotFound,
   repositoryOfArn,
   requireCredential,
 } from '@edgecr/registry';
+import { batchGetImage } from './batchGetImage.ts';
 import type { EcrContext, EcrHandler } from './context.ts';
 
 /** The wire form of a catalog record: ECR's ARN, and a URI on this endpoint's host. */
@@ -48,32 +43,6 @@ function taggedRepository(resourceArn: string, context: EcrContext): string {
   const { registryId, repositoryName } = repositoryOfArn(resourceArn, context.region);
   if (registryId !== context.registry.registryId) throw repositoryNotFound(registryId, repositoryName);
   return repositoryName;
-}
-
-/**
- * Brings in from upstream, under a pull-through cache rule, each image a BatchGetImage asks for that the
- * repository lacks (or whose tag is due for its check).
- * @returns Whether anything was stored: the images are read again.
- */
-async function pulledThrough(
-  input: BatchGetImageRequest,
-  answer: BatchGetImageResponse | null,
-  source: PullThroughSource,
-  context: EcrContext,
-): Promise<boolean> {
-  let pulled = false;
-  for (const id of input.imageIds) {
-    const reference = id.imageTag ?? id.imageDigest;
-    if (reference === undefined) continue;
-    const held = answer?.images?.find(
-      ({ imageId }) =>
-        (id.imageTag !== undefined && imageId?.imageTag === id.imageTag) ||
-        (id.imageDigest !== undefined && imageId?.imageDigest === id.imageDigest),
-    );
-    const digest = held?.imageId?.imageDigest ?? null;
-    pulled = (await context.pullThrough.manifest(input.repositoryName, reference, digest, source)) || pulled;
-  }
-  return pulled;
 }
 
 /**
@@ -218,22 +187,7 @@ const ECR_HANDLERS: { [Op in OperationName]: EcrHandler<Op> } = {
   },
 
   async BatchGetImage(input, context) {
-    const { catalog, registryId } = context.registry;
-    const { answer, source } = await catalog.pullImage(input);
-    // A Deny in the repository's policy refuses before anything is brought in from upstream.
-    context.admit('BatchGetImage', input.repositoryName, answer?.policyText);
-    if (source && (await pulledThrough(input, answer, source, context))) {
-      const again = await catalog.pullImage(input);
-      if (again.answer) {
-        const { policyText, ...pulled } = again.answer;
-        context.admit('BatchGetImage', input.repositoryName, policyText);
-        return pulled;
-      }
-    }
-    // A repository no pull created.
-    if (!answer) throw repositoryNotFound(registryId, input.repositoryName);
-    const { policyText: _policyText, ...pulled } = answer;
-    return pulled;
+    return await batchGetImage(input, context);
   },
 
   async DescribeImages(input, context) {

@@ -6,6 +6,7 @@
  */
 
 import type { EcrError } from '../errors.ts';
+import { upstreamReasonOf } from '../upstreamErrors.ts';
 import { OciError, type OciErrorCode } from './errors.ts';
 import { uploadRange } from './ranges.ts';
 
@@ -95,7 +96,7 @@ export function ociErrorFromEcr(error: EcrError<string>, subject: OciSubject): O
  * status says the fault is upstream.
  */
 function fromUpstream(error: EcrError<string>, subject: OciSubject): OciError {
-  const reason = error.message.split(':', 1)[0];
+  const reason = upstreamReasonOf(error);
   const options = { cause: error, detail: { reason } };
   if (reason === 'UpstreamTooManyRequests') return new OciError('TOOMANYREQUESTS', error.message, options);
   if (reason === 'UpstreamAccessDenied') return new OciError('DENIED', error.message, options);

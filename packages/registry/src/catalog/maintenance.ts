@@ -10,17 +10,31 @@ import { sweepLinks } from './sweep.ts';
 
 /**
  * Deletes the bytes of blobs a committed transaction released and queued, then forgets them. A failure
- * leaves them queued and asks for a wake-up: the sweep deletes them.
+ * leaves them queued, asks for a wake-up (the sweep deletes them) and is thrown.
  */
-export async function reclaim(ctx: CatalogContext, objectKeys: string[]): Promise<void> {
+async function deleteReleased(ctx: CatalogContext, objectKeys: string[]): Promise<void> {
   if (objectKeys.length === 0) return;
   try {
     await deleteObjects(ctx.blobs, objectKeys);
+    await ctx.store.transaction((tables) => tables.forgetObjectDeletions(objectKeys));
   } catch (error) {
     await ctx.store.wakeBy(ctx.now()).catch(() => undefined);
     throw error;
   }
-  await ctx.store.transaction((tables) => tables.forgetObjectDeletions(objectKeys));
+}
+
+/**
+ * Reclaims the bytes a deletion just committed on a request released (DeleteRepository, a blob DELETE). The
+ * deletion happened, so a blob store that fails now does not fail the request: the failure is logged, the
+ * bytes stay queued and the wake-up it asked for deletes them (the sweep's own failures are thrown, so its
+ * host tries again).
+ */
+export async function reclaim(ctx: CatalogContext, objectKeys: string[]): Promise<void> {
+  try {
+    await deleteReleased(ctx, objectKeys);
+  } catch (error) {
+    console.warn(`${objectKeys.length} released objects left to the sweep`, String(error));
+  }
 }
 
 /** Asks for the sweep of a layer linked at `linkedAt` (epoch ms), in case no image comes to reference it. */
@@ -50,11 +64,14 @@ export async function scheduleSweep(ctx: CatalogContext): Promise<void> {
  */
 export async function sweep(ctx: CatalogContext): Promise<void> {
   // First the bytes a deletion left behind (its host died, or the blob store failed, after the commit).
-  await reclaim(ctx, await ctx.store.transaction((tables) => tables.queuedObjectDeletions(DELETE_BATCH)));
+  await deleteReleased(
+    ctx,
+    await ctx.store.transaction((tables) => tables.queuedObjectDeletions(DELETE_BATCH)),
+  );
   const { graceMs } = ctx;
   if (graceMs !== null) {
     const cutoff = ctx.now() - graceMs;
-    await reclaim(ctx, await ctx.store.transaction((tables) => sweepLinks(tables, cutoff)));
+    await deleteReleased(ctx, await ctx.store.transaction((tables) => sweepLinks(tables, cutoff)));
   }
   await scheduleSweep(ctx);
 }

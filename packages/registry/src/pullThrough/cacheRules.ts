@@ -19,7 +19,7 @@ import type { PullThroughRuleRecord, PullThroughSource } from './records.ts';
 import { checkUpstreamUrl } from './upstreamUrl.ts';
 
 /** The prefix of the rule that covers every repository no other rule covers. */
-const ROOT_PREFIX = 'ROOT';
+export const ROOT_PREFIX = 'ROOT';
 /** ECR's bounds on a prefix other than `ROOT`. */
 const MIN_PREFIX_LENGTH = 2;
 const MAX_PREFIX_LENGTH = 30;
@@ -27,7 +27,7 @@ const MAX_PREFIX_LENGTH = 30;
 const DEFAULT_PAGE_SIZE = 100;
 
 /** `prod` is the namespace `prod/` (ECR assumes the `/`). */
-function namespaceOf(prefix: string): string {
+export function namespaceOf(prefix: string): string {
   return prefix.endsWith('/') ? prefix : `${prefix}/`;
 }
 

@@ -1,4 +1,4 @@
-import { EcrError, invalidParameter } from '@edgecr/protocol';
+import { EcrError, invalidParameter, type UpstreamReason } from '@edgecr/protocol';
 
 // The pull-through cache's ECR errors, worded in one place.
 
@@ -31,12 +31,9 @@ export function secretNotFound(name: string): EcrError {
   );
 }
 
-/** Why an upstream did not give what a pull asked for, in ECR's words. */
-export type UpstreamReason = 'UpstreamUnavailable' | 'UpstreamTooManyRequests' | 'UpstreamAccessDenied';
-
 /**
- * UnableToGetUpstreamImageException / UnableToGetUpstreamLayerException; the reason leads the message, and is
- * kept in the error's fields for the OCI door.
+ * UnableToGetUpstreamImageException / UnableToGetUpstreamLayerException; the reason leads the message, where
+ * the doors read it back (upstreamReasonOf).
  */
 export function unableToGetUpstream(
   what: 'image' | 'layer',

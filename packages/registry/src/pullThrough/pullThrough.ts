@@ -44,8 +44,8 @@ const BLOB_SHARING: SharedBodyLimits = {
 export interface PullThroughOptions {
   /** The session to a rule's upstream (the caller keeps one per upstream and credential, to reuse tokens). */
   sessionFor(rule: PullThroughRuleRecord): UpstreamSession;
-  /** How long a cached tag is served before it is checked upstream again. */
-  refreshSeconds: number;
+  /** How long a tag cached through `rule` is served before it is checked upstream again, in seconds. */
+  refreshSeconds(rule: PullThroughRuleRecord): number;
   /** Prepares an upstream body for the upload it is stored through (a door's rechunking); as is by default. */
   uploadBody?: (body: ReadableStream<Uint8Array>) => ReadableStream<Uint8Array>;
   /** Epoch ms; Date.now by default. */
@@ -75,7 +75,7 @@ function once<T>(key: string, run: () => Promise<T>): Promise<T> {
 /**
  * One registry's pull path through its pull-through cache rules.
  * @example
- * const pulled = new PullThrough(registry, { sessionFor, refreshSeconds: 86_400 });
+ * const pulled = new PullThrough(registry, { sessionFor, refreshSeconds: () => 86_400 });
  * const { answer, source } = await registry.catalog.pullImage(input);
  * if (await pulled.manifest('hub/library/alpine', '3.20', null, source)) { ...read the image again... }
  */
@@ -110,7 +110,8 @@ export class PullThrough {
     // manifests by sha256; a sha512 alias is edgecr's own.
     if (tag === undefined && (cached !== null || !reference.startsWith('sha256:'))) return false;
     const checkedAt = tag === undefined ? undefined : source.checkedAt[tag];
-    const fresh = checkedAt !== undefined && this.now() - checkedAt < this.options.refreshSeconds * 1000;
+    const fresh =
+      checkedAt !== undefined && this.now() - checkedAt < this.options.refreshSeconds(source.rule) * 1000;
     if (cached !== null && fresh) return false;
     const key = `manifest\n${this.registry.registryId}\n${repositoryName}\n${reference}`;
     return await once(key, () => this.fill(repositoryName, reference, tag, source, cached));

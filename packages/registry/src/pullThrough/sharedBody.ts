@@ -190,9 +190,12 @@ export class SharedBody {
     for (const outlet of this.outlets) if (outlet.client) outlet.controller.enqueue(previous);
     if (!this.released) return;
     const within = this.releasedBytes + previous.byteLength <= this.limits.replayBytes;
-    if (!within || !this.limits.budget.take(previous.byteLength)) return this.forget();
-    this.released.push(previous);
-    this.releasedBytes += previous.byteLength;
+    if (within && this.limits.budget.take(previous.byteLength)) {
+      this.released.push(previous);
+      this.releasedBytes += previous.byteLength;
+    } else {
+      this.forget();
+    }
   }
 
   /** Keeps nothing more for joiners (nobody joins any more), giving the kept bytes back to the budget. */
