@@ -92,3 +92,12 @@ export async function upstreamBlobResponse(
   headers['content-length'] = String(pulled.size);
   return new Response(pulled.body.pipeThrough(endpoint.bodies.sized(pulled.size)), { headers });
 }
+
+/**
+ * Whether a pull asks for no cached answer (`Cache-Control: no-cache`, or `max-age=0`, as HTTP asks a cache to
+ * revalidate): a pull-through tag is then checked upstream now, whatever its refresh interval.
+ */
+export function asksRevalidation(headers: Headers): boolean {
+  const directives = (headers.get('cache-control') ?? '').toLowerCase().split(',');
+  return directives.some((directive) => ['no-cache', 'max-age=0'].includes(directive.trim()));
+}

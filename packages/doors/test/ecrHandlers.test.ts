@@ -19,6 +19,7 @@ function endpoint(overrides: Partial<EcrContext> = {}): EcrContext {
       sessionFor: () => createUpstreamSession(),
       refreshSeconds: () => 86_400,
     }),
+    revalidate: false,
     upstreamCredentials: () => new Map(),
     ...overrides,
   };

@@ -35,10 +35,10 @@ describe('pull-through cache rules with an upstream CNCF distribution', () => {
     return [...proxy.gets].filter(([path]) => path.includes('/blobs/')).map(([, count]) => count);
   }
 
-  async function ociGet(path: string): Promise<Response> {
+  async function ociGet(path: string, headers: Record<string, string> = {}): Promise<Response> {
     const auth = `Basic ${btoa(`AWS:${registry.password}`)}`;
     return await fetch(`${stack.endpoint}/v2/${path}`, {
-      headers: { authorization: auth, accept: 'application/vnd.oci.image.index.v1+json' },
+      headers: { authorization: auth, accept: 'application/vnd.oci.image.index.v1+json', ...headers },
     });
   }
 
@@ -261,6 +261,10 @@ describe('pull-through cache rules with an upstream CNCF distribution', () => {
     expect((await crane(registry, ['digest', `${registry.host}/hub/library/moving:v1`])).stdout.trim()).toBe(
       moved.index.digest,
     );
+    // Asked for no cached answer, a pull checks the tag upstream at once.
+    const again = await pushUpstream('library/moving', 'again');
+    const revalidated = await ociGet('hub/library/moving/manifests/v1', { 'cache-control': 'no-cache' });
+    expect(revalidated.headers.get('docker-content-digest')).toBe(again.index.digest);
 
     const viaEcr = await pushUpstream('library/ecr', 'ecr-door');
     const got = await aws(stack, [

@@ -45,7 +45,8 @@ async function pulledThrough(
       );
       const digest = held?.imageId?.imageDigest ?? null;
       const reference = (id.imageTag ?? id.imageDigest) as string;
-      return context.pullThrough.manifest(input.repositoryName, reference, digest, source);
+      const { repositoryName } = input;
+      return context.pullThrough.manifest(repositoryName, reference, digest, source, context.revalidate);
     }),
   );
   const failures: UpstreamFailure[] = [];

@@ -32,6 +32,8 @@ export interface EcrContext {
   caller: PolicyCaller;
   /** The pull path through the registry's pull-through cache rules. */
   pullThrough: PullThrough;
+  /** Whether the request asked for no cached answer: pull-through tags are checked upstream now. */
+  revalidate: boolean;
   /** The operator's upstream credentials by name (a rule's `credentialArn` must name one). */
   upstreamCredentials(): Map<string, UpstreamCredentials>;
 }
@@ -54,13 +56,15 @@ export type EcrHandler<Op extends OperationName> = (
 
 /**
  * What the ECR handlers get for a request by `key` to the endpoint at `origin`, acting on registry
- * `registryId` (the key's own, or another whose repository's policy let the key in).
+ * `registryId` (the key's own, or another whose repository's policy let the key in); `revalidate` when the
+ * request asked for no cached answer.
  */
 export function ecrContext(
   endpoint: Endpoint,
   key: AccessKey,
   origin: string,
   registryId: string,
+  revalidate = false,
 ): EcrContext {
   const { settings } = endpoint;
   const target = (repositoryName: string) => ({ region: settings.region, registryId, repositoryName });
@@ -81,6 +85,7 @@ export function ecrContext(
     },
     caller: policyCaller(key),
     pullThrough: pullThrough(endpoint, registry),
+    revalidate,
     upstreamCredentials: () => upstreamCredentials(endpoint),
   };
 }

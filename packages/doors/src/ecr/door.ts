@@ -13,6 +13,7 @@ import { requireAccess } from '../auth/access.ts';
 import { authenticate } from '../auth/authenticate.ts';
 import { type AccessKey, type AccessTarget, accessDenied, keyAllows } from '../auth/credentials.ts';
 import { type Endpoint, registryService } from '../endpoint.ts';
+import { asksRevalidation } from '../pullThrough.ts';
 import type { Settings } from '../settings.ts';
 import { isUnread, parseJson, readBody } from './body/requestBody.ts';
 import { runStreamedPart } from './body/streamedPart.ts';
@@ -123,7 +124,8 @@ async function dispatch(request: Request, endpoint: Endpoint, origin: string): P
         await (input as StreamedUploadLayerPartRequest).layerPartBlob.cancel();
       throw error;
     }
-    return await handler(input, ecrContext(endpoint, caller.key, origin, registryId));
+    const revalidate = asksRevalidation(request.headers);
+    return await handler(input, ecrContext(endpoint, caller.key, origin, registryId, revalidate));
   };
   if (operation === 'UploadLayerPart') {
     // The one operation whose input streams: the handler starts before the body has been read to its end.

@@ -11,7 +11,7 @@ import {
 } from '@edgecr/protocol';
 import { repositoryNotFound } from '@edgecr/registry';
 import { readBounded } from '../body/readBounded.ts';
-import { pullThrough } from '../pullThrough.ts';
+import { asksRevalidation, pullThrough } from '../pullThrough.ts';
 import { admit, permit } from './auth.ts';
 import { created, type OciRequest } from './context.ts';
 
@@ -45,7 +45,7 @@ function acceptedMediaTypes(header: string | null): string[] | undefined {
  * GET/HEAD `/v2/<name>/manifests/<reference>`: BatchGetImage's rules, so a pull is recorded
  * (`lastRecordedPullTime`) and a tag is converted between Docker schema 2 and OCI when `Accept` leaves out
  * the stored type, as ECR does. Under a pull-through cache rule, what the repository lacks (or a tag due for
- * its check) is brought in from upstream first (pullThrough.ts). A digest names exact bytes: asked for by
+ * its check, or any tag under `Cache-Control: no-cache`) is brought in from upstream first (pullThrough.ts). A digest names exact bytes: asked for by
  * digest, the manifest is served as stored whatever `Accept` says. `If-None-Match` naming the digest answers 304 without the bytes.
  */
 export async function getManifest(
@@ -69,7 +69,9 @@ export async function getManifest(
   const found = answer?.images?.[0];
   const held = found?.imageManifest ? (found.imageId?.imageDigest ?? null) : null;
   const named = reference.kind === 'tag' ? reference.tag : reference.digest.digest;
-  if (source && (await pullThrough(call.endpoint, call.registry).manifest(name, named, held, source))) {
+  const refresh = asksRevalidation(call.request.headers);
+  const through = source && pullThrough(call.endpoint, call.registry);
+  if (through && (await through.manifest(name, named, held, source, refresh))) {
     ({ answer } = await call.registry.catalog.pullImage(input));
     admit(call, 'BatchGetImage', name, answer?.policyText);
   }

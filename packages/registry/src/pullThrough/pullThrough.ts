@@ -92,8 +92,9 @@ export class PullThrough {
   /**
    * Brings the manifest `reference` (a tag or a digest) of a repository in from upstream when a rule covers
    * the repository (`source`, read with the image: CatalogRules.pullImage) and the repository does not hold it
-   * (`cached` null), or holds it under a tag last checked more than the refresh interval ago. A cached tag
-   * whose upstream fails is served as cached (logged).
+   * (`cached` null), or holds it under a tag last checked more than the refresh interval ago, or `refresh`
+   * asks for the check now (a pull that asked for no cached answer). A cached tag whose upstream fails is
+   * served as cached (logged).
    * @param cached The digest of the image the repository holds for `reference`, or null.
    * @returns Whether anything was stored (the caller reads the image again).
    * @throws EcrError `UnableToGetUpstreamImageException` with the upstream's reason, for an image not cached.
@@ -103,6 +104,7 @@ export class PullThrough {
     reference: string,
     cached: string | null,
     source: PullThroughSource | null,
+    refresh = false,
   ): Promise<boolean> {
     if (!source) return false;
     const tag = isDescriptorDigest(reference) ? undefined : reference;
@@ -112,7 +114,7 @@ export class PullThrough {
     const checkedAt = tag === undefined ? undefined : source.checkedAt[tag];
     const fresh =
       checkedAt !== undefined && this.now() - checkedAt < this.options.refreshSeconds(source.rule) * 1000;
-    if (cached !== null && fresh) return false;
+    if (cached !== null && fresh && !refresh) return false;
     const key = `manifest\n${this.registry.registryId}\n${repositoryName}\n${reference}`;
     return await once(key, () => this.fill(repositoryName, reference, tag, source, cached));
   }

@@ -1,5 +1,6 @@
 // Two pull-through cache rules onto the same real upstream (./_upstreams.ts), with different refresh
-// intervals: each rule's cached tag is checked upstream again after its own interval, counted at the sessions.
+// intervals: each rule's cached tag is checked upstream again after its own interval (or at once when a pull
+// asks), counted at the sessions.
 import { MiB } from '@edgecr/protocol';
 import { describe, expect, inject, it } from 'vitest';
 import {
@@ -42,13 +43,13 @@ describe('the refresh interval of each rule', () => {
       now,
     });
     /** A pull of `v1`, as a door makes it: the catalog's answer, then the pull path. */
-    const pull = async (repositoryName: string) => {
+    const pull = async (repositoryName: string, refresh = false) => {
       const { answer, source } = await registry.catalog.pullImage({
         repositoryName,
         imageIds: [{ imageTag: 'v1' }],
       });
       const cached = answer?.images?.[0]?.imageId?.imageDigest ?? null;
-      return await pulled.manifest(repositoryName, 'v1', cached, source);
+      return await pulled.manifest(repositoryName, 'v1', cached, source, refresh);
     };
     const checksAfter = async (seconds: number) => {
       elapsedSeconds = seconds;
@@ -67,5 +68,9 @@ describe('the refresh interval of each rule', () => {
     expect(await checksAfter(150)).toEqual([]);
     expect(await checksAfter(3_700)).toEqual([`fast HEAD ${tagPath}`, `slow HEAD ${tagPath}`]);
     expect(await checksAfter(3_730)).toEqual([]);
+    // A pull that asks for no cached answer has its tag checked now, whatever the interval.
+    requests.length = 0;
+    expect(await pull('slow/library/hello', true)).toBe(false);
+    expect(requests).toEqual([`slow HEAD ${tagPath}`]);
   });
 });
