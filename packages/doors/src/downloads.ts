@@ -107,12 +107,10 @@ async function download(request: Request, endpoint: Endpoint): Promise<Response>
   };
   let layer = await registry.catalog.findLayer(repositoryName, digest).catch(gone);
   // A layer a pull-through image references comes from upstream on its first pull (read here once landed).
-  const upstream = layer ? null : await registry.catalog.upstreamBlob(repositoryName, digest);
-  if (upstream) {
-    const at = { repositoryName, digest, source: upstream.source };
-    const pulled = await upstreamBlobResponse(endpoint, registry, at, request.method);
-    if (pulled) return pulled;
-    layer = await registry.catalog.findLayer(repositoryName, digest).catch(gone);
+  if (!layer) {
+    const pulled = await upstreamBlobResponse(endpoint, registry, { repositoryName, digest }, request);
+    if (pulled instanceof Response) return pulled;
+    if (pulled === 'landed') layer = await registry.catalog.findLayer(repositoryName, digest).catch(gone);
   }
   if (!layer) return text(404, 'The layer does not exist');
   const etag = `"${layer.digest}"`;

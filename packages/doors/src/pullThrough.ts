@@ -3,7 +3,6 @@ import {
   createUpstreamSession,
   credentialNameOf,
   PullThrough,
-  type PullThroughSource,
   parseUpstreamCredentials,
   type RegistryService,
   refreshSecondsOf,
@@ -62,32 +61,38 @@ export function pullThrough(endpoint: Endpoint, registry: RegistryService): Pull
 }
 
 /**
- * Answers a GET or HEAD of a blob an image of a pull-through repository references and the repository does
- * not hold yet (the catalog's `upstreamBlob` found it so): a GET streams the bytes as they come from upstream
+ * Answers a GET or HEAD of a blob the repository does not hold, when an image of it references the blob under
+ * a pull-through cache rule (the catalog's `upstreamBlob`): a GET streams the bytes as they come from upstream
  * while they are stored (the first pull never waits for the blob to land; `Range` is not honoured: the whole
- * blob, 200, as HTTP allows); a HEAD asks upstream for the size.
- * @returns null when the blob landed meanwhile: the caller reads it from the repository.
+ * blob, 200, as HTTP allows); a HEAD asks upstream for the size. `admit` checks the caller against the
+ * repository's policy first (a signed download URL has been checked already).
+ * @returns `unknown` for any other blob; `landed` when it landed meanwhile (read it from the repository).
  * @throws EcrError `UnableToGetUpstreamLayerException` with the upstream's reason.
  */
 export async function upstreamBlobResponse(
   endpoint: Endpoint,
   registry: RegistryService,
-  at: { repositoryName: string; digest: string; source: PullThroughSource },
-  method: string,
-): Promise<Response | null> {
-  const { repositoryName, digest, source } = at;
+  at: { repositoryName: string; digest: string },
+  request: Request,
+  admit: (policyText: string | undefined) => void = () => {},
+): Promise<Response | 'landed' | 'unknown'> {
+  const { repositoryName, digest } = at;
+  const upstream = await registry.catalog.upstreamBlob(repositoryName, digest);
+  if (!upstream) return 'unknown';
+  admit(upstream.policyText);
+  const { source } = upstream;
   const through = pullThrough(endpoint, registry);
   const headers: Record<string, string> = {
     'content-type': 'application/octet-stream',
     [CONTENT_DIGEST_HEADER]: digest,
     etag: digestEtag(digest),
   };
-  if (method === 'HEAD') {
+  if (request.method === 'HEAD') {
     const size = await through.blobSize(digest, source);
     return new Response(null, { headers: { ...headers, 'content-length': String(size) } });
   }
   const pulled = await through.blob(repositoryName, digest, source, endpoint.defer ?? (() => {}));
-  if (pulled.kind === 'stored') return null;
+  if (pulled.kind === 'stored') return 'landed';
   if (pulled.size === undefined) return new Response(pulled.body, { headers });
   headers['content-length'] = String(pulled.size);
   return new Response(pulled.body.pipeThrough(endpoint.bodies.sized(pulled.size)), { headers });

@@ -15,13 +15,13 @@ export async function serveBlob(call: OciRequest, name: string, digest: Digest):
   let layer = await catalog.findLayer(name, digest.digest);
   const unknown = () => new OciError('BLOB_UNKNOWN', `blob ${digest.digest} is not in repository ${name}`);
   // A blob a pull-through image references comes from upstream on its first pull (read here once landed).
-  const upstream = layer ? null : await catalog.upstreamBlob(name, digest.digest);
-  if (upstream) {
-    admit(call, 'GetDownloadUrlForLayer', name, upstream.policyText);
-    const at = { repositoryName: name, digest: digest.digest, source: upstream.source };
-    const pulled = await upstreamBlobResponse(call.endpoint, call.registry, at, call.request.method);
-    if (pulled) return pulled;
-    layer = await catalog.findLayer(name, digest.digest);
+  if (!layer) {
+    const at = { repositoryName: name, digest: digest.digest };
+    const policy = (policyText: string | undefined) =>
+      admit(call, 'GetDownloadUrlForLayer', name, policyText);
+    const pulled = await upstreamBlobResponse(call.endpoint, call.registry, at, call.request, policy);
+    if (pulled instanceof Response) return pulled;
+    if (pulled === 'landed') layer = await catalog.findLayer(name, digest.digest);
   }
   if (!layer) {
     // A miss carries no policy: asked for, so that a caller the policy denies learns nothing of the blob.

@@ -57,6 +57,12 @@ function lacks(digest: string) {
   return unableToGetUpstream('layer', 'UpstreamUnavailable', `the upstream does not have blob ${digest}`);
 }
 
+/** The length an upstream answer names, if it names one. */
+function lengthOf(response: Response): number | undefined {
+  const length = Number(response.headers.get('content-length') ?? Number.NaN);
+  return Number.isSafeInteger(length) ? length : undefined;
+}
+
 /**
  * The manifests this isolate is bringing in from upstream now, by registry, repository and reference: a second
  * pull of the same one while the first is under way waits for it instead of asking upstream again. The bound
@@ -165,9 +171,8 @@ export class PullThrough {
         if (said !== 'verified') body.dropStore();
         return said;
       });
-      const size = Number(response.headers.get('content-length') ?? Number.NaN);
       const stored = body.run(verdict).then(async () => (await verdict) === 'verified');
-      return { body, first, size: Number.isSafeInteger(size) ? size : undefined, stored };
+      return { body, first, size: lengthOf(response), stored };
     });
   }
 
@@ -179,8 +184,8 @@ export class PullThrough {
     const response = await upstreamGet(this.upstreamOf(source), `blobs/${digest}`, 'layer', {
       method: 'HEAD',
     });
-    const size = Number(response?.headers.get('content-length') ?? Number.NaN);
-    if (!Number.isSafeInteger(size)) throw lacks(digest);
+    const size = response ? lengthOf(response) : undefined;
+    if (size === undefined) throw lacks(digest);
     return size;
   }
 
