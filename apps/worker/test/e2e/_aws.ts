@@ -31,6 +31,17 @@ export async function aws(stack: LocalStack, args: string[]): Promise<CliResult>
   }
 }
 
+/**
+ * CreatePullThroughCacheRule through the AWS CLI, its input given as JSON: given as a parameter, an
+ * `http://` upstream URL would be fetched by the AWS CLI v1, which would send what it read instead.
+ */
+export async function createPullThroughRule(
+  stack: LocalStack,
+  input: Record<string, string>,
+): Promise<CliResult> {
+  return await aws(stack, ['create-pull-through-cache-rule', '--cli-input-json', JSON.stringify(input)]);
+}
+
 /** What `aws ecr get-login-password` prints: the password docker, skopeo and crane log in with as `AWS`. */
 export async function loginPassword(stack: LocalStack): Promise<string> {
   return (await runCli(stack, ['get-login-password'])).stdout.trim();

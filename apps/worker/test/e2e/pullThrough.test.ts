@@ -8,7 +8,7 @@ import { crane, type RegistryTarget, skopeoCopy, skopeoRawManifest } from '@edge
 import { type OciLayout, writeOciLayout } from '@edgecr/testkit/ociLayout';
 import { type ReferenceRegistry, startReferenceRegistry } from '@edgecr/testkit/referenceRegistry';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { aws, loginPassword } from './_aws.ts';
+import { aws, createPullThroughRule, loginPassword } from './_aws.ts';
 import { startUpstreamProxy, type UpstreamProxy } from './_upstreamProxy.ts';
 
 /** The refresh interval of the test's rule: short, so a tag moved upstream is seen within the test. */
@@ -54,13 +54,8 @@ describe('pull-through cache rules with an upstream CNCF distribution', () => {
       },
     });
     registry = { host: `127.0.0.1:${stack.port}`, username: 'AWS', password: await loginPassword(stack) };
-    // As JSON: given as a parameter, the AWS CLI would fetch an http:// URL and send what it read instead.
     const input = { ecrRepositoryPrefix: 'hub', upstreamRegistryUrl: `http://${proxy.host}` };
-    const rule = await aws(stack, [
-      'create-pull-through-cache-rule',
-      '--cli-input-json',
-      JSON.stringify(input),
-    ]);
+    const rule = await createPullThroughRule(stack, input);
     expect(rule.ok, rule.stderr).toBe(true);
   });
   afterAll(async () => {
@@ -92,11 +87,7 @@ describe('pull-through cache rules with an upstream CNCF distribution', () => {
       ['ghcr', 'https://user:pass@ghcr.io'],
     ] as const) {
       const input = { ecrRepositoryPrefix: prefix, upstreamRegistryUrl: url };
-      const refused = await aws(stack, [
-        'create-pull-through-cache-rule',
-        '--cli-input-json',
-        JSON.stringify(input),
-      ]);
+      const refused = await createPullThroughRule(stack, input);
       expect(refused.stderr, `${prefix} ${url}`).toContain('(InvalidParameterException)');
     }
     const arn = (name: string) =>

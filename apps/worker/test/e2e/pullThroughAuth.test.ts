@@ -9,7 +9,7 @@ import { type RegistryTarget, skopeoCopy } from '@edgecr/testkit/ociClients';
 import { type OciLayout, writeOciLayout } from '@edgecr/testkit/ociLayout';
 import { startUpstreamRegistry, type UpstreamRegistry } from '@edgecr/testkit/upstreamRegistry';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { aws, loginPassword } from './_aws.ts';
+import { aws, createPullThroughRule, loginPassword } from './_aws.ts';
 
 const arn = (name: string) =>
   `arn:aws:secretsmanager:us-east-1:123456789012:secret:ecr-pullthroughcache/${name}`;
@@ -87,17 +87,12 @@ describe('pull-through cache rules with upstreams behind Basic and Bearer token 
       ['basic-wrong', basic],
       ['token-wrong', token],
     ] as const) {
-      // As JSON: given as a parameter, the AWS CLI would fetch an http:// URL and send what it read instead.
       const input = {
         ecrRepositoryPrefix: prefix,
         upstreamRegistryUrl: upstream.url,
         credentialArn: arn(prefix),
       };
-      const rule = await aws(stack, [
-        'create-pull-through-cache-rule',
-        '--cli-input-json',
-        JSON.stringify(input),
-      ]);
+      const rule = await createPullThroughRule(stack, input);
       expect(rule.ok, rule.stderr).toBe(true);
     }
   });
