@@ -1,8 +1,9 @@
 // The doors on the registry's memory host, in process: a signed ECR call, an OCI request with a login, as the
 // Worker's integration helpers do over workerd.
-import { formatTarget, JSON_CONTENT_TYPE, MiB, type OperationName } from '@edgecr/protocol';
+import { digestOf, formatTarget, JSON_CONTENT_TYPE, MiB, type OperationName } from '@edgecr/protocol';
 import { MemoryHost, type RegistryHosting } from '@edgecr/registry';
 import { signRequest } from '@edgecr/sigv4';
+import { expect } from 'vitest';
 import {
   type Endpoint,
   MemoryEdgeCache,
@@ -170,4 +171,20 @@ export function oci(
   const headers = new Headers(rest.headers);
   if (auth) headers.set('authorization', auth);
   return serve(endpoint, new Request(`${ORIGIN}${path}`, { ...rest, headers }));
+}
+
+/** Pushes `bytes` to repository `app` in one monolithic POST, which must answer 201. @returns Its digest. */
+export async function pushBlob(
+  endpoint: Endpoint,
+  auth: string,
+  bytes: Uint8Array<ArrayBuffer>,
+): Promise<string> {
+  const digest = await digestOf('sha256', bytes);
+  const response = await oci(endpoint, `/v2/app/blobs/uploads/?digest=${digest}`, {
+    method: 'POST',
+    body: bytes,
+    auth,
+  });
+  expect(response.status).toBe(201);
+  return digest;
 }

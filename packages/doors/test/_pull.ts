@@ -3,7 +3,7 @@
 import { digestOf, OCI_MANIFEST } from '@edgecr/protocol';
 import { expect } from 'vitest';
 import type { Endpoint, Settings } from '../src/index.ts';
-import { type Counted, countingEndpoint, ecrCall, login, oci } from './_endpoint.ts';
+import { type Counted, countingEndpoint, ecrCall, login, oci, pushBlob } from './_endpoint.ts';
 
 const encoder = new TextEncoder();
 
@@ -21,17 +21,6 @@ export interface PullFixture extends Counted {
   image: PushedImage;
   /** The calls made since the last look, as `method` counts, and forgets them. */
   taken(): Record<string, number>;
-}
-
-async function pushBlob(endpoint: Endpoint, auth: string, bytes: Uint8Array<ArrayBuffer>): Promise<string> {
-  const digest = await digestOf('sha256', bytes);
-  const response = await oci(endpoint, `/v2/app/blobs/uploads/?digest=${digest}`, {
-    method: 'POST',
-    body: bytes,
-    auth,
-  });
-  expect(response.status).toBe(201);
-  return digest;
 }
 
 /** Pushes a config, three layers and a manifest tagged `v1`. */

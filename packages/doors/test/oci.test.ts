@@ -4,7 +4,7 @@ import { testLayerBytes } from '@edgecr/chunker/testing';
 import { digestOf, MiB, OCI_MANIFEST, streamOf } from '@edgecr/protocol';
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { Endpoint } from '../src/index.ts';
-import { ecrCall, login, memoryEndpoint, oci } from './_endpoint.ts';
+import { ecrCall, login, memoryEndpoint, oci, pushBlob } from './_endpoint.ts';
 
 let endpoint: Endpoint;
 let auth: string;
@@ -14,18 +14,6 @@ beforeEach(async () => {
   auth = await login(endpoint);
   expect((await ecrCall(endpoint, 'CreateRepository', { repositoryName: 'app' })).status).toBe(200);
 });
-
-/** Pushes `bytes` in one monolithic POST. */
-async function pushBlob(bytes: Uint8Array<ArrayBuffer>): Promise<string> {
-  const digest = await digestOf('sha256', bytes);
-  const response = await oci(endpoint, `/v2/app/blobs/uploads/?digest=${digest}`, {
-    method: 'POST',
-    body: bytes,
-    auth,
-  });
-  expect(response.status).toBe(201);
-  return digest;
-}
 
 function manifestOf(config: string, configSize: number, layer: string, layerSize: number): string {
   return JSON.stringify({
@@ -90,7 +78,12 @@ describe('the OCI door on the memory host', () => {
   it('pushes a manifest by tag, again as a success, pulls it by tag and digest, lists and deletes it', async () => {
     const config = new TextEncoder().encode('{"architecture":"amd64","os":"linux"}');
     const layer = testLayerBytes(1000, 2);
-    const manifest = manifestOf(await pushBlob(config), config.length, await pushBlob(layer), layer.length);
+    const manifest = manifestOf(
+      await pushBlob(endpoint, auth, config),
+      config.length,
+      await pushBlob(endpoint, auth, layer),
+      layer.length,
+    );
     const digest = await digestOf('sha256', new TextEncoder().encode(manifest));
     const put = () =>
       oci(endpoint, '/v2/app/manifests/v1', {
@@ -125,7 +118,7 @@ describe('the OCI door on the memory host', () => {
 
   it('refuses a manifest naming a blob the repository lacks, and deletes an unreferenced blob', async () => {
     const config = new TextEncoder().encode('{}');
-    const configDigest = await pushBlob(config);
+    const configDigest = await pushBlob(endpoint, auth, config);
     const missing = await digestOf('sha256', new Uint8Array([1, 2, 3]));
     const refused = await oci(endpoint, '/v2/app/manifests/v1', {
       method: 'PUT',

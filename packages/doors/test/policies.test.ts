@@ -2,7 +2,7 @@
 import { digestOf, OCI_MANIFEST } from '@edgecr/protocol';
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { Endpoint } from '../src/index.ts';
-import { countingEndpoint, ecrCall, login, oci, REGISTRY_ID } from './_endpoint.ts';
+import { countingEndpoint, ecrCall, login, oci, pushBlob, REGISTRY_ID } from './_endpoint.ts';
 
 const OTHER_REGISTRY = '444455556666';
 const OTHER = { accessKeyId: 'AKIAEDGECROTHERREG01', secretAccessKey: 'edgecr-node-test-other-registry' };
@@ -30,13 +30,7 @@ async function setPolicy(policyText: string, repositoryName = 'app') {
 /** A one-blob image tagged v1 in `app`. */
 async function pushImage() {
   const bytes = new TextEncoder().encode('{"architecture":"amd64","os":"linux"}');
-  const config = await digestOf('sha256', bytes);
-  const upload = await oci(endpoint, `/v2/app/blobs/uploads/?digest=${config}`, {
-    method: 'POST',
-    body: bytes,
-    auth,
-  });
-  expect(upload.status).toBe(201);
+  const config = await pushBlob(endpoint, auth, bytes);
   const manifest = JSON.stringify({
     schemaVersion: 2,
     mediaType: OCI_MANIFEST,
