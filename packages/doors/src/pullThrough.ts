@@ -10,6 +10,7 @@ import {
   type UpstreamSession,
   upstreamOrigin,
 } from '@edgecr/registry';
+import { blobKey } from './blobReader.ts';
 import { rechunked } from './body/bodyStreams.ts';
 import type { Endpoint } from './endpoint.ts';
 
@@ -41,9 +42,18 @@ export function upstreamCredentials(endpoint: Endpoint): Map<string, UpstreamCre
  * await pullThrough(call.endpoint, call.registry).manifest(name, 'latest', null);
  */
 export function pullThrough(endpoint: Endpoint, registry: RegistryService): PullThrough {
+  const { edge } = endpoint;
   return new PullThrough(registry, {
     refreshSeconds: (rule) => refreshSecondsOf(endpoint.settings.pullThroughRefresh, rule),
     // The shared body is a JavaScript stream: the runtime's pipe makes it one its chunk reader reads natively.
+    // Read back once, after its pullers have it: the next pull at this edge is served from the edge cache.
+    ...(edge && {
+      async landed(repositoryName: string, digest: string) {
+        const layer = await registry.catalog.findLayer(repositoryName, digest);
+        const object = layer && (await endpoint.blobs.get(layer.objectKey));
+        if (layer && object) edge.put(blobKey(digest), object.body, layer.size);
+      },
+    }),
     uploadBody: (body) =>
       rechunked(endpoint.bodies, body.pipeThrough(endpoint.bodies.pipe(CHUNK_BYTES)), CHUNK_BYTES),
     sessionFor(rule) {

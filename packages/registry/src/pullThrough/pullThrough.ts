@@ -46,6 +46,11 @@ export interface PullThroughOptions {
   sessionFor(rule: PullThroughRuleRecord): UpstreamSession;
   /** How long a tag cached through `rule` is served before it is checked upstream again, in seconds. */
   refreshSeconds(rule: PullThroughRuleRecord): number;
+  /**
+   * Runs once a blob brought in has landed, after its pullers have their bytes (a door warms its edge cache
+   * with it, so the next pull near them is served as a pull after a push is).
+   */
+  landed?: (repositoryName: string, digest: string) => Promise<void>;
   /** Prepares an upstream body for the upload it is stored through (a door's rechunking); as is by default. */
   uploadBody?: (body: ReadableStream<Uint8Array>) => ReadableStream<Uint8Array>;
   /** Epoch ms; Date.now by default. */
@@ -172,6 +177,8 @@ export class PullThrough {
         return said;
       });
       const stored = body.run(verdict).then(async () => (await verdict) === 'verified');
+      const { landed } = this.options;
+      if (landed) keep(stored.then((ok) => (ok ? landed(repositoryName, digest) : undefined)));
       return { body, first, size: lengthOf(response), stored };
     });
   }
