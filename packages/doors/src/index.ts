@@ -7,7 +7,6 @@ export { type BlobRead, readBlob } from './blobReader.ts';
 export {
   type BodyStreams,
   type ChunkReader,
-  type IncrementalSha256,
   portableBodyStreams,
   rechunked,
 } from './body/bodyStreams.ts';

@@ -11,11 +11,7 @@ import {
   upstreamOrigin,
 } from '@edgecr/registry';
 import { blobKey } from './blobReader.ts';
-import { rechunked } from './body/bodyStreams.ts';
 import type { Endpoint } from './endpoint.ts';
-
-/** The chunks an upstream blob is handed to its upload in (as an OCI PATCH's body is). */
-const CHUNK_BYTES = 1024 * 1024;
 
 /**
  * Sessions to upstream registries kept for this isolate's life, by upstream origin and credential name, so an
@@ -37,7 +33,8 @@ export function upstreamCredentials(endpoint: Endpoint): Map<string, UpstreamCre
 
 /**
  * The pull path through one registry's pull-through cache rules, on this endpoint: sessions from the
- * isolate's, credentials from the operator's settings, blob bodies rechunked as an upload's.
+ * isolate's, credentials from the operator's settings, pulled blobs stored in the
+ * endpoint's BlobStore and hashed by its body streams.
  * @example
  * await pullThrough(call.endpoint, call.registry).manifest(name, 'latest', null);
  */
@@ -45,7 +42,6 @@ export function pullThrough(endpoint: Endpoint, registry: RegistryService): Pull
   const { edge } = endpoint;
   return new PullThrough(registry, {
     refreshSeconds: (rule) => refreshSecondsOf(endpoint.settings.pullThroughRefresh, rule),
-    // The shared body is a JavaScript stream: the runtime's pipe makes it one its chunk reader reads natively.
     // Read back once, after its pullers have it: the next pull at this edge is served from the edge cache.
     ...(edge && {
       async landed(repositoryName: string, digest: string) {
@@ -54,8 +50,8 @@ export function pullThrough(endpoint: Endpoint, registry: RegistryService): Pull
         if (layer && object) edge.put(blobKey(digest), object.body, layer.size);
       },
     }),
-    uploadBody: (body) =>
-      rechunked(endpoint.bodies, body.pipeThrough(endpoint.bodies.pipe(CHUNK_BYTES)), CHUNK_BYTES),
+    blobs: endpoint.blobs,
+    sha256: () => endpoint.bodies.sha256(),
     sessionFor(rule) {
       const name = rule.credentialArn === undefined ? '' : credentialNameOf(rule.credentialArn);
       const key = `${upstreamOrigin(rule.upstreamRegistryUrl)}\n${name}`;

@@ -1,10 +1,11 @@
 import { MiB, OCI_MANIFEST, sha256Digest, streamOf } from '@edgecr/protocol';
 import { createUpstreamSession, MemoryHost, PullThrough } from '@edgecr/registry';
 import { describe, expect, it } from 'vitest';
-import { type EcrContext, ecrHandler } from '../src/index.ts';
+import { type EcrContext, ecrHandler, portableBodyStreams } from '../src/index.ts';
 
 function endpoint(overrides: Partial<EcrContext> = {}): EcrContext {
-  const registry = new MemoryHost().registry('123456789012', { partSize: 5 * MiB, uploadTtlSeconds: 60 });
+  const host = new MemoryHost();
+  const registry = host.registry('123456789012', { partSize: 5 * MiB, uploadTtlSeconds: 60 });
   return {
     registry,
     region: 'eu-west-1',
@@ -18,6 +19,8 @@ function endpoint(overrides: Partial<EcrContext> = {}): EcrContext {
     pullThrough: new PullThrough(registry, {
       sessionFor: () => createUpstreamSession(),
       refreshSeconds: () => 86_400,
+      blobs: host.blobs,
+      sha256: portableBodyStreams.sha256,
     }),
     revalidate: false,
     upstreamCredentials: () => new Map(),

@@ -45,6 +45,7 @@ export {
 export type { CatalogStore, CatalogTransaction, LayerLink } from './ports/catalogStore.ts';
 export type { PartCommit, PartPolicy, UploadRecord, UploadRef, UploadStore } from './ports/uploadStore.ts';
 export type { PulledBlob } from './pullThrough/blobFill.ts';
+export type { IncrementalSha256 } from './pullThrough/blobLanding.ts';
 export {
   credentialNameOf,
   parseUpstreamCredentials,

@@ -6,7 +6,6 @@ import {
   type LayerCatalog,
   type LayerUploadRules,
   OCI_PART_POLICY,
-  PULLED_PART_POLICY,
 } from './uploads/layerUploadRules.ts';
 import type { OpenPartRange } from './uploads/receivePart.ts';
 
@@ -67,6 +66,8 @@ export const CATALOG_METHODS = [
   'storePulledImage',
   'upstreamBlob',
   'pullThroughTarget',
+  // The pull path registers the blobs it stores itself (pullThrough/blobLanding.ts).
+  'registerLayer',
 ] as const satisfies readonly (keyof CatalogRules)[];
 
 /** The catalog rules an upload reaches (see LayerCatalog); never a door. */
@@ -147,15 +148,6 @@ export class RegistryService {
   async startBlobUpload(repositoryName: string): Promise<string> {
     await this.catalog.pushTarget(repositoryName);
     return await this.begin(repositoryName, OCI_PART_POLICY);
-  }
-
-  /**
-   * Starts the upload a pull-through cache stores an upstream blob of an existing repository through (see
-   * PULLED_PART_POLICY).
-   * @returns The upload id.
-   */
-  startPulledBlobUpload(repositoryName: string): Promise<string> {
-    return this.begin(repositoryName, PULLED_PART_POLICY);
   }
 
   /**

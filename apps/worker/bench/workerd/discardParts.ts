@@ -1,5 +1,6 @@
 // Bench-only Worker entry: the real Worker (src/index.ts, both doors, the upload objects, SQLite, the wasm
-// hash) with one change: R2 multipart part writes are answered without storing the bytes. The same push
+// hash) with one change: R2 multipart part writes (the upload objects', and the Worker's own when it stores a
+// pulled blob) are answered without storing the bytes. The same push
 // against it and against the real Worker, in the same run, shows what local R2's part writes cost (Miniflare's
 // R2 simulation inside workerd, not R2 itself). Run by `wrangler dev` as the entry, with wrangler.jsonc.
 //
@@ -45,4 +46,9 @@ export class LayerUpload extends RealLayerUpload {
 }
 
 export { Registry };
-export default worker;
+
+/** The Worker, its own R2 part writes (a pull-through cache's first pull stores blobs itself) discarded too. */
+export default {
+  fetch: (request, env, context) =>
+    worker.fetch(request, { ...env, LAYERS: discardingParts(env.LAYERS) }, context),
+} satisfies ExportedHandler<Env>;

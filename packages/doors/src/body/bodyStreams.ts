@@ -1,3 +1,4 @@
+import type { IncrementalSha256 } from '@edgecr/registry';
 import { sha256 } from '@noble/hashes/sha2.js';
 import { bytesToHex } from '@noble/hashes/utils.js';
 
@@ -6,13 +7,6 @@ export interface ChunkReader {
   read(): Promise<ReadableStreamReadResult<Uint8Array>>;
   /** Stops reading: the rest of the body is discarded. */
   cancel(reason?: unknown): Promise<void>;
-}
-
-/** A SHA-256 fed piece by piece. */
-export interface IncrementalSha256 {
-  write(bytes: Uint8Array): Promise<void>;
-  /** Ends the input. @returns The hex digest. */
-  digest(): Promise<string>;
 }
 
 /**

@@ -5,13 +5,15 @@
  * @module
  */
 
-import { EcrError, isDescriptorDigest } from '@edgecr/protocol';
+import { isDescriptorDigest } from '@edgecr/protocol';
+import type { BlobStore } from '../ports/blobStore.ts';
 import type { RegistryService } from '../service.ts';
 import { type PulledBlob, sharedFill } from './blobFill.ts';
+import { type IncrementalSha256, landPulledBlob } from './blobLanding.ts';
 import { unableToGetUpstream } from './errors.ts';
 import { largeReads } from './largeReads.ts';
 import type { PullThroughRuleRecord, PullThroughSource } from './records.ts';
-import { ReplayBudget, SharedBody, type SharedBodyLimits, type StoreVerdict } from './sharedBody.ts';
+import { ReplayBudget, SharedBody, type SharedBodyLimits } from './sharedBody.ts';
 import {
   fetchManifest,
   type UpstreamManifest,
@@ -51,8 +53,10 @@ export interface PullThroughOptions {
    * with it, so the next pull near them is served as a pull after a push is).
    */
   landed?: (repositoryName: string, digest: string) => Promise<void>;
-  /** Prepares an upstream body for the upload it is stored through (a door's rechunking); as is by default. */
-  uploadBody?: (body: ReadableStream<Uint8Array>) => ReadableStream<Uint8Array>;
+  /** Where a pulled blob's bytes are stored (the registry's BlobStore: the one its uploads write to). */
+  blobs: BlobStore;
+  /** A fresh SHA-256 that checks a pulled blob as it streams (the runtime's fastest). */
+  sha256(): IncrementalSha256;
   /** Epoch ms; Date.now by default. */
   now?: () => number;
 }
@@ -153,7 +157,8 @@ export class PullThrough {
   /**
    * A blob an image of a pull-through repository references and the repository does not hold yet
    * (CatalogRules.upstreamBlob says which): fetched from upstream once per isolate, and streamed to the
-   * caller while the same bytes are stored through an upload that checks their digest. A caller that comes
+   * caller while the same bytes are hashed and stored (landPulledBlob): bytes that do not hash to the digest are
+   * never kept, and a caller never gets their last chunk. A caller that comes
    * while the blob is under way joins that fetch (from its first byte, while those are kept) or waits for it
    * to land (`stored`: read it from the repository).
    * @param keep Keeps the storing alive after the caller's answer (a client may go before the blob lands).
@@ -172,14 +177,18 @@ export class PullThrough {
       const body = new SharedBody(largeReads(response.body, READ_BYTES), BLOB_SHARING);
       // A body nobody has read yet can always be joined.
       const first = body.join() as ReadableStream<Uint8Array>;
-      const verdict = this.storeBlob(repositoryName, digest, body.store).then((said) => {
-        if (said !== 'verified') body.dropStore();
+      const size = lengthOf(response);
+      const { blobs, sha256, landed } = this.options;
+      const ports = { blobs, sha256, catalog: this.registry.catalog };
+      const landing = landPulledBlob(ports, repositoryName, digest, body.store, size);
+      // The store stopped reading before the end (it failed): the clients go on without it.
+      const verdict = landing.verdict.then((said) => {
+        if (said === 'unknown') body.dropStore();
         return said;
       });
-      const stored = body.run(verdict).then(async () => (await verdict) === 'verified');
-      const { landed } = this.options;
+      const stored = body.run(verdict).then(() => landing.stored);
       if (landed) keep(stored.then((ok) => (ok ? landed(repositoryName, digest) : undefined)));
-      return { body, first, size: lengthOf(response), stored };
+      return { body, first, size, stored };
     });
   }
 
@@ -274,30 +283,6 @@ export class PullThrough {
     } catch (error) {
       if (created) await catalog.deleteRepository(repositoryName, true).catch(() => undefined);
       throw error;
-    }
-  }
-
-  /**
-   * Streams a blob's bytes into the repository as an OCI upload would, completed by its digest: bytes that do
-   * not hash to it are refused and nothing is kept.
-   * @returns `verified` (stored), `refused` (the upload would not take these bytes as the digest), or
-   * `unknown` (the store failed; logged).
-   */
-  private async storeBlob(
-    repositoryName: string,
-    digest: string,
-    body: ReadableStream<Uint8Array>,
-  ): Promise<StoreVerdict> {
-    let ref: { repositoryName: string; uploadId: string } | undefined;
-    try {
-      ref = { repositoryName, uploadId: await this.registry.startPulledBlobUpload(repositoryName) };
-      await this.registry.uploadLayerPart(ref, {}, this.options.uploadBody?.(body) ?? body);
-      await this.registry.completeBlobUpload(ref, digest);
-      return 'verified';
-    } catch (error) {
-      if (ref) await this.registry.cancelUpload(ref).catch(() => undefined);
-      console.warn(`The upstream's blob ${digest} was not stored in ${repositoryName}`, String(error));
-      return error instanceof EcrError && error.code !== 'ServerException' ? 'refused' : 'unknown';
     }
   }
 }

@@ -58,12 +58,6 @@ export const OCI_PART_POLICY: PartPolicy = {
   sha512: true,
 };
 
-/**
- * A pull-through cache's part rules: the OCI door's, without SHA-512 (an upstream names its blobs by sha256,
- * and the cache completes each by the digest its manifest names).
- */
-export const PULLED_PART_POLICY: PartPolicy = { ...OCI_PART_POLICY, sha512: false };
-
 /** Where the finished layer of an upload is stored. */
 export function layerObjectKey(uploadId: string): string {
   return `layers/${uploadId}`;

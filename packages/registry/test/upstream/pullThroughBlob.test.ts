@@ -4,12 +4,14 @@
 import { MiB } from '@edgecr/protocol';
 import { describe, expect, inject, it } from 'vitest';
 import { createUpstreamSession, MemoryHost, PullThrough } from '../../src/index.ts';
+import { testSha256 } from './_sha256.ts';
 
 const upstreams = inject('upstreams');
 
 describe("a blob's first pull", () => {
   it('streams the bytes to the caller, stores them, and announces the landing once', async () => {
-    const registry = new MemoryHost().registry('123456789012', { partSize: 5 * MiB, uploadTtlSeconds: 60 });
+    const host = new MemoryHost();
+    const registry = host.registry('123456789012', { partSize: 5 * MiB, uploadTtlSeconds: 60 });
     await registry.catalog.createPullThroughCacheRule({
       ecrRepositoryPrefix: 'hub',
       upstreamRegistryUrl: upstreams.anonymous.url,
@@ -18,6 +20,8 @@ describe("a blob's first pull", () => {
     const pulled = new PullThrough(registry, {
       refreshSeconds: () => 86_400,
       sessionFor: () => createUpstreamSession(),
+      blobs: host.blobs,
+      sha256: testSha256,
       landed: async (repositoryName, digest) => {
         landed.push(`${repositoryName} ${digest}`);
       },

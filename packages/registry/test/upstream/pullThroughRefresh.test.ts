@@ -10,6 +10,7 @@ import {
   parsePullThroughRefresh,
   refreshSecondsOf,
 } from '../../src/index.ts';
+import { testSha256 } from './_sha256.ts';
 
 const upstreams = inject('upstreams');
 
@@ -18,7 +19,8 @@ describe('the refresh interval of each rule', () => {
     let elapsedSeconds = 0;
     // One clock for the catalog (when a tag was checked) and the pull path (whether that is long enough ago).
     const now = () => Date.now() + elapsedSeconds * 1000;
-    const registry = new MemoryHost({ now }).registry('123456789012', {
+    const host = new MemoryHost({ now });
+    const registry = host.registry('123456789012', {
       partSize: 5 * MiB,
       uploadTtlSeconds: 60,
     });
@@ -40,6 +42,8 @@ describe('the refresh interval of each rule', () => {
           return upstream.fetch(url, init);
         },
       }),
+      blobs: host.blobs,
+      sha256: testSha256,
       now,
     });
     /** A pull of `v1`, as a door makes it: the catalog's answer, then the pull path. */
