@@ -91,4 +91,22 @@ describe('local R2 multipart objects', () => {
     expect(ratio(whole), JSON.stringify(whole)).toBeLessThan(2.5);
     expect(ratio(ranged), JSON.stringify(ranged)).toBeLessThan(2.5);
   });
+
+  // Writes go through the simulation's digesting stream (an MD5 per part, MD5 and SHA-256 per put). Unpatched
+  // it handles the body a few KiB at a time in JavaScript; the patch reads it in 1 MiB batches through native
+  // streams. A ratio again, against a read of the same bytes in the same run (medians of 3): 8.6-9.3x with the
+  // earlier patch, which batched the same JavaScript stream; 2.2-3.4x now. The bound of 6 sits between.
+  it('writes a part about as fast as it reads the bytes back', async () => {
+    const { single } = await putBoth('local-r2-write');
+    const times: Record<'write' | 'read', number[]> = { write: [], read: [] };
+    for (let round = 0; round < 3; round += 1) {
+      const upload = await env.LAYERS.createMultipartUpload(`local-r2-write/${round}`);
+      const started = Date.now();
+      await upload.uploadPart(1, BYTES);
+      times.write.push(Date.now() - started);
+      await upload.abort();
+      times.read.push(await timeRead(single));
+    }
+    expect(median(times.write) / Math.max(1, median(times.read)), JSON.stringify(times)).toBeLessThan(6);
+  });
 });
