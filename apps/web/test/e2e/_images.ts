@@ -23,9 +23,9 @@ export async function pushFromPage(uploader: UploaderPage, name: string, tag: st
   await row.getByRole('button', { name: `Push ${name}` }).click();
   await uploader.page.locator(`[data-testid="image"][data-name="${name}"][data-status="done"]`).waitFor();
   expect(await row.getByTestId('image-stats').textContent()).toContain('(100%)');
-  expect(await uploader.page.getByTestId('image-announcer').textContent()).toContain(
-    `${name}: image pushed.`,
-  );
+  await expect
+    .poll(() => uploader.page.getByTestId('image-announcer').textContent())
+    .toContain(`${name}: image pushed.`);
   return (await row.getByTestId('image-digest').textContent()) ?? '';
 }
 

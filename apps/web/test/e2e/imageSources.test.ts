@@ -168,9 +168,9 @@ describe('image pushes from the page: reload, folders, permissions', () => {
     );
     await failure.getByText('Details').click();
     expect(await failure.locator('details').textContent()).toContain('AccessDeniedException');
-    expect(await uploader.page.getByTestId('image-announcer').textContent()).toContain(
-      'denied.tar: failed. This key may not push',
-    );
+    await expect
+      .poll(() => uploader.page.getByTestId('image-announcer').textContent())
+      .toContain('denied.tar: failed. This key may not push');
     await uploader.screenshot('image-pull-only-key');
     const checked = await harness.sdk.send(
       new BatchCheckLayerAvailabilityCommand({

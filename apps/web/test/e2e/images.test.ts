@@ -109,7 +109,9 @@ describe('whole images pushed from the page', () => {
     await row.waitFor();
     const failure = row.getByTestId('failure');
     expect(await failure.getAttribute('data-code')).toBe('MissingBlob');
-    expect(await uploader.page.getByTestId('image-announcer').textContent()).toContain('broken.tar: failed.');
+    await expect
+      .poll(() => uploader.page.getByTestId('image-announcer').textContent())
+      .toContain('broken.tar: failed.');
     await uploader.screenshot('image-missing-blob');
   });
 
@@ -126,7 +128,9 @@ describe('whole images pushed from the page', () => {
     await uploader.page
       .locator('[data-testid="image"][data-name="pause.tar"][data-status="paused"]')
       .waitFor();
-    expect(await uploader.page.getByTestId('image-announcer').textContent()).toBe('pause.tar: paused.');
+    await expect
+      .poll(() => uploader.page.getByTestId('image-announcer').textContent())
+      .toBe('pause.tar: paused.');
     await uploader.screenshot('image-paused');
     uploader.network.delayMs = 0;
     await row.getByRole('button', { name: 'Resume pause.tar' }).click();

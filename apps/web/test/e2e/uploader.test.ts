@@ -50,7 +50,9 @@ describe('the uploader against the local stack', () => {
     await expectUploaded(uploader, 'plain.bin');
     expect(new Set(uploader.partStarts)).toEqual(new Set([0, 10 * MiB, 20 * MiB, 30 * MiB]));
     expect(await uploader.layer('plain.bin').textContent()).toContain('40.0 MiB');
-    expect(await uploader.page.getByTestId('announcer').textContent()).toContain('plain.bin: uploaded.');
+    await expect
+      .poll(() => uploader.page.getByTestId('announcer').textContent())
+      .toContain('plain.bin: uploaded.');
     // The download link is same-origin: the page itself can fetch the layer back.
     const href = await uploader.downloadUrl('plain.bin');
     expect(new URL(href).origin).toBe(harness.server.url);
@@ -170,7 +172,10 @@ describe('the uploader against the local stack', () => {
     await uploader.waitForStatus('present.bin', 'done');
     expect(uploader.partStarts.length).toBe(partsBefore + 4);
     await expect.poll(() => uploader.layer('present.bin').getByTestId('already-present').count()).toBe(1);
-    expect(await uploader.page.getByTestId('announcer').textContent()).toContain('already in the repository');
+    // The live region is set by an effect after the row renders: polled, not read once.
+    await expect
+      .poll(() => uploader.page.getByTestId('announcer').textContent())
+      .toContain('already in the repository');
     await uploader.screenshot('already-present');
   });
 
