@@ -182,7 +182,8 @@ try {
     `The same Worker with its R2 part writes discarded, same run: OCI door ${ratio(t.distribution / t.ociDoorNoR2)} ` +
       `distribution (target 0.5x), ECR door ${ratio(t.distribution / t.ecrDoorNoR2)} (target 0.25x), ECR server ` +
       `time ${ratio((t.ecrDoorNoR2 - t.ecrDiscard) / t.ecrDiscard)} boto3's own (target 2x). Local R2 is Miniflare's ` +
-      'simulation inside workerd (each part MD5-digested through JavaScript streams into a file; patches/miniflare-r2-streams.patch batches them), not R2; ' +
+      'simulation inside workerd (each part sent to a JavaScript R2 object that MD5-digests it into a file; ' +
+      'patches/miniflare-r2-streams.patch moves it in 1 MiB batches through native streams), not R2; ' +
       `client, wrangler's proxy and workerd share ${availableParallelism()} cores (load ${load()} now).`,
   );
 } finally {
