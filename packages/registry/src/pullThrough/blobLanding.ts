@@ -4,6 +4,7 @@
  */
 
 import { EcrError } from '@edgecr/protocol';
+import type { LayerRecord, Registration } from '../catalog/records.ts';
 import { type BlobStore, MIN_MULTIPART_PART_BYTES, type UploadedPart } from '../ports/blobStore.ts';
 import type { CatalogHandle } from '../service.ts';
 import { layerObjectKey } from '../uploads/layerUploadRules.ts';
@@ -93,10 +94,6 @@ async function land(
   const layout = new PartLayout(pulledPartBytes(size), 1, null, 0, writePart);
   let failure: unknown;
   let received = 0;
-  const abort = async () => {
-    await layout.settle().catch(() => undefined);
-    if (multipart) await blobs.abortMultipart(key, await multipart);
-  };
   const reader = body.getReader();
   try {
     for (;;) {
@@ -107,18 +104,10 @@ async function land(
       if (failure === undefined)
         await layout.write(value).catch((error: unknown) => (failure = error ?? 'failed'));
     }
-  } catch (error) {
-    await abort().catch(() => undefined);
-    throw error;
-  }
-  const matches = `sha256:${await hash.digest()}` === digest;
-  settle(matches ? 'verified' : 'refused');
-  if (!matches || failure !== undefined) {
-    await abort();
+    const computed = `sha256:${await hash.digest()}`;
+    settle(computed === digest ? 'verified' : 'refused');
     if (failure !== undefined) throw failure;
-    return false;
-  }
-  try {
+    if (computed !== digest) throw new Error(`its bytes hash to ${computed}`);
     await layout.settle();
     const last = layout.remainder();
     if (!multipart) {
@@ -129,7 +118,9 @@ async function land(
       await blobs.completeMultipart(key, await multipart, parts);
     }
   } catch (error) {
-    await abort().catch(() => undefined);
+    // Whatever was written goes: a multipart upload under way is aborted.
+    await layout.settle().catch(() => undefined);
+    await multipart?.then((id) => blobs.abortMultipart(key, id)).catch(() => undefined);
     throw error;
   }
   return await register(blobs, catalog, repositoryName, { digest, size: received, objectKey: key });
@@ -143,9 +134,9 @@ async function register(
   blobs: BlobStore,
   catalog: LandingPorts['catalog'],
   repositoryName: string,
-  layer: { digest: string; size: number; objectKey: string },
+  layer: LayerRecord,
 ): Promise<boolean> {
-  let registration: Awaited<ReturnType<LandingPorts['catalog']['registerLayer']>>;
+  let registration: Registration;
   try {
     registration = await catalog.registerLayer(repositoryName, layer);
   } catch (error) {

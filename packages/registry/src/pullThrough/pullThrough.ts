@@ -157,10 +157,10 @@ export class PullThrough {
   /**
    * A blob an image of a pull-through repository references and the repository does not hold yet
    * (CatalogRules.upstreamBlob says which): fetched from upstream once per isolate, and streamed to the
-   * caller while the same bytes are hashed and stored (landPulledBlob): bytes that do not hash to the digest are
-   * never kept, and a caller never gets their last chunk. A caller that comes
-   * while the blob is under way joins that fetch (from its first byte, while those are kept) or waits for it
-   * to land (`stored`: read it from the repository).
+   * caller while the same bytes are hashed and stored (landPulledBlob): bytes that do not hash to the digest
+   * are never kept, and no caller gets their last chunk. A caller that comes while the blob is under way
+   * joins that fetch (from its first byte, while those are kept) or waits for it to land (`stored`: read it
+   * from the repository).
    * @param keep Keeps the storing alive after the caller's answer (a client may go before the blob lands).
    * @throws EcrError `UnableToGetUpstreamLayerException` with the upstream's reason.
    */

@@ -85,23 +85,15 @@ describe('landing a pulled blob', () => {
     expect(seen.parts).toBe(0);
   });
 
-  it('refuses bytes that do not hash to the digest, and keeps nothing', async () => {
-    const { ports, registry, seen } = await setUp();
-    const bytes = randomBytes(11 * MiB);
-    const digest = sha256Digest(randomBytes(16));
-    const landing = landPulledBlob(ports, 'hub/app', digest, bodyOf(bytes), bytes.length);
-    expect(await landing.verdict).toBe('refused');
-    expect(await landing.stored).toBe(false);
-    expect(seen.aborted).toBe(1);
-    expect(await registry.catalog.findLayer('hub/app', digest)).toBeNull();
-  });
-
-  it('still checks the bytes when the store fails, and aborts what it wrote', async () => {
-    const { ports, registry, seen } = await setUp(2);
+  it.each([
+    { case: 'refuses bytes that do not hash to the digest', failingPart: undefined, verdict: 'refused' },
+    { case: 'still checks the bytes when the store fails', failingPart: 2, verdict: 'verified' },
+  ])('$case, aborts what it wrote and keeps nothing', async ({ failingPart, verdict }) => {
+    const { ports, registry, seen } = await setUp(failingPart);
     const bytes = randomBytes(12 * MiB);
-    const digest = sha256Digest(bytes);
+    const digest = sha256Digest(verdict === 'verified' ? bytes : randomBytes(16));
     const landing = landPulledBlob(ports, 'hub/app', digest, bodyOf(bytes), bytes.length);
-    expect(await landing.verdict).toBe('verified');
+    expect(await landing.verdict).toBe(verdict);
     expect(await landing.stored).toBe(false);
     expect(seen.aborted).toBe(1);
     expect(await registry.catalog.findLayer('hub/app', digest)).toBeNull();
